@@ -1,0 +1,31 @@
+//! Wire and domain types of the Portal API (see `DOMAIN.md`).
+//!
+//! Names follow Microsoft Graph wherever the concept is the same, so that a later Graph
+//! connector maps one to one; where the portal needs a distinction Graph encodes elsewhere
+//! (e.g. Android work profile on a personal device), the extra variant says so in its doc.
+//! These types carry no behaviour beyond small classifications; the decisions live in
+//! [`crate::rules`].
+
+mod app;
+mod assignment;
+mod device;
+mod enrollment;
+mod organisation;
+mod platform;
+mod protection;
+
+pub use app::{App, AppSource, ResultantAppState};
+pub use assignment::{
+    Assignment, AssignmentTarget, InstallIntent, MobileAppIntent, ResolvedIntent,
+};
+pub use device::{
+    ActionState, ComplianceState, DeviceActionResult, FailingSetting, ManagedDevice, OwnerType,
+    RemoteAction, UnenrolledDevice,
+};
+pub use enrollment::{AndroidCorporateKind, DeviceEnrollmentType};
+pub use organisation::{EnrollmentAvailability, OrganisationSettings};
+pub use platform::Platform;
+pub use protection::{
+    AppProtectionPolicy, ClipboardSharingLevel, DataTransferLevel, FlaggedReason,
+    ManagedAppRegistration, PolicyRef, SelectiveWipeState,
+};

@@ -1,0 +1,32 @@
+//! RFC 9457 problem details: the body of every Portal API error (`application/problem+json`).
+
+use serde::{Deserialize, Serialize};
+
+pub const CONTENT_TYPE: &str = "application/problem+json";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Problem {
+    /// A URI naming the kind of problem; `about:blank` when the status says it all.
+    #[serde(rename = "type", default = "about_blank")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+fn about_blank() -> String {
+    "about:blank".to_string()
+}
+
+impl Problem {
+    pub fn new(status: u16, title: impl Into<String>) -> Self {
+        Problem { kind: about_blank(), title: title.into(), status, detail: None }
+    }
+
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+}

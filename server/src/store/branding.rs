@@ -1,0 +1,57 @@
+//! The organisation's branding, as the public `GET /api/v1/branding` shows it.
+
+use super::Store;
+use anyhow::Context;
+use portal_core::branding::{text_on, Branding, HexColor, SupportContact};
+use rusqlite::OptionalExtension;
+
+impl Store {
+    /// The branding of the loaded tenant, or `None` before any tenant was imported.
+    pub async fn branding(&self) -> anyhow::Result<Option<Branding>> {
+        self.run(|conn| {
+            let row = conn
+                .query_row(
+                    "SELECT name, theme_color, show_name_in_header, show_logo_in_header, logo_url,
+                            privacy_url, support_name, support_phone, support_email,
+                            support_website_name, support_website_url, support_additional_information
+                     FROM organisation WHERE id = 1",
+                    [],
+                    |r| {
+                        Ok((
+                            r.get::<_, String>(0)?,
+                            r.get::<_, String>(1)?,
+                            r.get::<_, bool>(2)?,
+                            r.get::<_, bool>(3)?,
+                            r.get::<_, Option<String>>(4)?,
+                            r.get::<_, Option<String>>(5)?,
+                            SupportContact {
+                                name: r.get(6)?,
+                                phone: r.get(7)?,
+                                email: r.get(8)?,
+                                website_name: r.get(9)?,
+                                website_url: r.get(10)?,
+                                additional_information: r.get(11)?,
+                            },
+                        ))
+                    },
+                )
+                .optional()?;
+            let Some((name, color, show_name, show_logo, logo_url, privacy_url, support)) = row else {
+                return Ok(None);
+            };
+            // Validated on import; a hand-edited database still yields an error, not a panic.
+            let theme_color: HexColor = color.parse().context("organisation.theme_color in the database")?;
+            Ok(Some(Branding {
+                organisation_name: name,
+                theme_color,
+                theme_text_color: text_on(theme_color),
+                show_name_in_header: show_name,
+                show_logo_in_header: show_logo,
+                logo_url,
+                support,
+                privacy_url,
+            }))
+        })
+        .await
+    }
+}

@@ -1,0 +1,13 @@
+//! Devices: placeholder until its feature issue lands.
+
+use crate::i18n::*;
+use leptos::prelude::*;
+
+#[component]
+pub fn Devices() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <h1>{t!(i18n, devices.title)}</h1>
+        <p class="placeholder">{t!(i18n, devices.coming)}</p>
+    }
+}

@@ -1,0 +1,8 @@
+//! One module a page. Apps, Devices and Protected apps are placeholders until their issues land.
+
+pub mod apps;
+pub mod devices;
+pub mod help;
+pub mod home;
+pub mod not_found;
+pub mod protected_apps;

@@ -1,32 +1,14 @@
 //! Schema migrations, applied in order on open; the version lives in `PRAGMA user_version`.
-//! Never edit a released migration: add the next one.
+//! One SQL file a migration under `sql/`. Once released, never edit one: add the next.
 
 use rusqlite::Connection;
 use rusqlite_migration::{Migrations, M};
 
-const MIGRATIONS: &[M<'static>] = &[M::up(
-    "CREATE TABLE tenant_import (
-        id INTEGER PRIMARY KEY CHECK (id = 1),
-        source TEXT NOT NULL,
-        sha256 TEXT NOT NULL,
-        imported_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
-    );
-    CREATE TABLE organisation (
-        id INTEGER PRIMARY KEY CHECK (id = 1),
-        name TEXT NOT NULL,
-        theme_color TEXT NOT NULL,
-        show_name_in_header INTEGER NOT NULL,
-        show_logo_in_header INTEGER NOT NULL,
-        logo_url TEXT,
-        privacy_url TEXT,
-        support_name TEXT,
-        support_phone TEXT,
-        support_email TEXT,
-        support_website_name TEXT,
-        support_website_url TEXT,
-        support_additional_information TEXT
-    );",
-)];
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(include_str!("sql/0001_organisation.sql")),
+    M::up(include_str!("sql/0002_tenant.sql")),
+    M::up(include_str!("sql/0003_identity.sql")),
+];
 
 pub fn apply(conn: &mut Connection) -> anyhow::Result<()> {
     Migrations::from_slice(MIGRATIONS).to_latest(conn)?;

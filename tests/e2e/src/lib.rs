@@ -1,1 +1,195 @@
-//! Harness for the end-to-end tests; see tests/.
+//! Harness for the end-to-end tests: a real `portal-server` serving the release build of
+//! the SPA, and a real headless Chromium driven over WebDriver (chromedriver + fantoccini).
+//!
+//! `scripts/test` builds both first and points at them with `PORTAL_SERVER_BIN` and
+//! `PORTAL_DIST`; without those the defaults below are the workspace's own build outputs.
+
+use anyhow::{anyhow, bail, Context, Result};
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+/// How long any single wait in a test may take before it fails with a message.
+pub const WAIT: Duration = Duration::from_secs(20);
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn path_from_env(var: &str, default: &str) -> PathBuf {
+    std::env::var_os(var).map(PathBuf::from).unwrap_or_else(|| workspace_root().join(default))
+}
+
+/// A `portal-server serve` process with its own temporary database; killed on drop.
+pub struct Portal {
+    pub url: String,
+    pub dir: tempfile::TempDir,
+    child: Child,
+}
+
+impl Portal {
+    /// Starts the server on an ephemeral port, serving the built SPA, with `tenant`
+    /// (TOML text) as its tenant file, or the demo tenant when `None`.
+    pub async fn start(tenant: Option<&str>) -> Result<Portal> {
+        let bin = path_from_env("PORTAL_SERVER_BIN", "target/debug/portal-server");
+        let dist = path_from_env("PORTAL_DIST", "dist");
+        if !bin.is_file() {
+            bail!("{} is missing: build it with `cargo build -p portal-server` (scripts/test does)", bin.display());
+        }
+        if !dist.join("index.html").is_file() {
+            bail!("{} has no index.html: build the SPA with `trunk build --release` (scripts/test does)", dist.display());
+        }
+        let dir = tempfile::tempdir()?;
+        let db = dir.path().join("portal.db");
+        let mut cmd = Command::new(&bin);
+        cmd.arg("serve").arg("--listen").arg("127.0.0.1:0").arg("--db").arg(&db).arg("--dist").arg(&dist);
+        if let Some(text) = tenant {
+            let file = dir.path().join("tenant.toml");
+            std::fs::write(&file, text)?;
+            cmd.arg("--tenant").arg(&file);
+        }
+        let mut child = cmd
+            .env("PORTAL_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()
+            .with_context(|| format!("starting {}", bin.display()))?;
+        let mut lines = BufReader::new(child.stdout.take().ok_or_else(|| anyhow!("no stdout"))?).lines();
+        let url = tokio::time::timeout(WAIT, async {
+            while let Some(line) = lines.next_line().await? {
+                if let Some(url) = line.strip_prefix("portal-server listening on ") {
+                    return Ok(url.to_string());
+                }
+            }
+            bail!("portal-server exited before it listened")
+        })
+        .await
+        .map_err(|_| anyhow!("portal-server did not listen within {WAIT:?}"))??;
+        Ok(Portal { url, dir, child })
+    }
+
+    pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T> {
+        Ok(reqwest::get(format!("{}{path}", self.url)).await?.error_for_status()?.json().await?)
+    }
+}
+
+impl Drop for Portal {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+    }
+}
+
+/// A headless Chromium session through chromedriver; both end on drop (call
+/// [`Browser::close`] to end the session cleanly).
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    pub async fn chromium(width: u32, height: u32) -> Result<Browser> {
+        let driver_bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        let port = free_port()?;
+        let driver = Command::new(&driver_bin)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .with_context(|| format!("starting {driver_bin}"))?;
+        wait_for_port(port).await.context("chromedriver did not start")?;
+
+        let profile = tempfile::tempdir()?;
+        let caps = serde_json::json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": chromium,
+                // Without the background-networking flags Chromium keeps trying to reach
+                // Google's hosts, which this closed network refuses.
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--disable-quic", "--no-first-run", "--lang=en-US",
+                    format!("--window-size={width},{height}"),
+                    format!("--user-data-dir={}", profile.path().display()),
+                ],
+                "prefs": { "intl.accept_languages": "en-US,en" }
+            }
+        });
+        let serde_json::Value::Object(caps) = caps else { unreachable!("a JSON object literal") };
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .context("opening a Chromium session")?;
+        Ok(Browser { client, driver, _profile: profile })
+    }
+
+    /// The trimmed text of the first element matching `css`, waiting for it to appear.
+    pub async fn text_of(&self, css: &str) -> Result<String> {
+        let el = self
+            .client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .with_context(|| format!("waiting for `{css}`"))?;
+        Ok(el.text().await?.trim().to_string())
+    }
+
+    /// Waits until `css` has exactly `want` as its text (it may render in steps).
+    pub async fn wait_for_text(&self, css: &str, want: &str) -> Result<()> {
+        let started = Instant::now();
+        loop {
+            let got = self.text_of(css).await?;
+            if got == want {
+                return Ok(());
+            }
+            if started.elapsed() > WAIT {
+                bail!("`{css}` shows {got:?}, expected {want:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Evaluates a JavaScript expression in the page and returns its JSON value.
+    pub async fn eval(&self, expr: &str) -> Result<serde_json::Value> {
+        Ok(self.client.execute(&format!("return {expr};"), vec![]).await?)
+    }
+
+    /// Saves a PNG of the viewport under target/e2e-artifacts/ (kept as a test artifact).
+    pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        let dir = workspace_root().join("target/e2e-artifacts");
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, self.client.screenshot().await?)?;
+        Ok(path)
+    }
+
+    pub async fn close(mut self) -> Result<()> {
+        self.client.clone().close().await?;
+        let _ = self.driver.start_kill();
+        Ok(())
+    }
+}
+
+fn free_port() -> Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+async fn wait_for_port(port: u16) -> Result<()> {
+    let started = Instant::now();
+    while tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
+        if started.elapsed() > WAIT {
+            bail!("nothing listens on port {port} after {WAIT:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Ok(())
+}

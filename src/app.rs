@@ -6,7 +6,7 @@ use crate::api::{self, ApiError};
 use crate::components::error_text::ErrorText;
 use crate::components::shell::Shell;
 use crate::config::PortalConfig;
-use crate::i18n::*;
+use crate::i18n::I18nProvider;
 use leptos::prelude::*;
 use leptos_router::components::Router;
 use portal_core::branding::Branding;
@@ -27,36 +27,38 @@ async fn boot() -> Result<Boot, ApiError> {
 #[component]
 pub fn App() -> impl IntoView {
     view! {
-        <I18nContextProvider>
+        <I18nProvider>
             <Router>
                 <Booted />
             </Router>
-        </I18nContextProvider>
+        </I18nProvider>
     }
 }
 
+/// Runs [`boot`] once per attempt. A plain task and a signal rather than a resource: the
+/// start-up fetch needs no caching or suspense, and the resource machinery costs ~10 KB of wasm.
 #[component]
 fn Booted() -> impl IntoView {
-    let i18n = use_i18n();
-    let attempt = RwSignal::new(0u32);
-    let boot = LocalResource::new(move || {
-        attempt.track();
-        boot()
-    });
-    move || match boot.get() {
+    let state: RwSignal<Option<Result<Boot, ApiError>>> = RwSignal::new(None);
+    let start = move || {
+        state.set(None);
+        leptos::task::spawn_local(async move { state.set(Some(boot().await)) });
+    };
+    start();
+    move || match state.get() {
         None => view! {
             <div class="boot" role="status" aria-live="polite">
                 <span class="spinner" aria-hidden="true"></span>
-                <p>{t!(i18n, boot.loading)}</p>
+                <p>{tr!(boot.loading)}</p>
             </div>
         }
         .into_any(),
         Some(Err(error)) => view! {
             <main class="boot boot-failed">
-                <h1>{t!(i18n, boot.failed_title)}</h1>
+                <h1>{tr!(boot.failed_title)}</h1>
                 <p><ErrorText error /></p>
-                <button class="button primary" on:click=move |_| attempt.update(|n| *n += 1)>
-                    {t!(i18n, boot.retry)}
+                <button class="button primary" on:click=move |_| start()>
+                    {tr!(boot.retry)}
                 </button>
             </main>
         }

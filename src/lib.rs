@@ -2,25 +2,31 @@
 //!
 //! Organised by feature: `pages/` (one module a page), `components/` (shared pieces),
 //! `api/` (talking to the Portal API), `config` (`/config.json`), `theme` (branding
-//! applied as CSS custom properties) and `i18n` (the localisation catalog).
+//! applied as CSS custom properties), `i18n` (the localisation catalog) and `text`
+//! (catalog texts as views).
+
+// First, so its `tr!` macro is in scope in every module below.
+#[macro_use]
+pub mod text;
 
 pub mod api;
 pub mod app;
 pub mod components;
 pub mod config;
+pub mod i18n;
 pub mod pages;
 pub mod theme;
 
-// leptos_i18n 0.6 recommends generating this module from build.rs with leptos_i18n_build,
-// but that pulls ICU's data exporter into every build; the macro generates the same code.
-#[allow(deprecated)]
-mod i18n_catalog {
-    leptos_i18n::load_locales!();
-}
-pub use i18n_catalog::i18n;
 
 /// Mounts the app on `<body>`.
 pub fn start() {
-    console_error_panic_hook::set_once();
+    log_panics();
     leptos::mount::mount_to_body(app::App);
+}
+
+/// Sends a panic's message to the browser console (wasm would otherwise only report
+/// "unreachable"). console_error_panic_hook adds a JS stack trace for ~1 KB of wasm, which
+/// the first-load budget cannot spare; the message names the file and line.
+fn log_panics() {
+    std::panic::set_hook(Box::new(|info| web_sys::console::error_1(&info.to_string().into())));
 }

@@ -8,7 +8,7 @@ use portal::api::ApiError;
 use portal::components::error_text::ErrorText;
 use portal::components::shell::Shell;
 use portal::config::PortalConfig;
-use portal::i18n::*;
+use portal::i18n::{use_i18n, I18nProvider, Locale};
 use portal_core::branding::{text_on, Branding, SupportContact};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -68,13 +68,13 @@ fn mount_shell(root: &web_sys::HtmlElement, b: Branding) -> impl Drop {
     leptos::mount::mount_to(root.clone(), move || {
         let b = b.clone();
         view! {
-            <I18nContextProvider>
+            <I18nProvider>
                 <InLocale locale=Locale::en>
                     <Router>
                         <Shell branding=b config=config() />
                     </Router>
                 </InLocale>
-            </I18nContextProvider>
+            </I18nProvider>
         }
     })
 }
@@ -131,12 +131,12 @@ async fn api_errors_are_explained_in_words() {
     let root = container();
     let _app = leptos::mount::mount_to(root.clone(), || {
         view! {
-            <I18nContextProvider>
+            <I18nProvider>
                 <InLocale locale=Locale::en>
                     <p class="timeout"><ErrorText error=ApiError::Timeout { seconds: 15 } /></p>
                     <p class="status"><ErrorText error=ApiError::Status { status: 503, problem: None } /></p>
                 </InLocale>
-            </I18nContextProvider>
+            </I18nProvider>
         }
     });
     settle().await;

@@ -37,9 +37,22 @@ pub async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
                 ApiError::Network(e.to_string())
             }
         })?;
-    if !response.ok() {
-        let problem = response.json::<Problem>().await.ok();
-        return Err(ApiError::Status { status: response.status(), problem });
+    let (ok, status) = (response.ok(), response.status());
+    let raw = web_sys::Response::from(response);
+    if !ok {
+        let problem = json_body::<Problem>(&raw).await.ok();
+        return Err(ApiError::Status { status, problem });
     }
-    response.json::<T>().await.map_err(|e| ApiError::Decode(e.to_string()))
+    json_body(&raw).await
+}
+
+/// The body parsed by the browser's JSON parser, then mapped onto `T`. Anything that is not
+/// the promised shape is a [`ApiError::Decode`], never a panic.
+async fn json_body<T: DeserializeOwned>(response: &web_sys::Response) -> Result<T, ApiError> {
+    // Fixed messages rather than the JS error's text: formatting a JsValue pulls
+    // wasm-bindgen's debug-string glue into the bundle, and the page never shows it.
+    let not_json = || ApiError::Decode("the body is not JSON".into());
+    let promise = response.json().map_err(|_| not_json())?;
+    let value = wasm_bindgen_futures::JsFuture::from(promise).await.map_err(|_| not_json())?;
+    serde_wasm_bindgen::from_value(value).map_err(|e| ApiError::Decode(e.to_string()))
 }

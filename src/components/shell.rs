@@ -2,22 +2,22 @@
 //! page itself, and a footer with the language choice and the privacy link.
 
 use crate::config::PortalConfig;
-use crate::i18n::*;
+use crate::i18n::{use_i18n, Key, Locale};
 use crate::pages;
 use leptos::prelude::*;
-use leptos_router::components::{Route, Routes, A};
+use leptos_router::components::{Route, Routes};
+use leptos_router::hooks::use_location;
 use leptos_router::path;
 use portal_core::branding::Branding;
 
 #[component]
 pub fn Shell(branding: Branding, config: PortalConfig) -> impl IntoView {
-    let i18n = use_i18n();
     let organisation = branding.organisation_name.clone();
-    set_document_title(&organisation, i18n);
+    set_document_title(&organisation);
     provide_context(branding.clone());
     provide_context(config);
     view! {
-        <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
+        <a class="skip-link" href="#main">{tr!(skip_to_content)}</a>
         <Header branding=branding.clone() />
         <div class="layout">
             <Navigation />
@@ -35,10 +35,11 @@ pub fn Shell(branding: Branding, config: PortalConfig) -> impl IntoView {
     }
 }
 
-fn set_document_title(organisation: &str, i18n: leptos_i18n::I18nContext<Locale>) {
+fn set_document_title(organisation: &str) {
+    let i18n = use_i18n();
     let organisation = organisation.to_string();
     Effect::new(move |_| {
-        let product = td_string!(i18n.get_locale(), product_name);
+        let product = i18n.text(key!(product_name));
         if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
             doc.set_title(&format!("{organisation} · {product}"));
         }
@@ -52,28 +53,44 @@ fn Header(branding: Branding) -> impl IntoView {
     let alt = branding.organisation_name.clone();
     view! {
         <header class="site-header">
-            <A href="/" attr:class="brand">
+            <a href="/" class="brand">
                 {logo.map(|src| view! { <img class="brand-logo" src=src alt=alt.clone() /> })}
                 {name.map(|n| view! { <span class="org-name">{n}</span> })}
-            </A>
+            </a>
         </header>
     }
 }
 
 #[component]
 fn Navigation() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
-        <nav class="site-nav" aria-label=move || td_string!(i18n.get_locale(), nav.label)>
+        <nav class="site-nav" aria-label=crate::text::attr(key!(nav.label))>
             <ul>
-                <li><A href="/" exact=true>{t!(i18n, nav.home)}</A></li>
-                <li><A href="/apps">{t!(i18n, nav.apps)}</A></li>
-                <li><A href="/devices">{t!(i18n, nav.devices)}</A></li>
-                <li><A href="/protected-apps">{t!(i18n, nav.protected_apps)}</A></li>
-                <li><A href="/help">{t!(i18n, nav.help)}</A></li>
+                {NAV.iter().map(|(href, label)| view! { <li><NavLink href=*href label=*label /></li> }).collect_view()}
             </ul>
         </nav>
     }
+}
+
+/// The sections, in order. Plain links: the router handles same-origin clicks itself.
+const NAV: &[(&str, Key)] = &[
+    ("/", key!(nav.home)),
+    ("/apps", key!(nav.apps)),
+    ("/devices", key!(nav.devices)),
+    ("/protected-apps", key!(nav.protected_apps)),
+    ("/help", key!(nav.help)),
+];
+
+/// A navigation link marked `aria-current="page"` on its section (and pages under it).
+#[component]
+fn NavLink(href: &'static str, label: Key) -> impl IntoView {
+    let location = use_location();
+    let current = move || {
+        let path = location.pathname.get();
+        let here = if href == "/" { path == "/" } else { path == href || path.starts_with(&format!("{href}/")) };
+        here.then_some("page")
+    };
+    view! { <a href=href aria-current=current>{crate::text::text(label)}</a> }
 }
 
 #[component]
@@ -81,22 +98,23 @@ fn Footer(privacy_url: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
     let on_change = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
-        if let Some(locale) = Locale::get_all().iter().find(|l| l.as_str() == value) {
-            i18n.set_locale(*locale);
+        if let Some(locale) = Locale::from_code(&value) {
+            i18n.set_locale(locale);
         }
     };
     view! {
         <footer class="site-footer">
             <label>
-                {t!(i18n, footer.language)} " "
-                <select on:change=on_change prop:value=move || i18n.get_locale().as_str()>
-                    {Locale::get_all()
+                {tr!(footer.language)} " "
+                <select on:change=on_change prop:value=move || i18n.locale().code()>
+                    // Each language is named in itself, whatever the page's language.
+                    {Locale::ALL
                         .iter()
-                        .map(|l| view! { <option value=l.as_str()>{td_string!(*l, language_name)}</option> })
+                        .map(|l| view! { <option value=l.code()>{crate::i18n::lookup(*l, key!(language_name))}</option> })
                         .collect_view()}
                 </select>
             </label>
-            {privacy_url.map(|url| view! { <a href=url rel="noopener">{t!(i18n, footer.privacy)}</a> })}
+            {privacy_url.map(|url| view! { <a href=url rel="noopener">{tr!(footer.privacy)}</a> })}
         </footer>
     }
 }

@@ -1,13 +1,11 @@
 //! Devices: placeholder until its feature issue lands.
 
-use crate::i18n::*;
 use leptos::prelude::*;
 
 #[component]
 pub fn Devices() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
-        <h1>{t!(i18n, devices.title)}</h1>
-        <p class="placeholder">{t!(i18n, devices.coming)}</p>
+        <h1>{tr!(devices.title)}</h1>
+        <p class="placeholder">{tr!(devices.coming)}</p>
     }
 }

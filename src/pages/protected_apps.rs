@@ -1,13 +1,11 @@
 //! ProtectedApps: placeholder until its feature issue lands.
 
-use crate::i18n::*;
 use leptos::prelude::*;
 
 #[component]
 pub fn ProtectedApps() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
-        <h1>{t!(i18n, protected_apps.title)}</h1>
-        <p class="placeholder">{t!(i18n, protected_apps.coming)}</p>
+        <h1>{tr!(protected_apps.title)}</h1>
+        <p class="placeholder">{tr!(protected_apps.coming)}</p>
     }
 }

@@ -10,12 +10,15 @@ pub const ORGANISATION_NAME_MAX_CHARS: usize = 40;
 
 /// The public branding document. Everything here is safe to show before sign-in.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Branding {
     pub organisation_name: String,
     /// Theme colour as `#rrggbb`.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "#0f6cbd"))]
     pub theme_color: HexColor,
     /// Text colour for use on the theme colour, chosen for contrast by [`text_on`].
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub theme_text_color: HexColor,
     #[serde(default = "yes")]
     pub show_name_in_header: bool,
@@ -34,6 +37,7 @@ fn yes() -> bool {
 
 /// The IT support contact shown on Help & support.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SupportContact {
     #[serde(default, skip_serializing_if = "Option::is_none")]

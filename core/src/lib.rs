@@ -3,6 +3,7 @@
 //! Plain Rust with no browser or server dependencies, compiled into both the
 //! SPA (to explain) and the server (to enforce), so the two can never disagree.
 
+pub mod api;
 pub mod branding;
 pub mod domain;
 pub mod problem;

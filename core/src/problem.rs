@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 pub const CONTENT_TYPE: &str = "application/problem+json";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Problem {
     /// A URI naming the kind of problem; `about:blank` when the status says it all.
@@ -14,6 +15,10 @@ pub struct Problem {
     pub status: u16,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// Why a request was refused, as a code the page explains (403 action/app refusals,
+    /// 422 device names).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<crate::api::Refusal>,
 }
 
 fn about_blank() -> String {
@@ -22,7 +27,12 @@ fn about_blank() -> String {
 
 impl Problem {
     pub fn new(status: u16, title: impl Into<String>) -> Self {
-        Problem { kind: about_blank(), title: title.into(), status, detail: None }
+        Problem { kind: about_blank(), title: title.into(), status, detail: None, reason: None }
+    }
+
+    pub fn with_reason(mut self, reason: crate::api::Refusal) -> Self {
+        self.reason = Some(reason);
+        self
     }
 
     pub fn with_detail(mut self, detail: impl Into<String>) -> Self {

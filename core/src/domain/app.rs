@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// Where an app comes from. It matters to the rules because Apple store apps assigned
 /// Required are also offered as Available (DOMAIN.md), and web links are never installed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum AppSource {
     /// A public store app (App Store, managed Google Play, Microsoft Store).
@@ -20,6 +21,7 @@ pub enum AppSource {
 /// An app as the catalog lists it. Whether a simulated install fails is server-side test
 /// state and deliberately not part of this wire type.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct App {
     pub id: String,
@@ -62,6 +64,7 @@ impl App {
 
 /// Install state of an app on one device (Graph `resultantAppState`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum ResultantAppState {
     Installed,

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// The intent of one assignment (Graph `installIntent`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum InstallIntent {
     /// "Available for enrolled devices": user groups only; shown to the device's primary user.
@@ -16,6 +17,7 @@ pub enum InstallIntent {
 
 /// Whom an assignment targets.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum AssignmentTarget {
     AllUsers,
@@ -37,6 +39,7 @@ impl AssignmentTarget {
 /// One assignment of an app. A user or device in any of `excluded_groups` is not reached
 /// by it, whatever the target says (exclusion wins for that group).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Assignment {
     pub intent: InstallIntent,
@@ -48,6 +51,7 @@ pub struct Assignment {
 /// What a device context sees for an app, in Graph's vocabulary (`mobileAppIntent`).
 /// Lossy: see [`ResolvedIntent`] for the portal's own, which the page explains.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum MobileAppIntent {
     Available,
@@ -62,6 +66,7 @@ pub enum MobileAppIntent {
 /// The resolved intent of an app in one device context, with the combinations of
 /// DOMAIN.md's conflict table that Graph's `mobileAppIntent` cannot express.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum ResolvedIntent {
     /// No assignment reaches this user and device.

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// Who owns a managed device (Graph `managedDeviceOwnerType`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum OwnerType {
     Company,
@@ -15,6 +16,7 @@ pub enum OwnerType {
 
 /// Compliance state (Graph `complianceState`). See `rules::compliance` for what the user sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum ComplianceState {
     Compliant,
@@ -29,6 +31,7 @@ pub enum ComplianceState {
 
 /// A compliance setting the device fails, with the organisation's own instruction.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct FailingSetting {
     /// Stable name of the setting (e.g. `"osMinimumVersion"`), for the UI to key on.
@@ -39,6 +42,7 @@ pub struct FailingSetting {
 
 /// A self-service remote action (the wire value of `POST …/actions`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum RemoteAction {
     Rename,
@@ -62,6 +66,7 @@ impl RemoteAction {
 
 /// State of a remote action (Graph `actionState`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum ActionState {
     None,
@@ -82,6 +87,7 @@ impl ActionState {
 
 /// One remote action run on a device (Graph `deviceActionResult`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DeviceActionResult {
     pub action_name: RemoteAction,
@@ -98,6 +104,7 @@ pub struct DeviceActionResult {
 
 /// An enrolled device as its user sees it (Graph `managedDevice`, the fields a user sees).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ManagedDevice {
     pub id: String,
@@ -159,6 +166,7 @@ impl ManagedDevice {
 /// A device known only through app protection (MAM without enrollment): the apps that
 /// registered with the work account and share one `device_tag`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct UnenrolledDevice {
     pub device_tag: String,

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 /// them. Values this enum does not know deserialise as [`DeviceEnrollmentType::Unknown`],
 /// to which no enrollment-specific restriction applies (platform rules still do).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum DeviceEnrollmentType {
     /// The user enrolled their device through Company Portal: Apple device enrollment on a
@@ -53,6 +54,7 @@ pub enum DeviceEnrollmentType {
 /// The kinds of corporate-owned Android Enterprise enrollment, on which the user may not
 /// remove or reset the device.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum AndroidCorporateKind {
     FullyManaged,

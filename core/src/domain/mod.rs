@@ -10,6 +10,7 @@ mod app;
 mod assignment;
 mod device;
 mod enrollment;
+mod notification;
 mod organisation;
 mod platform;
 mod protection;
@@ -23,6 +24,7 @@ pub use device::{
     RemoteAction, UnenrolledDevice,
 };
 pub use enrollment::{AndroidCorporateKind, DeviceEnrollmentType};
+pub use notification::Notification;
 pub use organisation::{EnrollmentAvailability, OrganisationSettings};
 pub use platform::Platform;
 pub use protection::{

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// Whether users may enrol devices from the portal (Graph: `intuneBrand.enrollmentAvailability`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum EnrollmentAvailability {
     #[default]
@@ -14,6 +15,7 @@ pub enum EnrollmentAvailability {
 
 /// Settings an organisation sets beside its branding that the rules consult.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct OrganisationSettings {
     /// Hide Remove (retire) on corporate-owned Windows and iOS/iPadOS devices.

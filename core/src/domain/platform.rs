@@ -8,6 +8,7 @@ use std::str::FromStr;
 /// (see [`Platform::runs_apps_of`]), while an iPhone does not see iPad-only apps.
 /// `web` is a web link: it runs everywhere and is never the platform of a managed device.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum Platform {
     Ios,

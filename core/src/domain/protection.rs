@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// How far cut, copy and paste may move work data (Graph `managedAppClipboardSharingLevel`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum ClipboardSharingLevel {
     #[default]
@@ -16,6 +17,7 @@ pub enum ClipboardSharingLevel {
 
 /// Which apps may receive work data (Graph `managedAppDataTransferLevel`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum DataTransferLevel {
     #[default]
@@ -28,6 +30,7 @@ pub enum DataTransferLevel {
 /// when the app is used with the work account. Field names follow Graph's
 /// `managedAppProtection`; durations are minutes instead of ISO 8601 durations.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AppProtectionPolicy {
     pub id: String,
@@ -69,6 +72,7 @@ pub struct AppProtectionPolicy {
 
 /// Why the service flagged a registration (Graph `managedAppFlaggedReason`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum FlaggedReason {
     None,
@@ -80,6 +84,7 @@ pub enum FlaggedReason {
 
 /// A policy as a registration names it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PolicyRef {
     pub id: String,
@@ -89,6 +94,7 @@ pub struct PolicyRef {
 /// Progress of a selective wipe of the work data in one app. It takes effect when the app
 /// next checks in.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum SelectiveWipeState {
     #[default]
@@ -99,6 +105,7 @@ pub enum SelectiveWipeState {
 
 /// One app used with the work account on one device (Graph `managedAppRegistration`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ManagedAppRegistration {
     pub id: String,

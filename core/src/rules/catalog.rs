@@ -40,6 +40,7 @@ pub struct Caller<'a> {
 
 /// Why an app is listed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum ShownReason {
     /// Required by the organisation; installs automatically.
@@ -58,6 +59,7 @@ pub enum ShownReason {
 
 /// Why an app is not listed, so that "where is my app?" has an answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum HiddenReason {
     /// Not built for this device's platform.
@@ -76,6 +78,7 @@ pub enum HiddenReason {
 
 /// Whether and why an app is listed in a context.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "visibility", content = "reason", rename_all = "camelCase")]
 pub enum Visibility {
     Shown(ShownReason),
@@ -84,6 +87,7 @@ pub enum Visibility {
 
 /// One app as a device context sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogEntry {
     pub app_id: String,

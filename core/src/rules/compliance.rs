@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// What the device page says about access to company resources.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "status", rename_all = "camelCase")]
 pub enum AccessStatus {
     /// "Can access company resources".

@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 /// One restriction of a policy, as a user reads it. Settings left at "no restriction"
 /// produce no line, so an empty list means "this policy restricts nothing you'd notice".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "line", rename_all = "camelCase")]
 pub enum PolicyLine {
     /// Work files cannot be saved to personal storage.
@@ -82,6 +83,7 @@ pub fn policy_lines(policy: &AppProtectionPolicy) -> Vec<PolicyLine> {
 
 /// Why the app's work data is blocked on this device.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum BlockReason {
     /// Jailbroken (iOS) or rooted (Android).
@@ -97,6 +99,7 @@ pub enum BlockReason {
 /// applied policy blocks flagged devices), `WaitingForCheckIn` (intended ≠ applied),
 /// `NotProtected` (no policy intended), `Protected`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "status", rename_all = "camelCase")]
 pub enum ProtectionStatus {
     Protected,

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 /// Whether an action can be run on a device by the caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "status", content = "reason", rename_all = "camelCase")]
 pub enum Availability {
     /// The action does not exist on this platform; the page does not offer it.
@@ -25,6 +26,7 @@ pub enum Availability {
 
 /// Why an action is unavailable. The UI maps each code to localised text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "code", rename_all = "camelCase")]
 pub enum Reason {
     /// Only the device's primary user may act on it (a userless device has none).
@@ -58,6 +60,7 @@ pub enum Reason {
 
 /// One action and its availability, as the device page lists them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ActionOption {
     pub action: RemoteAction,

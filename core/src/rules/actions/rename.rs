@@ -8,6 +8,7 @@ pub const DEVICE_NAME_MAX_CHARS: usize = 64;
 
 /// Why a device name was refused. The UI maps each to localised text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "code", rename_all = "camelCase")]
 pub enum RenameError {
     /// Nothing but whitespace.

@@ -1,0 +1,338 @@
+//! Request and response bodies of the Portal API v1 (`/api/v1/me/*`).
+//!
+//! They live here, beside the rules, because the SPA deserializes exactly what the server
+//! serializes: one definition, no drift. Everything is camelCase JSON. Domain records
+//! (`ManagedDevice`, `App`, …) are embedded as they are; these types only add what a page
+//! needs around them (rule outcomes, install state, counts).
+
+mod events;
+
+pub use events::{Event, EventTicket};
+
+use crate::branding::Branding;
+use crate::domain::{
+    App, DeviceActionResult, FailingSetting, ManagedAppRegistration, ManagedDevice, Notification, Platform,
+    RemoteAction, ResultantAppState, UnenrolledDevice,
+};
+use crate::rules::actions::{ActionOption, Reason, RenameError};
+use crate::rules::catalog::{CatalogEntry, HiddenReason};
+use crate::rules::compliance::AccessStatus;
+use crate::rules::protection::{PolicyLine, ProtectionStatus};
+use serde::{Deserialize, Serialize};
+
+/// The signed-in user (`GET /api/v1/me`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Profile {
+    pub id: String,
+    pub display_name: String,
+    pub upn: String,
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+/// The first screen in one round trip (`GET /api/v1/me/home`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Home {
+    pub profile: Profile,
+    /// `None` only before a tenant is loaded.
+    #[serde(default)]
+    pub branding: Option<Branding>,
+    pub devices: Vec<DeviceSummary>,
+    pub unenrolled_devices: Vec<UnenrolledDevice>,
+    /// Featured apps the user may get without naming a device (context "none"), at most
+    /// [`HOME_FEATURED_MAX`].
+    pub featured_apps: Vec<CatalogItem>,
+    pub unread_notifications: usize,
+    pub protection: ProtectionSummary,
+}
+
+/// How many of the user's protected app registrations are in each status.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ProtectionSummary {
+    pub protected: usize,
+    pub waiting_for_check_in: usize,
+    pub blocked: usize,
+    pub wipe_pending: usize,
+    pub wipe_done: usize,
+    pub not_protected: usize,
+}
+
+impl ProtectionSummary {
+    pub fn count(&mut self, status: &ProtectionStatus) {
+        let slot = match status {
+            ProtectionStatus::Protected => &mut self.protected,
+            ProtectionStatus::WaitingForCheckIn => &mut self.waiting_for_check_in,
+            ProtectionStatus::Blocked { .. } => &mut self.blocked,
+            ProtectionStatus::WipePending => &mut self.wipe_pending,
+            ProtectionStatus::WipeDone => &mut self.wipe_done,
+            ProtectionStatus::NotProtected => &mut self.not_protected,
+        };
+        *slot += 1;
+    }
+}
+
+/// An enrolled device in a list, with the access status its compliance state means.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceSummary {
+    pub device: ManagedDevice,
+    pub access: AccessStatus,
+}
+
+/// `GET /api/v1/me/devices`: enrolled devices and MAM-only ones.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceList {
+    pub devices: Vec<DeviceSummary>,
+    pub unenrolled_devices: Vec<UnenrolledDevice>,
+}
+
+/// `GET /api/v1/me/devices/{id}`: the device, its access status, what to fix, and every
+/// action with its availability (and the reason when unavailable). The action history is
+/// `device.deviceActionResults`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceDetails {
+    pub device: ManagedDevice,
+    pub access: AccessStatus,
+    pub settings_to_fix: Vec<FailingSetting>,
+    pub actions: Vec<ActionOption>,
+}
+
+/// `PATCH /api/v1/me/devices/{id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RenameDevice {
+    pub device_name: String,
+}
+
+/// `POST /api/v1/me/devices/{id}/actions`. `rename` is not an action here (use PATCH).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ActionRequest {
+    pub action: RemoteAction,
+}
+
+/// 202 answer to an action request: the queued record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ActionAccepted {
+    pub device_id: String,
+    pub result: DeviceActionResult,
+}
+
+/// The device context an app list is for, as the query names it:
+/// a device id, `none`, or `unenrolled:<platform>` (a MAM-only device tag works too).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum ContextRef {
+    #[serde(rename_all = "camelCase")]
+    Enrolled {
+        device_id: String,
+        platform: Platform,
+    },
+    Unenrolled {
+        platform: Platform,
+    },
+    None,
+}
+
+/// Where an install or uninstall stands on one device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub enum InstallOperation {
+    Install,
+    Uninstall,
+}
+
+/// The install state of an app on the context's device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct InstallStatus {
+    pub state: ResultantAppState,
+    /// An install or uninstall the device has not finished yet.
+    #[serde(default)]
+    pub pending: Option<InstallOperation>,
+    /// RFC 3339.
+    pub last_updated_date_time: String,
+}
+
+/// One app as a device context sees it: the app, the rule's verdict (resolved intent,
+/// why it is shown or hidden, whether install/uninstall is allowed) and the install state
+/// on that device (`None` without a device or before anything was recorded).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct CatalogItem {
+    pub app: App,
+    pub catalog: CatalogEntry,
+    #[serde(default)]
+    pub install: Option<InstallStatus>,
+}
+
+/// `GET /api/v1/me/apps?device=…&q=…&category=…&offset=…&limit=…`: one page of the apps
+/// shown in that context (in the organisation's catalog order), after the optional search
+/// and category filters. `total` counts every matching app, so a page knows whether there
+/// are more; a large catalog is never shipped whole.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct AppList {
+    pub context: ContextRef,
+    pub total: usize,
+    pub offset: usize,
+    pub limit: usize,
+    pub apps: Vec<CatalogItem>,
+}
+
+/// Apps per page when the request does not say.
+pub const APP_PAGE_DEFAULT: usize = 50;
+/// The largest page a request may ask for.
+pub const APP_PAGE_MAX: usize = 200;
+/// Featured apps on the home page at most.
+pub const HOME_FEATURED_MAX: usize = 12;
+
+/// `GET /api/v1/me/apps/{appId}?device=…`: one app, shown or not (a hidden app says why,
+/// so "where is my app?" has an answer).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct AppDetails {
+    pub context: ContextRef,
+    #[serde(flatten)]
+    pub item: CatalogItem,
+}
+
+/// `POST /api/v1/me/apps/{appId}/install` and `/uninstall`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct InstallRequest {
+    pub device_id: String,
+}
+
+/// 202 answer to an install or uninstall request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct InstallAccepted {
+    pub app_id: String,
+    pub device_id: String,
+    pub install: InstallStatus,
+}
+
+/// The apps of one device used with the work account (`GET /api/v1/me/protected-apps`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ProtectedDevice {
+    /// The MAM device tag (a managed device's id when it is enrolled).
+    pub device_tag: String,
+    pub device_name: String,
+    /// Whether this is one of the user's enrolled devices.
+    pub enrolled: bool,
+    pub apps: Vec<ProtectedApp>,
+}
+
+/// One registration with its status and the plain-language lines of its applied policies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ProtectedApp {
+    pub registration: ManagedAppRegistration,
+    /// The catalog app this registration belongs to, when the catalog knows it.
+    #[serde(default)]
+    pub app_id: Option<String>,
+    #[serde(default)]
+    pub app_name: Option<String>,
+    pub status: ProtectionStatus,
+    pub policies: Vec<PolicySummary>,
+}
+
+/// An applied policy in plain words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct PolicySummary {
+    pub id: String,
+    pub display_name: String,
+    pub lines: Vec<PolicyLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ProtectedApps {
+    pub devices: Vec<ProtectedDevice>,
+}
+
+/// `POST /api/v1/me/protected-apps/wipe`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct WipeRequest {
+    pub device_tag: String,
+}
+
+/// 202 answer to a selective wipe: how many apps it newly applies to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct WipeAccepted {
+    pub device_tag: String,
+    pub apps_pending: usize,
+}
+
+/// `GET /api/v1/me/notifications`, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct NotificationList {
+    pub notifications: Vec<Notification>,
+    pub unread: usize,
+}
+
+/// Why a state-changing request was refused: carried by the problem document (`reason`)
+/// so the page can say exactly why, in the user's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(untagged)]
+pub enum Refusal {
+    /// A remote action's reason (`rules::actions`).
+    Action(Reason),
+    /// An install or uninstall the catalog rule does not allow.
+    App(AppRefusal),
+    /// A device name `validate_device_name` refused.
+    Rename(RenameError),
+}
+
+/// Why an install or uninstall is refused for this device context.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "code", rename_all = "camelCase")]
+pub enum AppRefusal {
+    /// The app is not shown in this context; `hidden` says why.
+    NotOffered { hidden: HiddenReason },
+    /// Shown, but not something the user installs (e.g. required only).
+    NotInstallable,
+    /// Only offered (not required) apps on a device the user is the primary user of can
+    /// be uninstalled through the portal; web links never.
+    NotUninstallable,
+    /// The action is not applicable on this platform.
+    NotApplicable,
+}

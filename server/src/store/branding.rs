@@ -6,6 +6,11 @@ use portal_core::branding::{text_on, Branding, HexColor, SupportContact};
 use rusqlite::OptionalExtension;
 
 impl Store {
+    /// The branding as of the last import, from memory (for `/me/home`).
+    pub async fn cached_branding(&self) -> anyhow::Result<Option<Branding>> {
+        Ok(self.tenant_cache().await?.branding.clone())
+    }
+
     /// The branding of the loaded tenant, or `None` before any tenant was imported.
     pub async fn branding(&self) -> anyhow::Result<Option<Branding>> {
         self.run(|conn| {

@@ -8,6 +8,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("sql/0001_organisation.sql")),
     M::up(include_str!("sql/0002_tenant.sql")),
     M::up(include_str!("sql/0003_identity.sql")),
+    M::up(include_str!("sql/0004_event_tickets.sql")),
 ];
 
 pub fn apply(conn: &mut Connection) -> anyhow::Result<()> {

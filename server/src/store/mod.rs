@@ -3,11 +3,27 @@
 //! Handlers never hold a connection across an `.await`: each unit of work runs on the
 //! pool's blocking thread through [`Store::run`].
 
+mod apps;
 mod branding;
+mod cache;
+mod codec;
+mod devices;
+mod me;
 mod migrations;
+mod notifications;
+mod protection;
+mod simulation;
 mod tenant_import;
+mod tickets;
+mod users;
 
+pub use apps::{AppCatalog, CatalogApp, InstallOperation, InstallRecord};
+pub use cache::TenantCache;
+pub use devices::ActionQueued;
+pub use me::{DeviceView, HomeBundle, Me};
+pub use simulation::{PendingAction, PendingInstall, PendingWipe, PendingWork};
 pub use tenant_import::ImportOutcome;
+pub use users::User;
 
 use anyhow::{anyhow, Context};
 use deadpool_sqlite::{Config, Hook, HookError, Pool, Runtime};
@@ -17,6 +33,9 @@ use std::path::Path;
 #[derive(Clone)]
 pub struct Store {
     pool: Pool,
+    /// Immutable tenant data (catalog, policies, organisation settings) kept in memory
+    /// per import; see [`cache`].
+    cache: cache::Shared,
 }
 
 /// Settings every pooled connection needs; WAL itself is persistent in the file.
@@ -38,7 +57,7 @@ impl Store {
             }))
             .build()
             .context("building the connection pool")?;
-        let store = Store { pool };
+        let store = Store { pool, cache: Default::default() };
         store
             .run(|conn| {
                 conn.pragma_update(None, "journal_mode", "WAL")?;

@@ -77,6 +77,155 @@ mod tests {
         Source { name: "t.toml".into(), text: text.into() }
     }
 
+    /// A small tenant with every section, each reference resolvable. The cases below break
+    /// one thing each.
+    const BASE: &str = r##"
+[organisation]
+name = "Fabrikam"
+theme_color = "#123456"
+
+[[user_groups]]
+id = "g1"
+display_name = "Everyone"
+
+[[users]]
+id = "u1"
+display_name = "Ada"
+upn = "ada@fabrikam.example"
+password_hash = "$argon2id$v=19$m=19456,t=2,p=1$5NDW11aSHO0i6M0+VZtV4Q$Xlr7k+Y3GQK5UB6qddqyHjVeLaDKxGbsH99aGsHpPgQ"
+groups = ["g1"]
+
+[[users]]
+id = "u2"
+display_name = "Ben"
+upn = "ben@fabrikam.example"
+
+[[device_groups]]
+id = "dg1"
+display_name = "Corporate"
+members = ["d1"]
+
+[[devices]]
+id = "d1"
+device_name = "Ada's iPhone"
+operating_system = "ios"
+os_version = "17.5"
+owner_type = "company"
+enrollment_type = "appleBulkWithUser"
+primary_user = "u1"
+compliance_state = "compliant"
+enrolled_date_time = "2026-01-01T00:00:00Z"
+last_sync_date_time = "2026-01-02T00:00:00Z"
+
+[[unenrolled_devices]]
+device_tag = "t1"
+device_name = "Ada's iPad"
+platform = "ipados"
+user = "u1"
+
+[[apps]]
+id = "a1"
+name = "Notes"
+publisher = "Fabrikam"
+platforms = ["ios"]
+icon = "/assets/icons/teams.svg"
+information_url = "https://fabrikam.example/notes"
+published = "2026-01-01T00:00:00Z"
+app_identifiers = ["com.fabrikam.notes"]
+[[apps.assignments]]
+intent = "available"
+target = { type = "userGroup", id = "g1" }
+excluded_groups = ["dg1"]
+
+[[protection_policies]]
+id = "p1"
+display_name = "Standard"
+targeted_groups = ["g1"]
+protected_apps = ["a1"]
+
+[[app_registrations]]
+id = "r1"
+user = "u1"
+device = "t1"
+app_identifier = "com.fabrikam.notes"
+application_version = "1.0"
+created_date_time = "2026-01-01T00:00:00Z"
+last_sync_date_time = "2026-01-01T00:00:00Z"
+applied_policies = ["p1"]
+intended_policies = ["p1"]
+
+[[install_states]]
+device = "d1"
+app = "a1"
+state = "installed"
+
+[[notifications]]
+id = "n1"
+user = "u1"
+title = "Hello"
+created_date_time = "2026-01-01T00:00:00Z"
+link = "/apps/a1"
+"##;
+
+    #[test]
+    fn the_base_tenant_is_valid() {
+        let t = parse(&src(BASE)).expect("base tenant is valid");
+        assert_eq!((t.users.len(), t.devices.len(), t.apps.len()), (2, 1, 1));
+    }
+
+    #[test]
+    fn every_kind_of_invalid_tenant_names_file_path_and_reason() {
+        // (what, replace this, with this, expected path, expected words of the reason)
+        let cases = [
+            ("dangling user group", "groups = [\"g1\"]", "groups = [\"g9\"]", "users[0].groups[0]", "no user group has the id `g9`"),
+            ("dangling primary user", "primary_user = \"u1\"", "primary_user = \"u9\"", "devices[0].primary_user", "no user has the id `u9`"),
+            ("dangling device group member", "members = [\"d1\"]", "members = [\"d9\"]", "device_groups[0].members[0]", "no device"),
+            ("dangling MAM user", "platform = \"ipados\"\nuser = \"u1\"", "platform = \"ipados\"\nuser = \"u9\"", "unenrolled_devices[0].user", "u9"),
+            ("dangling assignment group", "id = \"g1\" }", "id = \"g9\" }", "apps[0].assignments[0].target.id", "no user group"),
+            ("dangling exclusion", "excluded_groups = [\"dg1\"]", "excluded_groups = [\"dg9\"]", "apps[0].assignments[0].excluded_groups[0]", "dg9"),
+            ("dangling policy group", "targeted_groups = [\"g1\"]", "targeted_groups = [\"dg1\"]", "protection_policies[0].targeted_groups[0]", "no user group"),
+            ("dangling protected app", "protected_apps = [\"a1\"]", "protected_apps = [\"a9\"]", "protection_policies[0].protected_apps[0]", "no app"),
+            ("dangling registration device", "device = \"t1\"", "device = \"t9\"", "app_registrations[0].device", "t9"),
+            ("registration on another's device", "id = \"r1\"\nuser = \"u1\"", "id = \"r1\"\nuser = \"u2\"", "app_registrations[0].device", "not user `u2`'s"),
+            ("unknown app identifier", "app_identifier = \"com.fabrikam.notes\"", "app_identifier = \"com.other\"", "app_registrations[0].app_identifier", "com.other"),
+            ("dangling applied policy", "applied_policies = [\"p1\"]", "applied_policies = [\"p9\"]", "app_registrations[0].applied_policies[0]", "no protection policy"),
+            ("dangling install device", "device = \"d1\"", "device = \"d9\"", "install_states[0].device", "no device"),
+            ("dangling install app", "app = \"a1\"", "app = \"a9\"", "install_states[0].app", "no app"),
+            ("dangling notification user", "id = \"n1\"\nuser = \"u1\"", "id = \"n1\"\nuser = \"u9\"", "notifications[0].user", "u9"),
+            ("duplicate user id", "id = \"u2\"", "id = \"u1\"", "users[1].id", "duplicate id `u1`"),
+            ("duplicate upn", "upn = \"ben@fabrikam.example\"", "upn = \"ADA@fabrikam.example\"", "users[1].upn", "also the upn"),
+            ("group id used twice", "id = \"dg1\"", "id = \"g1\"", "device_groups[0].id", "also a user group"),
+            ("id with a slash", "id = \"a1\"", "id = \"a/1\"", "apps[0].id", "may not contain"),
+            ("empty app name", "name = \"Notes\"", "name = \" \"", "apps[0].name", "must not be empty"),
+            ("empty display name", "display_name = \"Ben\"", "display_name = \"\"", "users[1].display_name", "must not be empty"),
+            ("no platforms", "platforms = [\"ios\"]", "platforms = []", "apps[0].platforms", "at least one"),
+            ("bad URL", "information_url = \"https://fabrikam.example/notes\"", "information_url = \"javascript:alert(1)\"", "apps[0].information_url", "http(s)"),
+            ("icon on another host", "icon = \"/assets/icons/teams.svg\"", "icon = \"https://cdn.example/i.svg\"", "apps[0].icon", "path on this server"),
+            ("icon not an asset", "icon = \"/assets/icons/teams.svg\"", "icon = \"/assets/icons/missing.svg\"", "apps[0].icon", "not one of the server's assets"),
+            ("bad date", "published = \"2026-01-01T00:00:00Z\"", "published = \"2026-01-01\"", "apps[0].published", "RFC 3339"),
+            ("bad device date", "enrolled_date_time = \"2026-01-01T00:00:00Z\"", "enrolled_date_time = \"yesterday\"", "devices[0].enrolled_date_time", "RFC 3339"),
+            ("bad email", "upn = \"ben@fabrikam.example\"", "upn = \"ben\"", "users[1].upn", "not an email address"),
+            ("not a PHC string", "password_hash = \"$argon2id", "password_hash = \"plain$argon2id", "users[0].password_hash", "hash-password"),
+            ("misspelt enum", "compliance_state = \"compliant\"", "compliance_state = \"compliantt\"", "devices[0].compliance_state", "unknown value `compliantt`"),
+            ("misspelt enrollment", "enrollment_type = \"appleBulkWithUser\"", "enrollment_type = \"appleBulk\"", "devices[0].enrollment_type", "unknown value"),
+            ("unknown platform", "platforms = [\"ios\"]", "platforms = [\"symbian\"]", "apps[0].platforms[0]", "unknown variant"),
+            ("web is no device", "operating_system = \"ios\"", "operating_system = \"web\"", "devices[0].operating_system", "not a device"),
+            ("grace period without deadline", "compliance_state = \"compliant\"", "compliance_state = \"inGracePeriod\"", "devices[0].compliance_grace_period_expiration", "required"),
+            ("available to a device group", "type = \"userGroup\", id = \"g1\"", "type = \"deviceGroup\", id = \"dg1\"", "apps[0].assignments[0].target", "only users"),
+            ("available to all devices", "target = { type = \"userGroup\", id = \"g1\" }", "target = { type = \"allDevices\" }", "apps[0].assignments[0].target", "only users"),
+            ("duplicate install state", "state = \"installed\"", "state = \"installed\"\n[[install_states]]\ndevice = \"d1\"\napp = \"a1\"\nstate = \"failed\"", "install_states[1].app", "already gives"),
+            ("unknown field", "title = \"Hello\"", "title = \"Hello\"\ntitel = \"typo\"", "notifications[0].titel", "unknown field `titel`"),
+            ("link to another host", "link = \"/apps/a1\"", "link = \"//evil.example/\"", "notifications[0].link", "path on this server"),
+        ];
+        for (what, from, to, want_path, want_reason) in cases {
+            assert!(BASE.contains(from), "{what}: the base has no {from:?}");
+            let err = parse(&src(&BASE.replacen(from, to, 1))).expect_err(what);
+            assert_eq!(err.file, "t.toml", "{what}");
+            assert_eq!(err.path, want_path, "{what}: {err}");
+            assert!(err.reason.contains(want_reason), "{what}: reason {:?}, wanted {want_reason:?}", err.reason);
+        }
+    }
+
     #[test]
     fn the_demo_tenant_is_valid() {
         let tenant = parse(&Source::demo()).expect("demo tenant parses");

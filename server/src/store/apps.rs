@@ -1,0 +1,311 @@
+//! The app catalog (cached per import, see `cache`) and install states per device.
+
+use super::codec::{code, decode, from_json};
+use super::devices::owns_device;
+use super::Store;
+use crate::dates;
+use portal_core::domain::{App, Assignment, AssignmentTarget, ResultantAppState};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// One app of the catalog with everything the rules and the simulator need.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CatalogApp {
+    pub app: App,
+    pub assignments: Vec<Assignment>,
+    /// Simulated installs of it fail (server-side test state; not on the wire).
+    pub fails_install: bool,
+    /// Bundle ids / package ids.
+    pub app_identifiers: Vec<String>,
+}
+
+/// The whole catalog in file order, with lookups by app id and by app identifier.
+#[derive(Debug, Default)]
+pub struct AppCatalog {
+    apps: Vec<CatalogApp>,
+    by_id: HashMap<String, usize>,
+    /// Lowercased identifier → index.
+    by_identifier: HashMap<String, usize>,
+}
+
+impl AppCatalog {
+    pub fn new(apps: Vec<CatalogApp>) -> AppCatalog {
+        let by_id = apps.iter().enumerate().map(|(i, a)| (a.app.id.clone(), i)).collect();
+        let by_identifier = apps
+            .iter()
+            .enumerate()
+            .flat_map(|(i, a)| a.app_identifiers.iter().map(move |id| (id.to_ascii_lowercase(), i)))
+            .collect();
+        AppCatalog { apps, by_id, by_identifier }
+    }
+
+    pub fn apps(&self) -> &[CatalogApp] {
+        &self.apps
+    }
+
+    pub fn len(&self) -> usize {
+        self.apps.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.apps.is_empty()
+    }
+
+    pub fn get(&self, app_id: &str) -> Option<&CatalogApp> {
+        self.by_id.get(app_id).map(|&i| &self.apps[i])
+    }
+
+    /// The app a protection registration's bundle / package id belongs to (ignoring case).
+    pub fn by_identifier(&self, app_identifier: &str) -> Option<&CatalogApp> {
+        self.by_identifier.get(&app_identifier.to_ascii_lowercase()).map(|&i| &self.apps[i])
+    }
+
+    /// The pairs `portal_core::rules::catalog::catalog` takes.
+    pub fn for_rules(&self) -> impl Iterator<Item = (&App, &[Assignment])> {
+        self.apps.iter().map(|a| (&a.app, a.assignments.as_slice()))
+    }
+
+    /// Apps the organisation features, in file order (still subject to the rules).
+    pub fn featured(&self) -> impl Iterator<Item = &CatalogApp> {
+        self.apps.iter().filter(|a| a.app.featured)
+    }
+}
+
+/// What the simulator still has to do with an app on a device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum InstallOperation {
+    Install,
+    Uninstall,
+}
+
+/// The install state of one app on one device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InstallRecord {
+    pub app_id: String,
+    pub state: ResultantAppState,
+    /// An install or uninstall the simulator has not finished yet.
+    pub pending: Option<InstallOperation>,
+    /// RFC 3339.
+    pub last_updated_date_time: String,
+}
+
+type InstallRow = (String, String, Option<String>, String);
+
+fn install_record((app_id, state, pending, updated): InstallRow) -> anyhow::Result<InstallRecord> {
+    Ok(InstallRecord {
+        app_id,
+        state: decode(&state)?,
+        pending: pending.as_deref().map(decode).transpose()?,
+        last_updated_date_time: updated,
+    })
+}
+
+fn install_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<InstallRow> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+}
+
+impl Store {
+    /// The catalog: every app with its assignments, from memory after the first call.
+    pub async fn apps_with_assignments(&self) -> anyhow::Result<Arc<AppCatalog>> {
+        Ok(self.tenant_cache().await?.catalog.clone())
+    }
+
+    /// Install states of the apps on `device_id`, by app id. The caller has checked the
+    /// device is the caller's (`device_of_user`).
+    pub async fn install_states(&self, device_id: &str) -> anyhow::Result<HashMap<String, InstallRecord>> {
+        let device_id = device_id.to_string();
+        self.run(move |conn| install_states_in(conn, &device_id)).await
+    }
+
+    /// The install state of one app on one device, if any was recorded.
+    pub async fn install_state(&self, device_id: &str, app_id: &str) -> anyhow::Result<Option<InstallRecord>> {
+        let (device_id, app_id) = (device_id.to_string(), app_id.to_string());
+        self.run(move |conn| install_state_in(conn, &device_id, &app_id)).await
+    }
+
+    /// Records an install state (the simulator settling an operation, `pending: None`).
+    pub async fn set_install_state(
+        &self,
+        device_id: &str,
+        app_id: &str,
+        state: ResultantAppState,
+        pending: Option<InstallOperation>,
+    ) -> anyhow::Result<InstallRecord> {
+        let (device_id, app_id) = (device_id.to_string(), app_id.to_string());
+        self.run(move |conn| {
+            upsert_install(conn, &device_id, &app_id, state, pending)?;
+            install_state_in(conn, &device_id, &app_id)?.ok_or_else(|| anyhow::anyhow!("install state vanished"))
+        })
+        .await
+    }
+
+    /// A user asks for an install or uninstall of `app_id` on one of their devices: the
+    /// state becomes `pendingInstall` (install) or stays as it is with the uninstall
+    /// pending, for the simulator to carry out. `None` when the device is not the caller's.
+    /// The caller checks with the catalog rules that the user may do this.
+    pub async fn request_install(
+        &self,
+        user_id: &str,
+        device_id: &str,
+        app_id: &str,
+        operation: InstallOperation,
+    ) -> anyhow::Result<Option<InstallRecord>> {
+        let (user_id, device_id, app_id) = (user_id.to_string(), device_id.to_string(), app_id.to_string());
+        self.run(move |conn| {
+            let tx = conn.transaction()?;
+            if !owns_device(&tx, &user_id, &device_id)? {
+                return Ok(None);
+            }
+            let state = match operation {
+                InstallOperation::Install => ResultantAppState::PendingInstall,
+                InstallOperation::Uninstall => install_state_in(&tx, &device_id, &app_id)?
+                    .map_or(ResultantAppState::Installed, |r| r.state),
+            };
+            upsert_install(&tx, &device_id, &app_id, state, Some(operation))?;
+            let record = install_state_in(&tx, &device_id, &app_id)?;
+            tx.commit()?;
+            Ok(record)
+        })
+        .await
+    }
+}
+
+pub(super) fn install_states_in(conn: &Connection, device_id: &str) -> anyhow::Result<HashMap<String, InstallRecord>> {
+    let mut stmt = conn.prepare_cached("SELECT app_id, state, pending, last_updated_at FROM install_states WHERE device_id = ?1")?;
+    let rows: Vec<InstallRow> = stmt.query_map([device_id], install_row)?.collect::<Result<_, _>>()?;
+    rows.into_iter().map(|row| install_record(row).map(|r| (r.app_id.clone(), r))).collect()
+}
+
+fn upsert_install(
+    conn: &Connection,
+    device_id: &str,
+    app_id: &str,
+    state: ResultantAppState,
+    pending: Option<InstallOperation>,
+) -> anyhow::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO install_states (device_id, app_id, state, pending, last_updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (device_id, app_id) DO UPDATE SET state = excluded.state, pending = excluded.pending,
+           last_updated_at = excluded.last_updated_at",
+    )?
+    .execute(params![device_id, app_id, code(&state), pending.map(|p| code(&p)), dates::now()])?;
+    Ok(())
+}
+
+fn install_state_in(conn: &Connection, device_id: &str, app_id: &str) -> anyhow::Result<Option<InstallRecord>> {
+    let row = conn
+        .prepare_cached("SELECT app_id, state, pending, last_updated_at FROM install_states WHERE device_id = ?1 AND app_id = ?2")?
+        .query_row([device_id, app_id], install_row)
+        .optional()?;
+    row.map(install_record).transpose()
+}
+
+type AppRow = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<i64>,
+    String,
+    Option<String>,
+    String,
+    bool,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+    bool,
+);
+
+/// Reads the whole catalog: three queries, whatever its size.
+pub(super) fn load_catalog(conn: &Connection) -> anyhow::Result<AppCatalog> {
+    let mut assignments: HashMap<String, Vec<Assignment>> = HashMap::new();
+    let rows: Vec<(String, String, String, Option<String>, String)> = conn
+        .prepare(
+            "SELECT app_id, intent, target_type, target_id, excluded_groups FROM app_assignments ORDER BY app_id, position",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+        .collect::<Result<_, _>>()?;
+    for (app_id, intent, kind, target_id, excluded) in rows {
+        let target = match (kind.as_str(), target_id) {
+            ("allUsers", _) => AssignmentTarget::AllUsers,
+            ("allDevices", _) => AssignmentTarget::AllDevices,
+            ("userGroup", Some(id)) => AssignmentTarget::UserGroup { id },
+            ("deviceGroup", Some(id)) => AssignmentTarget::DeviceGroup { id },
+            (other, _) => anyhow::bail!("assignment target `{other}` of app `{app_id}` in the database"),
+        };
+        assignments.entry(app_id).or_default().push(Assignment {
+            intent: decode(&intent)?,
+            target,
+            excluded_groups: from_json(&excluded)?,
+        });
+    }
+    let mut identifiers: HashMap<String, Vec<String>> = HashMap::new();
+    let rows: Vec<(String, String)> = conn
+        .prepare("SELECT app_id, identifier FROM app_identifiers ORDER BY app_id, identifier")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    for (app_id, identifier) in rows {
+        identifiers.entry(app_id).or_default().push(identifier);
+    }
+    let rows: Vec<AppRow> = conn
+        .prepare(
+            "SELECT id, name, publisher, description, version, size_bytes, platforms, minimum_os, categories,
+                    featured, source, icon_url, information_url, privacy_url, published_at, fails_install
+             FROM apps ORDER BY position",
+        )?
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+                r.get(9)?,
+                r.get(10)?,
+                r.get(11)?,
+                r.get(12)?,
+                r.get(13)?,
+                r.get(14)?,
+                r.get(15)?,
+            ))
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut apps = Vec::with_capacity(rows.len());
+    for row in rows {
+        let (id, name, publisher, description, version, size, platforms, minimum_os, categories, featured, source, icon_url, information_url, privacy_url, published, fails_install) = row;
+        apps.push(CatalogApp {
+            assignments: assignments.remove(&id).unwrap_or_default(),
+            app_identifiers: identifiers.remove(&id).unwrap_or_default(),
+            fails_install,
+            app: App {
+                id,
+                name,
+                publisher,
+                description,
+                version,
+                size_bytes: size.and_then(|s| u64::try_from(s).ok()),
+                platforms: from_json(&platforms)?,
+                minimum_os,
+                categories: from_json(&categories)?,
+                featured,
+                source: decode(&source)?,
+                icon_url,
+                information_url,
+                privacy_url,
+                published,
+            },
+        });
+    }
+    Ok(AppCatalog::new(apps))
+}

@@ -1,0 +1,65 @@
+//! Tenant data that only an import changes — the app catalog with its assignments, the
+//! app protection policies and the organisation settings — kept in memory, so that
+//! `/me/apps` over a 2,000-app catalog costs no catalog query per request.
+//!
+//! Loaded on first use after each import and dropped by [`Store::load_tenant`]. A
+//! generation counter keeps a load that raced an import from installing stale data.
+//! With several server instances over one database, each instance caches what it
+//! loaded: an import is done by (re)starting instances (`serve --tenant`), which is how
+//! tenants are loaded anyway.
+
+use super::apps::AppCatalog;
+use super::Store;
+use portal_core::domain::{AppProtectionPolicy, OrganisationSettings};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+
+/// The immutable part of the loaded tenant.
+#[derive(Debug)]
+pub struct TenantCache {
+    pub catalog: Arc<AppCatalog>,
+    /// In file order, with `protected_app_identifiers` expanded from the protected apps.
+    pub policies: Arc<Vec<AppProtectionPolicy>>,
+    pub settings: OrganisationSettings,
+    /// The public branding (`None` before a tenant is imported).
+    pub branding: Option<portal_core::branding::Branding>,
+}
+
+#[derive(Clone, Default)]
+pub(super) struct Shared {
+    current: Arc<RwLock<Option<Arc<TenantCache>>>>,
+    generation: Arc<AtomicU64>,
+}
+
+impl Store {
+    /// The cached tenant data, loading it if an import dropped it.
+    pub async fn tenant_cache(&self) -> anyhow::Result<Arc<TenantCache>> {
+        if let Some(cached) = self.cache.current.read().unwrap_or_else(|e| e.into_inner()).as_ref() {
+            return Ok(cached.clone());
+        }
+        let generation = self.cache.generation.load(Ordering::Acquire);
+        let branding = self.branding().await?;
+        let loaded = Arc::new(
+            self.run(|conn| {
+                Ok(TenantCache {
+                    catalog: Arc::new(super::apps::load_catalog(conn)?),
+                    policies: Arc::new(super::protection::load_policies(conn)?),
+                    settings: super::users::load_settings(conn)?,
+                    branding,
+                })
+            })
+            .await?,
+        );
+        let mut slot = self.cache.current.write().unwrap_or_else(|e| e.into_inner());
+        if self.cache.generation.load(Ordering::Acquire) == generation {
+            *slot = Some(loaded.clone());
+        }
+        Ok(loaded)
+    }
+
+    pub(super) fn invalidate_cache(&self) {
+        let mut slot = self.cache.current.write().unwrap_or_else(|e| e.into_inner());
+        self.cache.generation.fetch_add(1, Ordering::AcqRel);
+        *slot = None;
+    }
+}

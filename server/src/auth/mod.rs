@@ -1,0 +1,113 @@
+//! The Portal API as an OAuth 2.0 resource server: every `/api/v1/me*` handler takes a
+//! [`Caller`], which exists only for a request with a valid bearer access token of the
+//! configured issuer whose `oid` (else `sub`) is a user of the tenant.
+//!
+//! Failures are 401 problem documents with `WWW-Authenticate: Bearer error="invalid_token"`
+//! (RFC 6750 §3); a bad token is never a 500.
+
+mod keys;
+pub mod user;
+mod verify;
+
+pub use verify::Verifier;
+
+use crate::http::ApiError;
+use crate::AppState;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use portal_core::problem::Problem;
+
+/// The signed-in user a request acts for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    /// The tenant user's id (`users.id`).
+    pub user_id: String,
+    /// The token's delegated scopes (`scp`, else `scope`), for handlers that need one.
+    pub scopes: Vec<String>,
+}
+
+/// Why a request has no [`Caller`].
+#[derive(Debug)]
+pub enum Rejection {
+    /// No `Authorization: Bearer` header.
+    Missing,
+    /// The token is not acceptable; the text says why (safe to show).
+    InvalidToken(String),
+    /// A valid token for someone who is not a user of this tenant.
+    UnknownUser,
+    /// The issuer's keys could not be fetched.
+    KeysUnavailable,
+    Internal(anyhow::Error),
+}
+
+impl IntoResponse for Rejection {
+    fn into_response(self) -> Response {
+        let (problem, challenge) = match self {
+            Rejection::Missing => (
+                Problem::new(401, "Sign-in required")
+                    .with_detail("Send an access token as `Authorization: Bearer <token>`."),
+                Some("Bearer realm=\"portal\"".to_string()),
+            ),
+            Rejection::InvalidToken(why) => {
+                let description: String = why.chars().filter(|c| *c != '"' && *c != '\\' && !c.is_control()).collect();
+                (
+                    Problem::new(401, "The access token is not valid").with_detail(why),
+                    Some(format!(
+                        "Bearer realm=\"portal\", error=\"invalid_token\", error_description=\"{description}\""
+                    )),
+                )
+            }
+            Rejection::UnknownUser => (
+                Problem::new(403, "Not a user of this organisation")
+                    .with_detail("The token is valid, but its subject is not a user of this portal's tenant."),
+                None,
+            ),
+            Rejection::KeysUnavailable => (
+                Problem::new(503, "Sign-in keys are unavailable")
+                    .with_detail("The identity provider's signing keys could not be fetched. Try again in a moment."),
+                None,
+            ),
+            Rejection::Internal(e) => return ApiError::Internal(e).into_response(),
+        };
+        let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::UNAUTHORIZED);
+        let mut res = ApiError::Problem(problem).into_response();
+        *res.status_mut() = status;
+        if let Some(value) = challenge.and_then(|c| HeaderValue::from_str(&c).ok()) {
+            res.headers_mut().insert(header::WWW_AUTHENTICATE, value);
+        }
+        res
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = Rejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
+            return Err(Rejection::Missing);
+        };
+        let value =
+            value.to_str().map_err(|_| Rejection::InvalidToken("the Authorization header is not text".into()))?;
+        let token = match value.split_once(' ') {
+            Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => rest.trim(),
+            _ => return Err(Rejection::Missing),
+        };
+        if token.is_empty() {
+            return Err(Rejection::InvalidToken("the bearer token is empty".into()));
+        }
+        let verified = state.verifier.verify(token).await?;
+        if state.verifier.is_known_user(&verified.subject) {
+            return Ok(Caller { user_id: verified.subject, scopes: verified.scopes });
+        }
+        match user::by_id(&state.store, &verified.subject).await {
+            Ok(Some(u)) => {
+                state.verifier.remember_user(&u.id);
+                Ok(Caller { user_id: u.id, scopes: verified.scopes })
+            }
+            Ok(None) => Err(Rejection::UnknownUser),
+            Err(e) => Err(Rejection::Internal(e)),
+        }
+    }
+}

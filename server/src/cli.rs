@@ -11,12 +11,19 @@ pub struct Cli {
     pub command: Command,
 }
 
+// Parsed once at start; boxing the large `serve` arguments would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the Portal API (and the built SPA, with --dist).
     Serve(ServeArgs),
     /// Validate a tenant file and load it into the database, then exit.
     Import(ImportArgs),
+    /// Read a password from stdin and print its argon2id hash (a tenant file's `password_hash`).
+    HashPassword,
+    /// Write a large, valid tenant file to stdout (deterministic for a given seed), for
+    /// benchmarks. Every generated user's password is `Portal-Demo-2026!`.
+    GenerateTenant(GenerateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -50,6 +57,14 @@ pub struct ServeArgs {
     /// provider's issuer and redirect checks. Defaults to http://<listen address>.
     #[arg(long, value_name = "URL", env = "PORTAL_PUBLIC_URL")]
     pub public_url: Option<String>,
+
+    #[command(flatten)]
+    pub identity: crate::oidc::IdentityArgs,
+
+    /// How long the device simulator lets pending installs, remote actions and selective
+    /// wipes wait before carrying them out, in milliseconds (0: at once, as tests use).
+    #[arg(long, value_name = "MS", env = "PORTAL_SIMULATOR_DELAY_MS", default_value_t = 3000)]
+    pub simulator_delay_ms: u64,
 }
 
 #[derive(Debug, Args)]
@@ -60,4 +75,20 @@ pub struct ImportArgs {
     /// Import even if this exact file was imported before (resets its state).
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Number of apps.
+    #[arg(long, default_value_t = 2000)]
+    pub apps: usize,
+    /// Number of users (at least 1).
+    #[arg(long, default_value_t = 5000)]
+    pub users: usize,
+    /// Number of managed devices.
+    #[arg(long, default_value_t = 10000)]
+    pub devices: usize,
+    /// Seed of the generator: the same seed gives the same file.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
 }

@@ -1,9 +1,17 @@
 //! `portal-server` as a library: the binary in `main.rs` only parses the command line.
 
+pub mod assets;
+pub mod auth;
 pub mod cli;
+pub mod dates;
+pub mod events;
+pub mod generate;
 pub mod http;
+pub mod oidc;
+pub mod simulator;
 pub mod store;
 pub mod tenant;
+pub mod verdicts;
 
 use anyhow::Context;
 use cli::{ImportArgs, ServeArgs};
@@ -18,6 +26,14 @@ pub use anyhow::Error;
 pub struct AppState {
     pub store: store::Store,
     pub public_url: Arc<str>,
+    /// The development identity provider (`/oidc`): its configuration and signing key.
+    pub oidc: Arc<oidc::Provider>,
+    /// Checks bearer tokens for the Portal API (the [`auth::Caller`] extractor).
+    pub verifier: Arc<auth::Verifier>,
+    /// Live changes for `/api/v1/me/events`, fed by handlers and the device simulator.
+    pub events: events::EventBus,
+    /// Catalog rule results per rule input, for `/me/apps` and `/me/home`.
+    pub verdicts: Arc<verdicts::VerdictCache>,
 }
 
 /// `portal-server serve`.
@@ -32,7 +48,13 @@ pub async fn serve(args: ServeArgs) -> Result<(), Error> {
         .with_context(|| format!("listening on {}", args.listen))?;
     let local = listener.local_addr().context("reading the bound address")?;
     let public_url = args.public_url.unwrap_or_else(|| format!("http://{local}"));
-    let state = AppState { store, public_url: public_url.trim_end_matches('/').into() };
+    let public_url = public_url.trim_end_matches('/');
+    let oidc = oidc::Provider::start(store.clone(), public_url, &args.identity).await?;
+    let verifier = auth::Verifier::new(store.clone(), &oidc, &args.identity)?;
+    tracing::info!("Portal API trusts access tokens of {} for audience {}", verifier.issuer(), args.identity.audience);
+    let events = events::EventBus::default();
+    simulator::spawn(store.clone(), events.clone(), std::time::Duration::from_millis(args.simulator_delay_ms));
+    let state = AppState { store, public_url: public_url.into(), oidc: Arc::new(oidc), verifier: Arc::new(verifier), events, verdicts: Default::default() };
     let app = http::router(state, args.dist.as_deref())?;
 
     // Tests and scripts read this line to learn the port when --listen ends in :0.
@@ -50,6 +72,40 @@ pub async fn import(args: ImportArgs) -> Result<(), Error> {
     let source = tenant::Source::from_arg(args.store.tenant.as_deref()).context("reading the tenant file")?;
     let outcome = store.load_tenant(&source, args.force).await?;
     println!("{outcome}");
+    Ok(())
+}
+
+/// `portal-server hash-password`: reads a password from stdin (one line at a terminal,
+/// everything when piped) and prints its argon2id PHC string, for a tenant file's
+/// `password_hash`.
+pub fn hash_password() -> Result<(), Error> {
+    use argon2::password_hash::PasswordHasher;
+    use std::io::{IsTerminal, Read};
+    let mut input = String::new();
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!("Password (shown as typed): ");
+        stdin.read_line(&mut input).context("reading the password from stdin")?;
+    } else {
+        stdin.lock().read_to_string(&mut input).context("reading the password from stdin")?;
+    }
+    // Only the line ending a terminal or `echo` adds is dropped; other spaces are the password's.
+    let password = input.strip_suffix('\n').map(|p| p.strip_suffix('\r').unwrap_or(p)).unwrap_or(&input);
+    if password.is_empty() {
+        anyhow::bail!("no password on stdin (try: printf '%s' 'the password' | portal-server hash-password)");
+    }
+    let hash = argon2::Argon2::default()
+        .hash_password(password.as_bytes())
+        .map_err(|e| anyhow::anyhow!("hashing the password: {e}"))?;
+    println!("{hash}");
+    Ok(())
+}
+
+/// `portal-server generate-tenant`: writes a large, valid tenant file to stdout.
+pub fn generate_tenant(args: cli::GenerateArgs) -> Result<(), Error> {
+    use std::io::Write;
+    let text = generate::tenant_toml(&generate::Size { apps: args.apps, users: args.users, devices: args.devices }, args.seed)?;
+    std::io::stdout().lock().write_all(text.as_bytes()).context("writing the tenant file")?;
     Ok(())
 }
 

@@ -4,6 +4,9 @@ use clap::Parser;
 use portal_server::cli::{Cli, Command};
 use std::process::ExitCode;
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
@@ -18,6 +21,8 @@ async fn main() -> ExitCode {
     let result = match cli.command {
         Command::Serve(args) => portal_server::serve(args).await,
         Command::Import(args) => portal_server::import(args).await,
+        Command::HashPassword => portal_server::hash_password(),
+        Command::GenerateTenant(args) => portal_server::generate_tenant(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

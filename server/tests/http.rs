@@ -80,7 +80,20 @@ async fn the_spa_is_served_and_deep_links_get_its_index() {
 #[tokio::test]
 async fn a_dist_without_index_html_is_refused_at_start() {
     let empty = tempfile::tempdir().expect("tempdir");
-    let out = support::run_to_end(&["serve", "--listen", "127.0.0.1:0", "--dist", empty.path().to_str().expect("utf-8")]).await;
+    // Its own database, so the test never touches a portal.db in the working directory.
+    let db = empty.path().join("portal.db");
+    let dist = empty.path().join("dist");
+    std::fs::create_dir(&dist).expect("mkdir");
+    let out = support::run_to_end(&[
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--db",
+        db.to_str().expect("utf-8"),
+        "--dist",
+        dist.to_str().expect("utf-8"),
+    ])
+    .await;
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no index.html"), "{out:?}");
 }

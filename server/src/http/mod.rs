@@ -1,9 +1,20 @@
-//! The HTTP surface: `/api/v1/*` (the Portal API) and, with `--dist`, the SPA at `/`.
+//! The HTTP surface: `/api/v1/*` (the Portal API), `/oidc/*` (the development identity
+//! provider) and, with `--dist`, the SPA at `/`.
 
 mod api;
+mod apps;
+mod devices;
+mod events;
+mod extract;
+mod home;
+mod notifications;
+mod openapi;
 mod problem;
+mod profile;
+mod protected_apps;
 mod spa;
 
+pub use apps::install_status;
 pub use problem::ApiError;
 
 use crate::AppState;
@@ -12,11 +23,18 @@ use std::path::Path;
 use tower_http::trace::TraceLayer;
 
 pub fn router(state: AppState, dist: Option<&Path>) -> anyhow::Result<Router> {
-    let mut app = Router::new().nest("/api/v1", api::routes()).with_state(state);
+    // CORS for the configured SPA origins only, on what a browser app fetches.
+    let cors = state.oidc.cors();
+    let mut app = Router::new()
+        .nest("/api/v1", api::routes().layer(cors.clone()))
+        .nest("/oidc", crate::oidc::routes(cors))
+        .with_state(state);
     // Anything else under /api is an API 404 (problem+json), never the SPA's index.html.
     for path in ["/api", "/api/", "/api/{*rest}"] {
         app = app.route(path, axum::routing::any(problem::not_found));
     }
+    // App icons and logos, embedded in the binary (the page loads nothing from other hosts).
+    app = app.route("/assets/{*path}", axum::routing::get(crate::assets::serve));
     if let Some(dist) = dist {
         app = app.fallback_service(spa::service(dist)?);
     } else {

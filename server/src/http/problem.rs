@@ -16,6 +16,28 @@ impl ApiError {
     pub fn new(status: StatusCode, title: &str) -> Self {
         ApiError::Problem(Problem::new(status.as_u16(), title))
     }
+
+    /// With a detail for developers (the page shows the title, or its own text for `reason`).
+    pub fn with_detail(status: StatusCode, title: &str, detail: impl Into<String>) -> Self {
+        ApiError::Problem(Problem::new(status.as_u16(), title).with_detail(detail))
+    }
+
+    /// 404 for anything that is not the caller's, exactly as for what does not exist.
+    pub fn not_found(what: &str) -> Self {
+        ApiError::with_detail(StatusCode::NOT_FOUND, "Not found", format!("No such {what}."))
+    }
+
+    /// A refusal by a `portal-core` rule: the reason travels as `reason` (and its code in
+    /// `detail`), so the page explains it exactly as it explains a disabled button.
+    pub fn refused(status: StatusCode, title: &str, reason: portal_core::api::Refusal) -> Self {
+        let code = serde_json::to_value(reason)
+            .ok()
+            .and_then(|v| v.get("code").and_then(|c| c.as_str()).map(str::to_string))
+            .unwrap_or_else(|| "refused".to_string());
+        ApiError::Problem(
+            Problem::new(status.as_u16(), title).with_detail(format!("Refused: {code}.")).with_reason(reason),
+        )
+    }
 }
 
 impl From<anyhow::Error> for ApiError {
@@ -42,4 +64,8 @@ impl IntoResponse for ApiError {
 
 pub async fn not_found() -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "Not found")
+}
+
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed")
 }

@@ -1,0 +1,291 @@
+//! `/api/v1/me/apps`: the catalog as one device context sees it, app details, and install
+//! / uninstall requests — authorised by the same `portal_core::rules::catalog` entry that
+//! decides whether the page shows the button.
+
+use super::extract::{Json, Path, Query};
+use super::ApiError;
+use crate::auth::Caller;
+use crate::store::{AppCatalog, CatalogApp, DeviceView, InstallRecord};
+use crate::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use portal_core::api::{
+    AppDetails, AppList, AppRefusal, CatalogItem, ContextRef, Event, InstallAccepted, InstallOperation, InstallRequest,
+    InstallStatus, Refusal, APP_PAGE_DEFAULT, APP_PAGE_MAX, HOME_FEATURED_MAX,
+};
+use portal_core::domain::Platform;
+use portal_core::rules::catalog::{entry, Caller as CatalogCaller, DeviceContext, Visibility};
+use serde::Deserialize;
+use std::sync::Arc;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ContextQuery {
+    /// A managed device id, `none` (the default), `unenrolled:<platform>`, or the tag of
+    /// one of the caller's MAM-only devices.
+    device: Option<String>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// A managed device id, `none` (the default), `unenrolled:<platform>`, or the tag of
+    /// one of the caller's MAM-only devices.
+    device: Option<String>,
+    /// Only apps whose name or publisher contains this (ignoring case).
+    q: Option<String>,
+    /// Only apps in this category (exact, ignoring case).
+    category: Option<String>,
+    /// Apps to skip (default 0).
+    offset: Option<usize>,
+    /// Page size (default 50, at most 200).
+    limit: Option<usize>,
+}
+
+/// The device context a request names, resolved against the caller's own devices.
+enum Context {
+    Enrolled(Box<DeviceView>),
+    Unenrolled(Platform),
+    None,
+}
+
+impl Context {
+    fn as_rules(&self) -> DeviceContext<'_> {
+        match self {
+            Context::Enrolled(view) => DeviceContext::Enrolled { device: &view.device, group_ids: &view.group_ids },
+            Context::Unenrolled(p) => DeviceContext::Unenrolled(*p),
+            Context::None => DeviceContext::None,
+        }
+    }
+
+    fn reference(&self) -> ContextRef {
+        match self {
+            Context::Enrolled(view) => {
+                ContextRef::Enrolled { device_id: view.device.id.clone(), platform: view.device.operating_system }
+            }
+            Context::Unenrolled(platform) => ContextRef::Unenrolled { platform: *platform },
+            Context::None => ContextRef::None,
+        }
+    }
+
+    fn install_of(&self, app_id: &str) -> Option<InstallStatus> {
+        match self {
+            Context::Enrolled(view) => view.install_states.get(app_id).map(install_status),
+            _ => None,
+        }
+    }
+}
+
+pub fn install_status(record: &InstallRecord) -> InstallStatus {
+    InstallStatus {
+        state: record.state,
+        pending: record.pending.map(|op| match op {
+            crate::store::InstallOperation::Install => InstallOperation::Install,
+            crate::store::InstallOperation::Uninstall => InstallOperation::Uninstall,
+        }),
+        last_updated_date_time: record.last_updated_date_time.clone(),
+    }
+}
+
+/// The catalog (from memory), the caller's groups and the context the query names,
+/// resolved against the caller's own devices — one store round trip.
+async fn load(
+    state: &AppState,
+    user_id: &str,
+    device: Option<&str>,
+) -> Result<(Arc<AppCatalog>, Vec<String>, Context), ApiError> {
+    let catalog = state.store.apps_with_assignments().await?;
+    let device = device.map(str::trim).filter(|d| !d.is_empty()).unwrap_or("none");
+    if device.eq_ignore_ascii_case("none") {
+        let (groups, _) = state.store.apps_context_of_user(user_id, None).await?;
+        return Ok((catalog, groups, Context::None));
+    }
+    if let Some(platform) = device.strip_prefix("unenrolled:") {
+        let platform: Platform = platform.parse().map_err(|_| {
+            ApiError::with_detail(
+                StatusCode::BAD_REQUEST,
+                "Unknown platform",
+                "`unenrolled:` takes ios, ipados, android, windows, macos or web.",
+            )
+        })?;
+        let (groups, _) = state.store.apps_context_of_user(user_id, None).await?;
+        return Ok((catalog, groups, Context::Unenrolled(platform)));
+    }
+    let (groups, view) = state.store.apps_context_of_user(user_id, Some(device)).await?;
+    if let Some(view) = view {
+        return Ok((catalog, groups, Context::Enrolled(Box::new(view))));
+    }
+    match state.store.unenrolled_device_of_user(user_id, device).await? {
+        Some(mam) => Ok((catalog, groups, Context::Unenrolled(mam.platform))),
+        None => Err(ApiError::not_found("device")),
+    }
+}
+
+fn item(app: &CatalogApp, caller: &CatalogCaller<'_>, context: &Context) -> CatalogItem {
+    CatalogItem {
+        catalog: entry(&app.app, &app.assignments, caller, &context.as_rules()),
+        install: context.install_of(&app.app.id),
+        app: app.app.clone(),
+    }
+}
+
+/// Featured apps as the "none" context shows them (the home page names no device).
+pub fn featured_items(
+    state: &AppState,
+    catalog: &Arc<AppCatalog>,
+    user_id: &str,
+    group_ids: &[String],
+) -> Vec<CatalogItem> {
+    let caller = CatalogCaller { user_id, group_ids };
+    let visible = state.verdicts.visible(catalog, &caller, &DeviceContext::None);
+    let apps = catalog.apps();
+    visible
+        .iter()
+        .filter_map(|(i, verdict)| apps.get(*i).filter(|a| a.app.featured).map(|a| (a, verdict)))
+        .take(HOME_FEATURED_MAX)
+        .map(|(app, verdict)| CatalogItem { app: app.app.clone(), catalog: verdict.clone(), install: None })
+        .collect()
+}
+
+#[utoipa::path(get, path = "/api/v1/me/apps", tag = "apps", params(ListQuery),
+    responses((status = 200, body = AppList), (status = 400, body = portal_core::problem::Problem),
+        (status = 404, body = portal_core::problem::Problem)),
+    security(("bearer" = [])))]
+pub async fn list(
+    caller: Caller,
+    State(state): State<AppState>,
+    Query(query): Query<ListQuery>,
+) -> Result<axum::Json<AppList>, ApiError> {
+    let limit = query.limit.unwrap_or(APP_PAGE_DEFAULT);
+    if limit == 0 || limit > APP_PAGE_MAX {
+        return Err(ApiError::with_detail(
+            StatusCode::BAD_REQUEST,
+            "The page size is not valid",
+            format!("`limit` is 1 to {APP_PAGE_MAX}."),
+        ));
+    }
+    let offset = query.offset.unwrap_or(0);
+    let (catalog, groups, context) = load(&state, &caller.user_id, query.device.as_deref()).await?;
+    let rules_caller = CatalogCaller { user_id: &caller.user_id, group_ids: &groups };
+    let visible = state.verdicts.visible(&catalog, &rules_caller, &context.as_rules());
+    let needle = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(str::to_lowercase);
+    let category = query.category.as_deref().map(str::trim).filter(|c| !c.is_empty());
+    let apps = catalog.apps();
+    let matches = |i: usize| {
+        let Some(app) = apps.get(i).map(|a| &a.app) else { return false };
+        needle
+            .as_deref()
+            .is_none_or(|n| app.name.to_lowercase().contains(n) || app.publisher.to_lowercase().contains(n))
+            && category.is_none_or(|c| app.categories.iter().any(|a| a.eq_ignore_ascii_case(c)))
+    };
+    let mut total = 0;
+    let mut page = Vec::new();
+    for (i, verdict) in visible.iter() {
+        if !matches(*i) {
+            continue;
+        }
+        if total >= offset && page.len() < limit {
+            if let Some(app) = apps.get(*i) {
+                page.push(CatalogItem {
+                    install: context.install_of(&app.app.id),
+                    app: app.app.clone(),
+                    catalog: verdict.clone(),
+                });
+            }
+        }
+        total += 1;
+    }
+    Ok(axum::Json(AppList { context: context.reference(), total, offset, limit, apps: page }))
+}
+
+#[utoipa::path(get, path = "/api/v1/me/apps/{appId}", tag = "apps",
+    params(("appId" = String, Path, description = "An app id"), ContextQuery),
+    responses((status = 200, body = AppDetails), (status = 404, body = portal_core::problem::Problem)),
+    security(("bearer" = [])))]
+pub async fn details(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(app_id): Path<String>,
+    Query(query): Query<ContextQuery>,
+) -> Result<axum::Json<AppDetails>, ApiError> {
+    let (catalog, groups, context) = load(&state, &caller.user_id, query.device.as_deref()).await?;
+    let app = catalog.get(&app_id).ok_or_else(|| ApiError::not_found("app"))?;
+    let rules_caller = CatalogCaller { user_id: &caller.user_id, group_ids: &groups };
+    Ok(axum::Json(AppDetails { context: context.reference(), item: item(app, &rules_caller, &context) }))
+}
+
+#[utoipa::path(post, path = "/api/v1/me/apps/{appId}/install", tag = "apps",
+    params(("appId" = String, Path, description = "An app id")),
+    request_body = InstallRequest,
+    responses((status = 202, body = InstallAccepted),
+        (status = 403, description = "The catalog rule does not allow it; `reason` says why", body = portal_core::problem::Problem),
+        (status = 404, body = portal_core::problem::Problem)),
+    security(("bearer" = [])))]
+pub async fn install(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(app_id): Path<String>,
+    Json(body): Json<InstallRequest>,
+) -> Result<(StatusCode, axum::Json<InstallAccepted>), ApiError> {
+    request(caller, state, app_id, body, crate::store::InstallOperation::Install).await
+}
+
+#[utoipa::path(post, path = "/api/v1/me/apps/{appId}/uninstall", tag = "apps",
+    params(("appId" = String, Path, description = "An app id")),
+    request_body = InstallRequest,
+    responses((status = 202, body = InstallAccepted),
+        (status = 403, description = "The catalog rule does not allow it; `reason` says why", body = portal_core::problem::Problem),
+        (status = 404, body = portal_core::problem::Problem)),
+    security(("bearer" = [])))]
+pub async fn uninstall(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(app_id): Path<String>,
+    Json(body): Json<InstallRequest>,
+) -> Result<(StatusCode, axum::Json<InstallAccepted>), ApiError> {
+    request(caller, state, app_id, body, crate::store::InstallOperation::Uninstall).await
+}
+
+async fn request(
+    caller: Caller,
+    state: AppState,
+    app_id: String,
+    body: InstallRequest,
+    operation: crate::store::InstallOperation,
+) -> Result<(StatusCode, axum::Json<InstallAccepted>), ApiError> {
+    let catalog = state.store.apps_with_assignments().await?;
+    let (groups, view) = state.store.apps_context_of_user(&caller.user_id, Some(&body.device_id)).await?;
+    // The device first: someone else's device is a 404 whatever the app.
+    let view = view.ok_or_else(|| ApiError::not_found("device"))?;
+    let app = catalog.get(&app_id).ok_or_else(|| ApiError::not_found("app"))?;
+    let context = Context::Enrolled(Box::new(view));
+    let rules_caller = CatalogCaller { user_id: &caller.user_id, group_ids: &groups };
+    let verdict = entry(&app.app, &app.assignments, &rules_caller, &context.as_rules());
+    let refusal = match (operation, &verdict.visibility) {
+        (_, Visibility::Hidden(hidden)) => Some(AppRefusal::NotOffered { hidden: *hidden }),
+        (crate::store::InstallOperation::Install, _) if !verdict.can_install || app.app.is_web_link() => {
+            Some(AppRefusal::NotInstallable)
+        }
+        (crate::store::InstallOperation::Uninstall, _) if !verdict.can_uninstall => Some(AppRefusal::NotUninstallable),
+        _ => None,
+    };
+    if let Some(reason) = refusal {
+        return Err(ApiError::refused(
+            StatusCode::FORBIDDEN,
+            "This app cannot be changed on this device",
+            Refusal::App(reason),
+        ));
+    }
+    let record = state
+        .store
+        .request_install(&caller.user_id, &body.device_id, &app_id, operation)
+        .await?
+        .ok_or_else(|| ApiError::not_found("device"))?;
+    let install = install_status(&record);
+    state.events.publish(
+        &caller.user_id,
+        Event::Install { device_id: body.device_id.clone(), app_id: app_id.clone(), install: install.clone() },
+    );
+    state.events.work_queued();
+    Ok((StatusCode::ACCEPTED, axum::Json(InstallAccepted { app_id, device_id: body.device_id, install })))
+}

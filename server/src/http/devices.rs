@@ -1,0 +1,149 @@
+//! `/api/v1/me/devices`: the caller's devices, renaming, and remote actions. Every action
+//! is authorised with `portal_core::rules::actions::availability`, the rule the page uses
+//! to show or explain its buttons.
+
+use super::extract::{Json, Path};
+use super::ApiError;
+use crate::auth::Caller;
+use crate::store::ActionQueued;
+use crate::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use portal_core::api::{
+    ActionAccepted, ActionRequest, DeviceDetails, DeviceList, DeviceSummary, Event, Refusal, RenameDevice,
+};
+use portal_core::domain::{ManagedDevice, RemoteAction};
+use portal_core::rules::actions::{action_options, availability, validate_device_name, Availability, Reason};
+use portal_core::rules::compliance::{device_access_status, settings_to_fix};
+
+pub fn summary(device: ManagedDevice) -> DeviceSummary {
+    DeviceSummary { access: device_access_status(&device), device }
+}
+
+#[utoipa::path(get, path = "/api/v1/me/devices", tag = "devices",
+    responses((status = 200, body = DeviceList), (status = 401, body = portal_core::problem::Problem)),
+    security(("bearer" = [])))]
+pub async fn list(caller: Caller, State(state): State<AppState>) -> Result<axum::Json<DeviceList>, ApiError> {
+    let (devices, unenrolled) = tokio::try_join!(
+        state.store.devices_of_user(&caller.user_id),
+        state.store.unenrolled_devices_of_user(&caller.user_id),
+    )?;
+    Ok(axum::Json(DeviceList { devices: devices.into_iter().map(summary).collect(), unenrolled_devices: unenrolled }))
+}
+
+async fn details_of(state: &AppState, user_id: &str, device: ManagedDevice) -> Result<DeviceDetails, ApiError> {
+    let org = state.store.organisation_settings().await?;
+    Ok(DeviceDetails {
+        access: device_access_status(&device),
+        settings_to_fix: settings_to_fix(&device).to_vec(),
+        actions: action_options(&device, user_id, &org),
+        device,
+    })
+}
+
+#[utoipa::path(get, path = "/api/v1/me/devices/{id}", tag = "devices",
+    params(("id" = String, Path, description = "A managed device id")),
+    responses((status = 200, body = DeviceDetails), (status = 404, body = portal_core::problem::Problem)),
+    security(("bearer" = [])))]
+pub async fn details(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<axum::Json<DeviceDetails>, ApiError> {
+    let device =
+        state.store.device_of_user(&caller.user_id, &id).await?.ok_or_else(|| ApiError::not_found("device"))?;
+    Ok(axum::Json(details_of(&state, &caller.user_id, device).await?))
+}
+
+#[utoipa::path(patch, path = "/api/v1/me/devices/{id}", tag = "devices",
+    params(("id" = String, Path, description = "A managed device id")),
+    request_body = RenameDevice,
+    responses((status = 200, body = DeviceDetails), (status = 404, body = portal_core::problem::Problem),
+        (status = 422, description = "The name was refused; `reason` says why", body = portal_core::problem::Problem)),
+    security(("bearer" = [])))]
+pub async fn rename(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Json(body): Json<RenameDevice>,
+) -> Result<axum::Json<DeviceDetails>, ApiError> {
+    // Ownership first: someone else's device is a 404 whatever the name.
+    let device =
+        state.store.device_of_user(&caller.user_id, &id).await?.ok_or_else(|| ApiError::not_found("device"))?;
+    let org = state.store.organisation_settings().await?;
+    if let Availability::Unavailable(reason) = availability(&device, RemoteAction::Rename, &caller.user_id, &org) {
+        return Err(ApiError::refused(StatusCode::FORBIDDEN, "This device cannot be renamed", Refusal::Action(reason)));
+    }
+    let name = validate_device_name(&body.device_name).map_err(|e| {
+        ApiError::refused(StatusCode::UNPROCESSABLE_ENTITY, "This name cannot be used", Refusal::Rename(e))
+    })?;
+    let device =
+        state.store.rename_device(&caller.user_id, &id, &name).await?.ok_or_else(|| ApiError::not_found("device"))?;
+    state.events.publish(
+        &caller.user_id,
+        Event::DeviceRenamed { device_id: device.id.clone(), device_name: device.device_name.clone() },
+    );
+    Ok(axum::Json(details_of(&state, &caller.user_id, device).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/me/devices/{id}/actions", tag = "devices",
+    params(("id" = String, Path, description = "A managed device id")),
+    request_body = ActionRequest,
+    responses((status = 202, body = ActionAccepted),
+        (status = 403, description = "Unavailable; `reason` is the portal-core reason", body = portal_core::problem::Problem),
+        (status = 404, body = portal_core::problem::Problem),
+        (status = 409, description = "The same action is already pending", body = portal_core::problem::Problem)),
+    security(("bearer" = [])))]
+pub async fn run_action(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Json(body): Json<ActionRequest>,
+) -> Result<(StatusCode, axum::Json<ActionAccepted>), ApiError> {
+    let device =
+        state.store.device_of_user(&caller.user_id, &id).await?.ok_or_else(|| ApiError::not_found("device"))?;
+    if body.action == RemoteAction::Rename {
+        return Err(ApiError::with_detail(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Rename is not a remote action",
+            "Rename with PATCH /api/v1/me/devices/{id} and a `deviceName`.",
+        ));
+    }
+    let org = state.store.organisation_settings().await?;
+    match availability(&device, body.action, &caller.user_id, &org) {
+        Availability::Available => {}
+        Availability::Unavailable(Reason::AlreadyPending) => return Err(already_pending()),
+        Availability::Unavailable(reason) => {
+            return Err(ApiError::refused(
+                StatusCode::FORBIDDEN,
+                "This action is not available",
+                Refusal::Action(reason),
+            ))
+        }
+        Availability::NotApplicable => {
+            return Err(ApiError::refused(
+                StatusCode::FORBIDDEN,
+                "This action does not exist on this platform",
+                Refusal::App(portal_core::api::AppRefusal::NotApplicable),
+            ))
+        }
+    }
+    match state.store.insert_action(&caller.user_id, &id, body.action).await? {
+        ActionQueued::Queued { result, .. } => {
+            state.events.publish(&caller.user_id, Event::Action { device_id: id.clone(), result: result.clone() });
+            state.events.work_queued();
+            Ok((StatusCode::ACCEPTED, axum::Json(ActionAccepted { device_id: id, result })))
+        }
+        ActionQueued::NotFound => Err(ApiError::not_found("device")),
+        // Lost a race with a concurrent request for the same action.
+        ActionQueued::AlreadyPending => Err(already_pending()),
+    }
+}
+
+fn already_pending() -> ApiError {
+    ApiError::refused(
+        StatusCode::CONFLICT,
+        "The same action is already pending",
+        Refusal::Action(Reason::AlreadyPending),
+    )
+}

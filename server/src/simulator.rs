@@ -1,0 +1,218 @@
+//! The device simulator: stands in for the devices and apps of the tenant, so that a person
+//! using the portal sees real state transitions. A background task takes the store's
+//! pending work and, once each item has waited `--simulator-delay-ms`, carries it out:
+//!
+//! - installs become `installed` (or `failed` for apps the tenant marks `fails_install`),
+//!   uninstalls `notInstalled`;
+//! - Check status records a check-in and re-evaluates compliance: a grace period past its
+//!   deadline becomes noncompliant, a not-yet-evaluated device becomes compliant when it
+//!   fails no setting (and noncompliant otherwise); other states stay as the tenant says
+//!   (nothing on a simulated device fixes a failing setting by itself);
+//! - Remote lock completes; Reset passcode completes, and on Android and Windows sets a
+//!   temporary passcode shown to the primary user (iOS removes the passcode);
+//! - Remove (retire) unenrolls: the device and its history leave the portal;
+//! - Reset (wipe) completes, after which the device is reset and takes no more actions;
+//! - a selective wipe completes per app at its next check-in.
+//!
+//! Each completion notifies the user and is published on the event bus. Everything lives
+//! in the store, so a restarted server continues where it stopped.
+
+use crate::events::EventBus;
+use crate::http::install_status;
+use crate::store::{InstallOperation, PendingAction, PendingInstall, PendingWipe, Store};
+use portal_core::api::Event;
+use portal_core::domain::{
+    ActionState, ComplianceState, DeviceActionResult, Platform, RemoteAction, ResultantAppState, SelectiveWipeState,
+};
+use rand::Rng;
+use std::time::Duration;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+/// Starts the simulator on the runtime; it runs until the process ends.
+pub fn spawn(store: Store, events: EventBus, delay: Duration) -> tokio::task::JoinHandle<()> {
+    // Zero delay: react to the wake-up a handler sends; otherwise look often enough to be
+    // roughly on time, but not more than every 50 ms.
+    let poll = if delay.is_zero() {
+        Duration::from_millis(250)
+    } else {
+        (delay / 4).clamp(Duration::from_millis(50), Duration::from_secs(1))
+    };
+    tokio::spawn(async move {
+        let simulator = Simulator { store, events, delay };
+        loop {
+            if let Err(e) = simulator.tick().await {
+                tracing::warn!("device simulator: {e:#}");
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(poll) => {}
+                _ = simulator.events.wait_for_work() => {}
+            }
+        }
+    })
+}
+
+struct Simulator {
+    store: Store,
+    events: EventBus,
+    delay: Duration,
+}
+
+impl Simulator {
+    /// Whether work requested at `since` (RFC 3339) has waited long enough.
+    fn is_due(&self, since: &str) -> bool {
+        match OffsetDateTime::parse(since, &Rfc3339) {
+            Ok(at) => (OffsetDateTime::now_utc() - at) >= self.delay,
+            Err(_) => true,
+        }
+    }
+
+    async fn tick(&self) -> anyhow::Result<()> {
+        let work = self.store.pending_work().await?;
+        for install in work.installs.iter().filter(|i| self.is_due(&i.since)) {
+            self.install(install).await?;
+        }
+        for action in work.actions.iter().filter(|a| self.is_due(&a.since)) {
+            self.action(action).await?;
+        }
+        for wipe in work.wipes.iter().filter(|w| self.is_due(&w.since)) {
+            self.selective_wipe(wipe).await?;
+        }
+        Ok(())
+    }
+
+    async fn notify(&self, user_id: &str, title: &str, body: &str, link: Option<&str>) -> anyhow::Result<()> {
+        let notification = self.store.insert_notification(user_id, title, body, link).await?;
+        self.events.publish(user_id, Event::Notification { notification });
+        Ok(())
+    }
+
+    async fn install(&self, work: &PendingInstall) -> anyhow::Result<()> {
+        let (state, title) = match (work.operation, work.fails_install) {
+            (InstallOperation::Install, false) => (ResultantAppState::Installed, "App installed"),
+            (InstallOperation::Install, true) => (ResultantAppState::Failed, "App install failed"),
+            (InstallOperation::Uninstall, _) => (ResultantAppState::NotInstalled, "App uninstalled"),
+        };
+        let record = self.store.set_install_state(&work.device_id, &work.app_id, state, None).await?;
+        let Some(user_id) = work.user_id.as_deref() else { return Ok(()) };
+        self.events.publish(
+            user_id,
+            Event::Install {
+                device_id: work.device_id.clone(),
+                app_id: work.app_id.clone(),
+                install: install_status(&record),
+            },
+        );
+        let app_name = match self.store.apps_with_assignments().await?.get(&work.app_id) {
+            Some(app) => app.app.name.clone(),
+            None => work.app_id.clone(),
+        };
+        let device_name = self.store.device(&work.device_id).await?.map(|d| d.device_name).unwrap_or_default();
+        let body = match state {
+            ResultantAppState::Failed => format!(
+                "{app_name} could not be installed on {device_name}. Try again later or contact your IT support."
+            ),
+            ResultantAppState::NotInstalled => format!("{app_name} was removed from {device_name}."),
+            _ => format!("{app_name} is ready on {device_name}."),
+        };
+        self.notify(user_id, title, &body, Some(&format!("/apps/{}", work.app_id))).await
+    }
+
+    async fn action(&self, work: &PendingAction) -> anyhow::Result<()> {
+        let Some(device) = self.store.device(&work.device_id).await? else { return Ok(()) };
+        let mut passcode = None;
+        match work.action {
+            RemoteAction::Sync => {
+                let compliance = match device.compliance_state {
+                    ComplianceState::InGracePeriod
+                        if grace_expired(device.compliance_grace_period_expiration_date_time.as_deref()) =>
+                    {
+                        ComplianceState::Noncompliant
+                    }
+                    ComplianceState::Unknown if device.failing_settings.is_empty() => ComplianceState::Compliant,
+                    ComplianceState::Unknown => ComplianceState::Noncompliant,
+                    other => other,
+                };
+                let grace = (compliance == ComplianceState::InGracePeriod)
+                    .then(|| device.compliance_grace_period_expiration_date_time.clone())
+                    .flatten();
+                self.store.record_device_sync(&device.id, compliance, grace, device.failing_settings.clone()).await?;
+                if let Some(user_id) = work.user_id.as_deref() {
+                    let synced = self.store.device(&device.id).await?;
+                    self.events.publish(
+                        user_id,
+                        Event::CheckIn {
+                            device_id: device.id.clone(),
+                            last_sync_date_time: synced.map(|d| d.last_sync_date_time).unwrap_or_default(),
+                            compliance_state: compliance,
+                        },
+                    );
+                }
+            }
+            RemoteAction::ResetPasscode if matches!(device.operating_system, Platform::Android | Platform::Windows) => {
+                passcode = Some(format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000u32)));
+            }
+            _ => {}
+        }
+        self.store.set_action_state(work.id, ActionState::Done, passcode.clone()).await?;
+        if work.action == RemoteAction::Retire {
+            self.store.delete_device(&device.id).await?;
+        }
+        let Some(user_id) = work.user_id.as_deref() else { return Ok(()) };
+        let now = crate::dates::now();
+        self.events.publish(
+            user_id,
+            Event::Action {
+                device_id: device.id.clone(),
+                result: DeviceActionResult {
+                    action_name: work.action,
+                    action_state: ActionState::Done,
+                    start_date_time: work.since.clone(),
+                    last_updated_date_time: now,
+                    passcode: passcode.clone(),
+                },
+            },
+        );
+        let name = &device.device_name;
+        let (title, body) = match work.action {
+            RemoteAction::Sync => ("Device checked in", format!("{name} checked in and its access was re-evaluated.")),
+            RemoteAction::RemoteLock => ("Device locked", format!("{name} was locked.")),
+            RemoteAction::ResetPasscode if passcode.is_some() => {
+                ("Passcode reset", format!("{name} has a temporary passcode. See the device's page."))
+            }
+            RemoteAction::ResetPasscode => ("Passcode removed", format!("The passcode of {name} was removed.")),
+            RemoteAction::Retire => ("Device removed", format!("{name} was removed and company data deleted from it.")),
+            RemoteAction::Wipe => ("Device reset", format!("{name} was reset to factory settings.")),
+            RemoteAction::Rename => ("Device renamed", format!("{name} was renamed.")),
+        };
+        if work.action == RemoteAction::Retire {
+            self.events.publish(user_id, Event::DeviceRemoved { device_id: device.id.clone() });
+            self.notify(user_id, title, &body, Some("/devices")).await
+        } else {
+            self.notify(user_id, title, &body, Some(&format!("/devices/{}", device.id))).await
+        }
+    }
+
+    async fn selective_wipe(&self, work: &PendingWipe) -> anyhow::Result<()> {
+        self.store.check_in_registration(&work.registration_id).await?;
+        self.events.publish(
+            &work.user_id,
+            Event::SelectiveWipe {
+                device_tag: work.device_tag.clone(),
+                registration_id: work.registration_id.clone(),
+                state: SelectiveWipeState::Done,
+            },
+        );
+        self.notify(
+            &work.user_id,
+            "Company data removed",
+            "An app checked in and removed its company data. Your personal data was not touched.",
+            Some("/protected-apps"),
+        )
+        .await
+    }
+}
+
+fn grace_expired(deadline: Option<&str>) -> bool {
+    deadline.and_then(|d| OffsetDateTime::parse(d, &Rfc3339).ok()).is_some_and(|d| d <= OffsetDateTime::now_utc())
+}

@@ -1,8 +1,10 @@
-//! The root component: loads `/config.json` and the organisation's branding, then
-//! renders the shell with the router. Until then it shows progress; on failure it says
-//! what went wrong and offers to try again.
+//! The root component: loads `/config.json` and the organisation's branding, settles
+//! sign-in (callback or silent redirect, see [`crate::auth`]), then renders the shell with
+//! the router. Until then it shows progress; on failure it says what went wrong and offers
+//! to try again.
 
 use crate::api::{self, ApiError};
+use crate::auth::Auth;
 use crate::components::error_text::ErrorText;
 use crate::components::shell::Shell;
 use crate::config::PortalConfig;
@@ -18,6 +20,13 @@ pub struct Boot {
     pub branding: Branding,
 }
 
+/// A booted app: what the shell needs, and the sign-in state for it.
+#[derive(Clone)]
+struct Started {
+    boot: Boot,
+    auth: Auth,
+}
+
 async fn boot() -> Result<Boot, ApiError> {
     let config = PortalConfig::load().await?;
     let branding = api::branding::fetch(&config).await?;
@@ -28,9 +37,7 @@ async fn boot() -> Result<Boot, ApiError> {
 pub fn App() -> impl IntoView {
     view! {
         <I18nProvider>
-            <Router>
-                <Booted />
-            </Router>
+            <Booted />
         </I18nProvider>
     }
 }
@@ -39,10 +46,21 @@ pub fn App() -> impl IntoView {
 /// start-up fetch needs no caching or suspense, and the resource machinery costs ~10 KB of wasm.
 #[component]
 fn Booted() -> impl IntoView {
-    let state: RwSignal<Option<Result<Boot, ApiError>>> = RwSignal::new(None);
+    let state: RwSignal<Option<Result<Started, ApiError>>, LocalStorage> = RwSignal::new_local(None);
     let start = move || {
         state.set(None);
-        leptos::task::spawn_local(async move { state.set(Some(boot().await)) });
+        leptos::task::spawn_local(async move {
+            let result = match boot().await {
+                Ok(boot) => {
+                    let auth = Auth::new(&boot.config);
+                    // Before the router exists: a callback rewrites the address first.
+                    auth.start().await;
+                    Ok(Started { boot, auth })
+                }
+                Err(e) => Err(e),
+            };
+            state.set(Some(result))
+        });
     };
     start();
     move || match state.get() {
@@ -63,9 +81,14 @@ fn Booted() -> impl IntoView {
             </main>
         }
         .into_any(),
-        Some(Ok(boot)) => {
+        Some(Ok(Started { boot, auth })) => {
             crate::theme::apply(&boot.branding);
-            view! { <Shell branding=boot.branding config=boot.config /> }.into_any()
+            view! {
+                <Router>
+                    <Shell branding=boot.branding config=boot.config auth=auth />
+                </Router>
+            }
+            .into_any()
         }
     }
 }

@@ -1,9 +1,9 @@
 //! `portal`: the Company Portal single-page app (Leptos, client-side rendered).
 //!
 //! Organised by feature: `pages/` (one module a page), `components/` (shared pieces),
-//! `api/` (talking to the Portal API), `config` (`/config.json`), `theme` (branding
-//! applied as CSS custom properties), `i18n` (the localisation catalog) and `text`
-//! (catalog texts as views).
+//! `api/` (talking to the Portal API), `auth/` (OpenID Connect sign-in, tokens in memory),
+//! `config` (`/config.json`), `theme` (branding applied as CSS custom properties), `i18n`
+//! (the localisation catalog) and `text` (catalog texts as views).
 
 // First, so its `tr!` macro is in scope in every module below.
 #[macro_use]
@@ -11,6 +11,7 @@ pub mod text;
 
 pub mod api;
 pub mod app;
+pub mod auth;
 pub mod components;
 pub mod config;
 pub mod i18n;

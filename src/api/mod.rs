@@ -1,11 +1,15 @@
 //! Talking to the Portal API: JSON over `fetch`, with a time bound on every request and
 //! errors that the page can explain (problem documents are kept, never shown raw).
+//! [`get_json_signed_in`] adds the bearer token and handles its expiry.
 
 use gloo_net::http::Request;
 use portal_core::problem::Problem;
 use serde::de::DeserializeOwned;
 
 pub mod branding;
+pub mod me;
+
+use crate::auth::Auth;
 
 /// No request waits longer than this; the page then says so and offers to try again.
 pub const REQUEST_TIMEOUT_SECONDS: u32 = 15;
@@ -20,13 +24,45 @@ pub enum ApiError {
     Status { status: u16, problem: Option<Problem> },
     /// A 2xx answer whose body is not what the API promises.
     Decode(String),
+    /// No valid token even after a refresh: the page is on its way to sign-in.
+    SignInRequired,
 }
 
 /// GETs `url` and decodes its JSON body.
 pub async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
+    get(url, None).await
+}
+
+/// GETs `url` as the signed-in user. A 401 refreshes the tokens once and retries; a second
+/// 401 (or no refresh possible) sends the user to sign in again. Never loops: the retry
+/// happens once, and automatic sign-in redirects are rate-limited by [`crate::auth`].
+pub async fn get_json_signed_in<T: DeserializeOwned>(auth: Auth, url: &str) -> Result<T, ApiError> {
+    let Some(token) = auth.access_token() else {
+        return Err(ApiError::SignInRequired);
+    };
+    match get(url, Some(&token)).await {
+        Err(ApiError::Status { status: 401, .. }) => {}
+        other => return other,
+    }
+    if auth.refresh().await {
+        if let Some(token) = auth.access_token() {
+            match get(url, Some(&token)).await {
+                Err(ApiError::Status { status: 401, .. }) => {}
+                other => return other,
+            }
+        }
+    }
+    auth.reauthenticate();
+    Err(ApiError::SignInRequired)
+}
+
+async fn get<T: DeserializeOwned>(url: &str, bearer: Option<&str>) -> Result<T, ApiError> {
     let signal = web_sys::AbortSignal::timeout_with_u32(REQUEST_TIMEOUT_SECONDS * 1000);
-    let response = Request::get(url)
-        .header("Accept", "application/json")
+    let mut request = Request::get(url).header("Accept", "application/json");
+    if let Some(token) = bearer {
+        request = request.header("Authorization", &format!("Bearer {token}"));
+    }
+    let response = request
         .abort_signal(Some(&signal))
         .send()
         .await

@@ -14,5 +14,6 @@ pub fn ErrorText(error: ApiError) -> impl IntoView {
             view! { {tr_with!(errors.status, status = status)} {detail} }.into_any()
         }
         ApiError::Decode(_) => tr!(errors.decode).into_any(),
+        ApiError::SignInRequired => tr!(errors.sign_in_required).into_any(),
     }
 }

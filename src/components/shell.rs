@@ -1,38 +1,107 @@
-//! The frame around every page: a skip link, the branded header, the navigation, the
-//! page itself, and a footer with the language choice and the privacy link.
+//! The frame around every page: a skip link, the branded header with the signed-in user,
+//! the navigation, the page itself, and a footer with the language choice and the privacy
+//! link. Personal pages render only with tokens in memory ([`RequireSignIn`]); without them
+//! the branded landing page takes their place, and signing in returns to the same address.
 
+use crate::auth::{use_auth, Auth, Status};
 use crate::config::PortalConfig;
 use crate::i18n::{use_i18n, Key, Locale};
 use crate::pages;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Routes};
-use leptos_router::hooks::use_location;
+use leptos_router::hooks::{use_location, use_params_map};
 use leptos_router::path;
 use portal_core::branding::Branding;
 
+/// What `<main>` shows: only a change between these re-renders the page (a token refresh
+/// does not).
+#[derive(Clone, PartialEq)]
+enum Phase {
+    Checking,
+    Failed(crate::auth::AuthError),
+    Ready,
+}
+
 #[component]
-pub fn Shell(branding: Branding, config: PortalConfig) -> impl IntoView {
+pub fn Shell(
+    branding: Branding,
+    config: PortalConfig,
+    /// The app's sign-in state; without it (component tests) signed out.
+    #[prop(optional)]
+    auth: Option<Auth>,
+) -> impl IntoView {
+    let auth = auth.unwrap_or_else(use_auth);
+    provide_context(auth);
     let organisation = branding.organisation_name.clone();
     set_document_title(&organisation);
     provide_context(branding.clone());
     provide_context(config);
+    let phase = Memo::new(move |_| match auth.status() {
+        Status::Checking => Phase::Checking,
+        Status::Failed(e) => Phase::Failed(e),
+        Status::SignedIn(_) | Status::SignedOut => Phase::Ready,
+    });
+    let page = move || match phase.get() {
+        Phase::Checking => view! {
+            <div class="boot" role="status" aria-live="polite">
+                <span class="spinner" aria-hidden="true"></span>
+                <p>{tr!(auth.signing_in)}</p>
+            </div>
+        }
+        .into_any(),
+        Phase::Failed(error) => view! { <pages::sign_in_failed::SignInFailed error /> }.into_any(),
+        Phase::Ready => view! {
+            <Routes fallback=|| view! { <pages::not_found::NotFound /> }>
+                <Route path=path!("/") view=|| view! { <RequireSignIn><pages::home::Home /></RequireSignIn> } />
+                <Route path=path!("/apps") view=|| view! { <RequireSignIn><pages::apps::Apps /></RequireSignIn> } />
+                <Route path=path!("/apps/:id") view=|| view! { <RequireSignIn><AppById /></RequireSignIn> } />
+                <Route path=path!("/devices") view=|| view! { <RequireSignIn><pages::devices::Devices /></RequireSignIn> } />
+                <Route path=path!("/devices/:id") view=|| view! { <RequireSignIn><DeviceById /></RequireSignIn> } />
+                <Route
+                    path=path!("/protected-apps")
+                    view=|| view! { <RequireSignIn><pages::protected_apps::ProtectedApps /></RequireSignIn> }
+                />
+                <Route path=path!("/help") view=pages::help::Help />
+            </Routes>
+        }
+        .into_any(),
+    };
     view! {
         <a class="skip-link" href="#main">{tr!(skip_to_content)}</a>
         <Header branding=branding.clone() />
         <div class="layout">
             <Navigation />
-            <main id="main" tabindex="-1">
-                <Routes fallback=|| view! { <pages::not_found::NotFound /> }>
-                    <Route path=path!("/") view=pages::home::Home />
-                    <Route path=path!("/apps") view=pages::apps::Apps />
-                    <Route path=path!("/devices") view=pages::devices::Devices />
-                    <Route path=path!("/protected-apps") view=pages::protected_apps::ProtectedApps />
-                    <Route path=path!("/help") view=pages::help::Help />
-                </Routes>
-            </main>
+            <main id="main" tabindex="-1">{page}</main>
         </div>
         <Footer privacy_url=branding.privacy_url.clone() />
     }
+}
+
+/// Its children with tokens in memory, the landing page without: personal data never
+/// renders signed out (also after sign-out, when the back button returns here).
+#[component]
+fn RequireSignIn(children: ChildrenFn) -> impl IntoView {
+    let auth = use_auth();
+    let signed_in = Memo::new(move |_| auth.is_signed_in());
+    move || if signed_in.get() { children().into_any() } else { view! { <pages::landing::Landing /> }.into_any() }
+}
+
+/// The route's `{id}`, tracked: `/devices/a` → `/devices/b` reuses the route's view.
+fn id_param() -> impl Fn() -> String + Copy {
+    let params = use_params_map();
+    move || params.with(|p| p.get("id").unwrap_or_default())
+}
+
+#[component]
+fn AppById() -> impl IntoView {
+    let id = id_param();
+    move || view! { <pages::apps::AppDetails id=id() /> }
+}
+
+#[component]
+fn DeviceById() -> impl IntoView {
+    let id = id_param();
+    move || view! { <pages::devices::DeviceDetails id=id() /> }
 }
 
 fn set_document_title(organisation: &str) {
@@ -57,7 +126,54 @@ fn Header(branding: Branding) -> impl IntoView {
                 {logo.map(|src| view! { <img class="brand-logo" src=src alt=alt.clone() /> })}
                 {name.map(|n| view! { <span class="org-name">{n}</span> })}
             </a>
+            <Account />
         </header>
+    }
+}
+
+/// The signed-in user's name (from `/api/v1/me`) and "Sign out"; "Sign in" otherwise.
+#[component]
+fn Account() -> impl IntoView {
+    let auth = use_auth();
+    let signed_in = Memo::new(move |_| auth.is_signed_in());
+    let name: RwSignal<Option<String>> = RwSignal::new(None);
+    let config = use_context::<PortalConfig>();
+    Effect::new(move |_| {
+        if !signed_in.get() {
+            name.set(None);
+            return;
+        }
+        let Some(config) = config.clone() else { return };
+        leptos::task::spawn_local(async move {
+            if let Ok(profile) = crate::api::me::fetch(auth, &config).await {
+                name.set(Some(profile.display_name));
+            }
+        });
+    });
+    move || {
+        if signed_in.get() {
+            view! {
+                <div class="account">
+                    <span class="user-name">{move || name.get()}</span>
+                    <button class="button on-brand sign-out" on:click=move |_| auth.sign_out()>
+                        {tr!(auth.sign_out)}
+                    </button>
+                </div>
+            }
+            .into_any()
+        } else {
+            view! {
+                <div class="account">
+                    <button
+                        class="button on-brand sign-in"
+                        on:click=move |_| auth.sign_in(crate::auth::current_path())
+                    >
+                        {tr!(auth.sign_in)}
+                    </button>
+                </div>
+            }
+            .into_any()
+        }
     }
 }
 

@@ -4,5 +4,7 @@ pub mod apps;
 pub mod devices;
 pub mod help;
 pub mod home;
+pub mod landing;
 pub mod not_found;
 pub mod protected_apps;
+pub mod sign_in_failed;

@@ -34,8 +34,14 @@ impl Portal {
     /// Starts the server on an ephemeral port, serving the built SPA, with `tenant`
     /// (TOML text) as its tenant file, or the demo tenant when `None`.
     pub async fn start(tenant: Option<&str>) -> Result<Portal> {
+        Portal::start_with(tenant, None, &[]).await
+    }
+
+    /// [`Portal::start`], serving `dist` instead of the built SPA when given (e.g. a copy
+    /// with another config.json), with `args` added to `portal-server serve`.
+    pub async fn start_with(tenant: Option<&str>, dist: Option<&Path>, args: &[&str]) -> Result<Portal> {
         let bin = path_from_env("PORTAL_SERVER_BIN", "target/debug/portal-server");
-        let dist = path_from_env("PORTAL_DIST", "dist");
+        let dist = dist.map(Path::to_path_buf).unwrap_or_else(|| path_from_env("PORTAL_DIST", "dist"));
         if !bin.is_file() {
             bail!("{} is missing: build it with `cargo build -p portal-server` (scripts/test does)", bin.display());
         }
@@ -51,6 +57,7 @@ impl Portal {
             std::fs::write(&file, text)?;
             cmd.arg("--tenant").arg(&file);
         }
+        cmd.args(args);
         let mut child = cmd
             .env("PORTAL_LOG", "warn")
             .stdout(Stdio::piped())
@@ -158,7 +165,49 @@ impl Browser {
         }
     }
 
-    /// Evaluates a JavaScript expression in the page and returns its JSON value.
+    /// Waits for `css` and clicks it.
+    pub async fn click(&self, css: &str) -> Result<()> {
+        let el = self
+            .client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .with_context(|| format!("waiting for `{css}` to click"))?;
+        el.click().await.with_context(|| format!("clicking `{css}`"))?;
+        Ok(())
+    }
+
+    /// Waits for the input `css` and types `text` into it.
+    pub async fn fill(&self, css: &str, text: &str) -> Result<()> {
+        let el = self
+            .client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .with_context(|| format!("waiting for `{css}` to fill"))?;
+        el.send_keys(text).await.with_context(|| format!("typing into `{css}`"))?;
+        Ok(())
+    }
+
+    /// Waits until the page's path is `want`.
+    pub async fn wait_for_path(&self, want: &str) -> Result<()> {
+        let started = Instant::now();
+        loop {
+            let url = self.client.current_url().await?;
+            if url.path() == want {
+                return Ok(());
+            }
+            if started.elapsed() > WAIT {
+                bail!("the page is at {url}, expected the path {want:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Evaluates a JavaScript expression in the page and returns its JSON value (a promise
+    /// is awaited by WebDriver).
     pub async fn eval(&self, expr: &str) -> Result<serde_json::Value> {
         Ok(self.client.execute(&format!("return {expr};"), vec![]).await?)
     }
@@ -179,7 +228,8 @@ impl Browser {
     }
 }
 
-fn free_port() -> Result<u16> {
+/// A port nothing listens on right now (for a helper process that needs its URL up front).
+pub fn free_port() -> Result<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 

@@ -34,10 +34,12 @@ async fn the_shell_shows_the_organisation_from_the_api_on_desktop_and_phone() ->
     browser.wait_for_text("main h1", "Welcome to Fabrikam E2E Ltd").await?;
     browser.screenshot("home-1440").await?;
 
-    // Navigation works client-side...
+    // Navigation works client-side (signed out, a personal page shows the landing page,
+    // which offers to sign in to open it)...
     browser.client.find(fantoccini::Locator::LinkText("Devices")).await?.click().await?;
-    browser.wait_for_text("main h1", "Devices").await?;
+    browser.wait_for_text("main .landing-deep-link", "Sign in to open this page.").await?;
     assert_eq!(browser.client.current_url().await?.path(), "/devices");
+    assert_eq!(browser.text_of(".site-nav a[aria-current=page]").await?, "Devices");
 
     // ...and deep links load the app at that page.
     browser.client.goto(&format!("{}/help", portal.url)).await?;

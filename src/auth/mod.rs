@@ -1,0 +1,428 @@
+//! Sign-in: OpenID Connect authorization code flow with PKCE (S256), built with the `oauth2`
+//! crate, against whatever provider `/config.json` names (Entra ID, the development
+//! provider, any certified one): only the endpoints its discovery document lists are used.
+//!
+//! Flow. `start` runs once per page load, before the shell renders:
+//! - on the callback path it takes the attempt from storage, removes the callback URL from
+//!   history, checks the response (`state`, RFC 9207 `iss`, provider error), redeems the code
+//!   with the PKCE verifier and checks the ID token (`iss`, `aud`, `exp`/`nbf`, `nonce`);
+//! - anywhere else, with nothing in memory (a first visit or a reload), it redirects the whole
+//!   page to the provider with `prompt=none`; the provider's session makes that silent and the
+//!   user lands back on the same page. "Needs the user" then just means signed out, and the
+//!   branded landing page offers "Sign in".
+//!
+//! Tokens live in this module's signal only (see [`attempt`] for the storage policy). The
+//! access token is refreshed shortly before it expires; a new refresh token replaces the old.
+//! An API call answered 401 refreshes once and retries, then falls back to an interactive
+//! sign-in. Automatic redirects are limited to one per [`attempt::REDIRECT_WINDOW_MS`]: a
+//! second one within it becomes an error page, never a loop.
+
+pub mod attempt;
+pub mod callback;
+pub mod client;
+pub mod discovery;
+pub mod error;
+mod http;
+pub mod id_token;
+
+use crate::config::PortalConfig;
+use discovery::ProviderMetadata;
+pub use error::AuthError;
+use leptos::prelude::*;
+use std::time::Duration;
+
+/// Refresh this long before the access token expires (or at half its life, if shorter).
+const REFRESH_MARGIN_MS: f64 = 60_000.0;
+/// Lifetime assumed when the token response has no `expires_in`.
+const DEFAULT_LIFETIME_S: u64 = 300;
+
+/// The tokens of a signed-in user, in memory only.
+#[derive(Clone, PartialEq)]
+pub struct Session {
+    pub access_token: String,
+    pub refresh_token: Option<String>,
+    /// Kept for `id_token_hint` at sign-out.
+    pub id_token: Option<String>,
+    /// Milliseconds since the epoch.
+    pub expires_at: f64,
+}
+
+impl std::fmt::Debug for Session {
+    /// Never prints a token (a log or panic message must not leak one).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Session { .. }")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Status {
+    /// Finishing a callback, or on the way to the provider.
+    Checking,
+    SignedOut,
+    SignedIn(Session),
+    Failed(AuthError),
+}
+
+/// Where the app signs in; derived from `/config.json` and this page's origin.
+#[derive(Debug, Clone)]
+struct Settings {
+    authority: String,
+    client_id: String,
+    scopes: Vec<String>,
+    redirect_path: String,
+    redirect_uri: String,
+    post_logout_redirect_uri: String,
+}
+
+/// The sign-in state, shared through context. Copy: signals and stored values only.
+#[derive(Clone, Copy)]
+pub struct Auth {
+    status: RwSignal<Status>,
+    settings: StoredValue<Settings>,
+    provider: StoredValue<Option<ProviderMetadata>>,
+    refreshing: StoredValue<bool>,
+}
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+fn location() -> Option<web_sys::Location> {
+    web_sys::window().map(|w| w.location())
+}
+
+/// Path, query and fragment of the current page.
+pub fn current_path() -> String {
+    location()
+        .map(|l| {
+            format!(
+                "{}{}{}",
+                l.pathname().unwrap_or_default(),
+                l.search().unwrap_or_default(),
+                l.hash().unwrap_or_default()
+            )
+        })
+        .unwrap_or_else(|| "/".into())
+}
+
+fn origin() -> String {
+    location().and_then(|l| l.origin().ok()).unwrap_or_default()
+}
+
+/// Sends the whole page to `url`; `replace` keeps it out of the history (automatic hops).
+fn navigate(url: &str, replace: bool) {
+    if let Some(l) = location() {
+        let _ = if replace { l.replace(url) } else { l.assign(url) };
+    }
+}
+
+impl Auth {
+    pub fn new(config: &PortalConfig) -> Auth {
+        let origin = origin();
+        let settings = Settings {
+            authority: discovery::absolute_authority(&config.authority, &origin),
+            client_id: config.client_id.clone(),
+            scopes: config.scopes.clone(),
+            redirect_path: config.redirect_path.clone(),
+            redirect_uri: format!("{origin}{}", config.redirect_path),
+            post_logout_redirect_uri: format!("{origin}/"),
+        };
+        Auth {
+            status: RwSignal::new(Status::Checking),
+            settings: StoredValue::new(settings),
+            provider: StoredValue::new(None),
+            refreshing: StoredValue::new(false),
+        }
+    }
+
+    /// The state (tracked).
+    pub fn status(self) -> Status {
+        self.status.get()
+    }
+
+    /// Whether tokens are in memory (tracked).
+    pub fn is_signed_in(self) -> bool {
+        self.status.with(|s| matches!(s, Status::SignedIn(_)))
+    }
+
+    /// The current access token (not tracked), for the API client.
+    pub fn access_token(self) -> Option<String> {
+        self.status.with_untracked(|s| match s {
+            Status::SignedIn(session) => Some(session.access_token.clone()),
+            _ => None,
+        })
+    }
+
+    /// The discovery document, fetched once per page load.
+    async fn provider(self) -> Result<ProviderMetadata, AuthError> {
+        if let Some(p) = self.provider.get_value() {
+            return Ok(p);
+        }
+        let authority = self.settings.with_value(|s| s.authority.clone());
+        let p = discovery::fetch(&authority).await?;
+        self.provider.set_value(Some(p.clone()));
+        Ok(p)
+    }
+
+    /// Runs once per page load, before the shell renders (see the module docs).
+    pub async fn start(self) {
+        watch_back_forward_cache();
+        let on_callback = location()
+            .and_then(|l| l.pathname().ok())
+            .is_some_and(|p| p == self.settings.with_value(|s| s.redirect_path.clone()));
+        if on_callback {
+            self.complete_callback().await;
+        } else if attempt::may_redirect_automatically(now_ms() as u64) {
+            // A reload or a first visit: try the provider's session, silently.
+            if self.redirect(&current_path(), true, true).await.is_err() {
+                self.status.set(Status::SignedOut);
+            }
+        } else {
+            self.status.set(Status::SignedOut);
+        }
+    }
+
+    /// "Sign in" (and "Sign in again"): an interactive sign-in returning to `return_to`.
+    pub fn sign_in(self, return_to: String) {
+        leptos::task::spawn_local(async move {
+            if let Err(e) = self.redirect(&return_to, false, false).await {
+                self.status.set(Status::Failed(e));
+            }
+        });
+    }
+
+    /// Saves a fresh attempt and sends the page to the provider. `automatic` redirects are
+    /// rate-limited; one a person asked for starts a fresh window.
+    async fn redirect(self, return_to: &str, silent: bool, automatic: bool) -> Result<(), AuthError> {
+        if automatic && !attempt::may_redirect_automatically(now_ms() as u64) {
+            return Err(AuthError::TooManyRedirects);
+        }
+        let provider = self.provider().await?;
+        let (url, attempt) = self.settings.with_value(|s| {
+            client::authorization_request(&provider, &s.client_id, &s.redirect_uri, &s.scopes, return_to, silent)
+        })?;
+        if !attempt::save(&attempt) {
+            return Err(AuthError::StorageUnavailable);
+        }
+        if automatic {
+            attempt::note_redirect(now_ms() as u64);
+        } else {
+            attempt::clear_redirect_note();
+        }
+        self.status.set(Status::Checking);
+        navigate(&url, automatic);
+        Ok(())
+    }
+
+    /// The callback: see the module docs. The attempt is gone from storage before any check.
+    async fn complete_callback(self) {
+        let attempt = attempt::take();
+        let query = location().and_then(|l| l.search().ok()).unwrap_or_default();
+        let return_to = attempt.as_ref().map(|a| a.return_to.clone()).unwrap_or_else(|| "/".into());
+        if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&return_to));
+        }
+        let result = async {
+            let provider = self.provider().await?;
+            let code = callback::check(&callback::Response::from_query(&query), attempt.as_ref(), &provider)?;
+            let attempt = attempt.as_ref().ok_or(AuthError::NoAttempt)?;
+            let (client_id, redirect_uri) = self.settings.with_value(|s| (s.client_id.clone(), s.redirect_uri.clone()));
+            let issued = client::exchange_code(&provider, &client_id, &redirect_uri, code, attempt).await?;
+            let id_token = issued.id_token.clone().ok_or(AuthError::MissingIdToken)?;
+            id_token::accept(
+                &id_token,
+                &id_token::Expected {
+                    issuer: &provider.issuer,
+                    client_id: &client_id,
+                    nonce: Some(&attempt.nonce),
+                    now: (now_ms() / 1000.0) as i64,
+                },
+            )?;
+            Ok::<_, AuthError>(issued)
+        }
+        .await;
+        match result {
+            Ok(issued) => self.set_session(session_from(issued, None)),
+            Err(e) if attempt.as_ref().is_some_and(|a| a.silent) && e.needs_interaction() => {
+                self.status.set(Status::SignedOut)
+            }
+            Err(e) => self.status.set(Status::Failed(e)),
+        }
+    }
+
+    fn set_session(self, session: Session) {
+        let expires_at = session.expires_at;
+        let token = session.access_token.clone();
+        self.status.set(Status::SignedIn(session));
+        let left = (expires_at - now_ms()).max(0.0);
+        let delay = (left - REFRESH_MARGIN_MS.min(left / 2.0)).max(1_000.0);
+        set_timeout(
+            move || {
+                // Only if this token is still the current one (no sign-out, no earlier refresh).
+                if self.access_token().as_deref() == Some(token.as_str()) {
+                    leptos::task::spawn_local(async move {
+                        self.refresh().await;
+                    });
+                }
+            },
+            Duration::from_millis(delay as u64),
+        );
+    }
+
+    /// Exchanges the refresh token for fresh tokens; `true` when there is a fresh access
+    /// token afterwards. One refresh at a time: with rotation, a refresh token used twice
+    /// revokes the whole family.
+    pub async fn refresh(self) -> bool {
+        if self.refreshing.get_value() {
+            while self.refreshing.get_value() {
+                sleep_ms(50).await;
+            }
+            return self.access_token().is_some();
+        }
+        let Some(old) = self.status.with_untracked(|s| match s {
+            Status::SignedIn(session) => Some(session.clone()),
+            _ => None,
+        }) else {
+            return false;
+        };
+        let Some(refresh_token) = old.refresh_token.clone() else {
+            return false;
+        };
+        self.refreshing.set_value(true);
+        let result = async {
+            let provider = self.provider().await?;
+            let (client_id, redirect_uri) = self.settings.with_value(|s| (s.client_id.clone(), s.redirect_uri.clone()));
+            let issued = client::refresh(&provider, &client_id, &redirect_uri, &refresh_token).await?;
+            if let Some(id_token) = &issued.id_token {
+                // A refreshed ID token has no nonce; the other checks still apply (Core §12.2).
+                id_token::accept(
+                    id_token,
+                    &id_token::Expected {
+                        issuer: &provider.issuer,
+                        client_id: &client_id,
+                        nonce: None,
+                        now: (now_ms() / 1000.0) as i64,
+                    },
+                )?;
+            }
+            Ok::<_, AuthError>(issued)
+        }
+        .await;
+        self.refreshing.set_value(false);
+        // Signed out (or signed in anew) meanwhile: the answer belongs to nobody.
+        let still_current = self.status.with_untracked(|s| matches!(s, Status::SignedIn(cur) if cur.refresh_token.as_deref() == Some(refresh_token.as_str())));
+        if !still_current {
+            return false;
+        }
+        match result {
+            Ok(issued) => {
+                self.set_session(session_from(issued, Some(&old)));
+                true
+            }
+            Err(_) => {
+                // The refresh token is spent or refused: forget it, keep the access token
+                // until the API refuses it.
+                self.status.update(|s| {
+                    if let Status::SignedIn(session) = s {
+                        session.refresh_token = None;
+                    }
+                });
+                false
+            }
+        }
+    }
+
+    /// The API refused the token even after a refresh: sign in again, interactively, back
+    /// to this page, unless an automatic redirect just happened (then an error page).
+    pub fn reauthenticate(self) {
+        self.status.set(Status::SignedOut);
+        leptos::task::spawn_local(async move {
+            if let Err(e) = self.redirect(&current_path(), false, true).await {
+                self.status.set(Status::Failed(e));
+            }
+        });
+    }
+
+    /// Clears memory, then ends the provider's session at its end-session endpoint
+    /// (`id_token_hint`, `post_logout_redirect_uri`), which returns to the landing page.
+    pub fn sign_out(self) {
+        let id_token = self.status.with_untracked(|s| match s {
+            Status::SignedIn(session) => session.id_token.clone(),
+            _ => None,
+        });
+        self.status.set(Status::SignedOut);
+        // The landing page after the provider's logout must not bounce back to it at once.
+        attempt::note_redirect(now_ms() as u64);
+        let target = self.provider.get_value().and_then(|p| p.end_session_endpoint).and_then(|endpoint| {
+            let mut url = oauth2::url::Url::parse(&endpoint).ok()?;
+            self.settings.with_value(|s| {
+                let mut q = url.query_pairs_mut();
+                if let Some(hint) = &id_token {
+                    q.append_pair("id_token_hint", hint);
+                }
+                q.append_pair("post_logout_redirect_uri", &s.post_logout_redirect_uri);
+                q.append_pair("client_id", &s.client_id);
+            });
+            Some(url.to_string())
+        });
+        // A normal navigation: "back" then returns to a page that no longer has tokens.
+        navigate(&target.unwrap_or_else(|| "/".into()), false);
+    }
+
+    /// A signed-out context, for components rendered without the app (tests).
+    fn detached() -> Auth {
+        let settings = Settings {
+            authority: String::new(),
+            client_id: String::new(),
+            scopes: Vec::new(),
+            redirect_path: "/auth/callback".into(),
+            redirect_uri: String::new(),
+            post_logout_redirect_uri: "/".into(),
+        };
+        Auth {
+            status: RwSignal::new(Status::SignedOut),
+            settings: StoredValue::new(settings),
+            provider: StoredValue::new(None),
+            refreshing: StoredValue::new(false),
+        }
+    }
+}
+
+/// A session from a token response; a refresh keeps what the response leaves out.
+fn session_from(issued: client::Issued, previous: Option<&Session>) -> Session {
+    let lifetime = issued.expires_in.unwrap_or(DEFAULT_LIFETIME_S) as f64 * 1000.0;
+    Session {
+        access_token: issued.access_token,
+        refresh_token: issued.refresh_token.or_else(|| previous.and_then(|p| p.refresh_token.clone())),
+        id_token: issued.id_token.or_else(|| previous.and_then(|p| p.id_token.clone())),
+        expires_at: now_ms() + lifetime,
+    }
+}
+
+/// The auth context; outside the app a signed-out one, so components never panic over it.
+pub fn use_auth() -> Auth {
+    use_context::<Auth>().unwrap_or_else(Auth::detached)
+}
+
+async fn sleep_ms(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// A page restored from the back/forward cache would come back with its old memory; reload
+/// it instead, so it goes through sign-in again (after a sign-out: the landing page).
+fn watch_back_forward_cache() {
+    let handle = window_event_listener(leptos::ev::pageshow, |event: web_sys::PageTransitionEvent| {
+        if event.persisted() {
+            if let Some(l) = location() {
+                let _ = l.reload();
+            }
+        }
+    });
+    // For the page's lifetime.
+    std::mem::forget(handle);
+}

@@ -228,6 +228,28 @@ impl Browser {
     }
 }
 
+impl Drop for Browser {
+    /// A test that fails before [`Browser::close`] would leave Chromium running: chromedriver
+    /// dies with `kill_on_drop`, but the browser it started outlives it. This session's
+    /// profile directory appears in the command line of exactly its own browser processes.
+    fn drop(&mut self) {
+        let needle = self._profile.path().to_string_lossy().into_owned();
+        let Ok(entries) = std::fs::read_dir("/proc") else { return };
+        let pids: Vec<String> = entries
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().bytes().all(|b| b.is_ascii_digit()))
+            .filter(|e| {
+                std::fs::read(e.path().join("cmdline"))
+                    .is_ok_and(|c| c.windows(needle.len()).any(|w| w == needle.as_bytes()))
+            })
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        if !pids.is_empty() {
+            let _ = std::process::Command::new("sh").arg("-c").arg(format!("kill -9 {}", pids.join(" "))).status();
+        }
+    }
+}
+
 /// A port nothing listens on right now (for a helper process that needs its URL up front).
 pub fn free_port() -> Result<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())

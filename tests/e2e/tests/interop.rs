@@ -80,7 +80,7 @@ async fn sign_in_with_an_independent_certified_provider_and_call_the_api() -> an
     let _provider = start_provider(port, &portal.url).await?;
 
     let browser = Browser::chromium(1280, 900).await?;
-    browser.client.goto(&format!("{}/devices/d-amara-laptop", portal.url)).await?;
+    browser.client.goto(&format!("{}/devices/dev-amara-surface", portal.url)).await?;
     // The silent attempt at oidc-provider answers login_required: the landing page.
     browser.wait_for_text("main .landing-deep-link", "Sign in to open this page.").await?;
     browser.click("main button.sign-in").await?;
@@ -90,8 +90,8 @@ async fn sign_in_with_an_independent_certified_provider_and_call_the_api() -> an
     browser.fill("#password", "Portal-Demo-2026!").await?;
     browser.click("form button[type=submit]").await?;
 
-    browser.wait_for_path("/devices/d-amara-laptop").await?;
-    browser.wait_for_text("main h1", "Device d-amara-laptop").await?;
+    browser.wait_for_path("/devices/dev-amara-surface").await?;
+    browser.wait_for_text("main h1", "CPH-LT-0142").await?;
     // GET /api/v1/me with oidc-provider's JWT access token, verified by portal-server
     // against that issuer's JWKS: the authorised call succeeded.
     browser.wait_for_text(".site-header .user-name", "Amara Okoye").await?;

@@ -22,10 +22,10 @@ async fn sign_in_lands_on_the_deep_link_survives_a_reload_and_signs_out() -> any
 
     // Signed out, a deep link: the silent attempt comes back "login required", and the
     // branded landing page stands in for the device page.
-    browser.client.goto(&format!("{}/devices/d-amara-laptop", portal.url)).await?;
+    browser.client.goto(&format!("{}/devices/dev-amara-surface", portal.url)).await?;
     browser.wait_for_text("main h1", "Welcome to Contoso Pharmaceuticals").await?;
     browser.wait_for_text("main .landing-deep-link", "Sign in to open this page.").await?;
-    browser.wait_for_path("/devices/d-amara-laptop").await?;
+    browser.wait_for_path("/devices/dev-amara-surface").await?;
     assert_eq!(browser.eval("document.querySelectorAll('.user-name').length").await?, 0);
 
     // Sign in through the provider's form; back on the deep link.
@@ -33,8 +33,8 @@ async fn sign_in_lands_on_the_deep_link_survives_a_reload_and_signs_out() -> any
     browser.fill("#username", USER).await?;
     browser.fill("#password", PASSWORD).await?;
     browser.click("form button[type=submit]").await?;
-    browser.wait_for_path("/devices/d-amara-laptop").await?;
-    browser.wait_for_text("main h1", "Device d-amara-laptop").await?;
+    browser.wait_for_path("/devices/dev-amara-surface").await?;
+    browser.wait_for_text("main h1", "CPH-LT-0142").await?;
     // The header's name comes from GET /api/v1/me, called with the access token.
     browser.wait_for_text(".site-header .user-name", "Amara Okoye").await?;
     browser.screenshot("signed-in-device").await?;
@@ -56,9 +56,9 @@ async fn sign_in_lands_on_the_deep_link_survives_a_reload_and_signs_out() -> any
     // A reload empties memory; the provider's session signs the user in again silently, on
     // the same page.
     browser.client.refresh().await?;
-    browser.wait_for_text("main h1", "Device d-amara-laptop").await?;
+    browser.wait_for_text("main h1", "CPH-LT-0142").await?;
     browser.wait_for_text(".site-header .user-name", "Amara Okoye").await?;
-    browser.wait_for_path("/devices/d-amara-laptop").await?;
+    browser.wait_for_path("/devices/dev-amara-surface").await?;
 
     // Sign out: the provider ends its session and returns to the landing page.
     browser.click(".site-header button.sign-out").await?;
@@ -69,11 +69,11 @@ async fn sign_in_lands_on_the_deep_link_survives_a_reload_and_signs_out() -> any
 
     // The back button does not bring the personal page back.
     browser.client.back().await?;
-    browser.wait_for_path("/devices/d-amara-laptop").await?;
+    browser.wait_for_path("/devices/dev-amara-surface").await?;
     browser.wait_for_text("main h1", "Welcome to Contoso Pharmaceuticals").await?;
     let body = browser.eval("document.body.innerText").await?;
     assert!(!body.as_str().unwrap_or_default().contains("Amara Okoye"), "personal data after sign-out: {body}");
-    assert!(!body.as_str().unwrap_or_default().contains("Device d-amara-laptop"), "personal page after sign-out: {body}");
+    assert!(!body.as_str().unwrap_or_default().contains("CPH-LT-0142"), "personal page after sign-out: {body}");
 
     // The provider's session is gone too: signing in asks for the password again.
     browser.click("main button.sign-in").await?;

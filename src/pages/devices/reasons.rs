@@ -1,0 +1,61 @@
+//! Why an action is unavailable, in words: each portal-core [`Reason`] (the same code the
+//! server sends in a 403) mapped to a catalog text. Some reasons read differently for
+//! Remove and Reset ("can't be removed" / "can't be reset"), so the action is an input.
+
+use crate::i18n::Key;
+use portal_core::domain::RemoteAction;
+use portal_core::rules::actions::{Reason, RenameError};
+
+/// The catalog key explaining `reason` for `action`.
+pub fn reason_key(reason: Reason, action: RemoteAction) -> Key {
+    let wipe = action == RemoteAction::Wipe;
+    match reason {
+        Reason::NotPrimaryUser => key!(reasons.not_primary_user),
+        Reason::Retired => key!(reasons.retired),
+        Reason::DeviceEnrollmentManager => key!(reasons.device_enrollment_manager),
+        Reason::EntraJoinedWindows => key!(reasons.entra_joined_windows),
+        Reason::AndroidCorporateOwned { .. } if wipe => key!(reasons.android_corporate_wipe),
+        Reason::AndroidCorporateOwned { .. } => key!(reasons.android_corporate_retire),
+        Reason::AppleAutomatedDeviceEnrollment if wipe => key!(reasons.apple_ade_wipe),
+        Reason::AppleAutomatedDeviceEnrollment => key!(reasons.apple_ade_retire),
+        Reason::IosUserEnrollment => key!(reasons.ios_user_enrollment),
+        Reason::HiddenByOrganisation => match action {
+            RemoteAction::Retire => key!(reasons.hidden_retire),
+            RemoteAction::Wipe => key!(reasons.hidden_wipe),
+            _ => key!(reasons.hidden),
+        },
+        Reason::AndroidWorkProfileNoPasscodeReset => key!(reasons.android_work_profile_passcode),
+        Reason::AndroidDedicatedNoPasscodeReset => key!(reasons.android_dedicated_passcode),
+        Reason::AndroidDeviceAdminNoPasscodeReset => key!(reasons.android_device_admin_passcode),
+        Reason::AlreadyPending => key!(reasons.already_pending),
+        Reason::RemovalPending => key!(reasons.removal_pending),
+    }
+}
+
+/// The catalog key of an action's name.
+pub fn action_key(action: RemoteAction) -> Key {
+    match action {
+        RemoteAction::Rename => key!(actions.rename),
+        RemoteAction::Sync => key!(actions.sync),
+        RemoteAction::RemoteLock => key!(actions.remote_lock),
+        RemoteAction::ResetPasscode => key!(actions.reset_passcode),
+        RemoteAction::Retire => key!(actions.retire),
+        RemoteAction::Wipe => key!(actions.wipe),
+    }
+}
+
+/// What a rejected device name needs, as a catalog key and its values.
+pub fn rename_error(error: RenameError) -> (Key, Vec<(&'static str, String)>) {
+    match error {
+        RenameError::Empty => (key!(rename.empty), vec![]),
+        RenameError::TooLong { max_chars } => (key!(rename.too_long), vec![("max", max_chars.to_string())]),
+        RenameError::ControlCharacter => (key!(rename.control), vec![]),
+    }
+}
+
+/// [`rename_error`] as text in `locale`.
+pub fn rename_error_text(error: RenameError, locale: crate::i18n::Locale) -> String {
+    let (key, values) = rename_error(error);
+    let pairs: Vec<(&str, &str)> = values.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    crate::i18n::fill(crate::i18n::lookup(locale, key), &pairs)
+}

@@ -14,8 +14,11 @@ pub mod app;
 pub mod auth;
 pub mod components;
 pub mod config;
+pub mod dates;
+pub mod device_context;
 pub mod i18n;
 pub mod pages;
+pub mod protection;
 pub mod theme;
 
 

@@ -2,12 +2,15 @@
 //! errors that the page can explain (problem documents are kept, never shown raw).
 //! [`get_json_signed_in`] adds the bearer token and handles its expiry.
 
-use gloo_net::http::Request;
 use portal_core::problem::Problem;
 use serde::de::DeserializeOwned;
 
 pub mod branding;
+pub mod devices;
+pub mod events;
 pub mod me;
+pub mod notifications;
+pub mod protected_apps;
 
 use crate::auth::Auth;
 
@@ -37,16 +40,49 @@ pub async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
 /// 401 (or no refresh possible) sends the user to sign in again. Never loops: the retry
 /// happens once, and automatic sign-in redirects are rate-limited by [`crate::auth`].
 pub async fn get_json_signed_in<T: DeserializeOwned>(auth: Auth, url: &str) -> Result<T, ApiError> {
+    let response = send_signed_in(auth, Method::GET, url, None).await?;
+    json_body(&response).await
+}
+
+/// Sends `body` (JSON) with `method` as the signed-in user and decodes the JSON answer;
+/// the same 401 handling as [`get_json_signed_in`].
+pub async fn send_json_signed_in<B: serde::Serialize, T: DeserializeOwned>(
+    auth: Auth,
+    method: Method,
+    url: &str,
+    body: &B,
+) -> Result<T, ApiError> {
+    let body = serde_json::to_string(body).map_err(|e| ApiError::Decode(e.to_string()))?;
+    let response = send_signed_in(auth, method, url, Some(body)).await?;
+    json_body(&response).await
+}
+
+/// POSTs without a body as the signed-in user; any 2xx is success and its body is ignored
+/// (e.g. `204 No Content`).
+pub async fn post_signed_in(auth: Auth, url: &str) -> Result<(), ApiError> {
+    send_signed_in(auth, Method::POST, url, None).await.map(|_| ())
+}
+
+pub use gloo_net::http::Method;
+
+/// One request as the signed-in user with the 401 refresh-and-retry-once rule; the 2xx
+/// response is returned unread.
+async fn send_signed_in(
+    auth: Auth,
+    method: Method,
+    url: &str,
+    body: Option<String>,
+) -> Result<web_sys::Response, ApiError> {
     let Some(token) = auth.access_token() else {
         return Err(ApiError::SignInRequired);
     };
-    match get(url, Some(&token)).await {
+    match send(method.clone(), url, Some(&token), body.clone()).await {
         Err(ApiError::Status { status: 401, .. }) => {}
         other => return other,
     }
     if auth.refresh().await {
         if let Some(token) = auth.access_token() {
-            match get(url, Some(&token)).await {
+            match send(method, url, Some(&token), body).await {
                 Err(ApiError::Status { status: 401, .. }) => {}
                 other => return other,
             }
@@ -57,29 +93,45 @@ pub async fn get_json_signed_in<T: DeserializeOwned>(auth: Auth, url: &str) -> R
 }
 
 async fn get<T: DeserializeOwned>(url: &str, bearer: Option<&str>) -> Result<T, ApiError> {
+    let response = send(Method::GET, url, bearer, None).await?;
+    json_body(&response).await
+}
+
+/// Sends one request within [`REQUEST_TIMEOUT_SECONDS`]; a non-2xx answer becomes
+/// [`ApiError::Status`] with its problem document.
+async fn send(
+    method: Method,
+    url: &str,
+    bearer: Option<&str>,
+    body: Option<String>,
+) -> Result<web_sys::Response, ApiError> {
     let signal = web_sys::AbortSignal::timeout_with_u32(REQUEST_TIMEOUT_SECONDS * 1000);
-    let mut request = Request::get(url).header("Accept", "application/json");
+    let mut request = gloo_net::http::RequestBuilder::new(url)
+        .method(method)
+        .header("Accept", "application/json");
     if let Some(token) = bearer {
         request = request.header("Authorization", &format!("Bearer {token}"));
     }
-    let response = request
-        .abort_signal(Some(&signal))
-        .send()
-        .await
-        .map_err(|e| {
-            if signal.aborted() {
-                ApiError::Timeout { seconds: REQUEST_TIMEOUT_SECONDS }
-            } else {
-                ApiError::Network(e.to_string())
-            }
-        })?;
+    let request = request.abort_signal(Some(&signal));
+    let request = match body {
+        Some(body) => request.header("Content-Type", "application/json").body(body),
+        None => request.build(),
+    }
+    .map_err(|e| ApiError::Network(e.to_string()))?;
+    let response = request.send().await.map_err(|e| {
+        if signal.aborted() {
+            ApiError::Timeout { seconds: REQUEST_TIMEOUT_SECONDS }
+        } else {
+            ApiError::Network(e.to_string())
+        }
+    })?;
     let (ok, status) = (response.ok(), response.status());
     let raw = web_sys::Response::from(response);
     if !ok {
         let problem = json_body::<Problem>(&raw).await.ok();
         return Err(ApiError::Status { status, problem });
     }
-    json_body(&raw).await
+    Ok(raw)
 }
 
 /// The body parsed by the browser's JSON parser, then mapped onto `T`. Anything that is not

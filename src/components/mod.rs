@@ -1,4 +1,6 @@
 //! Pieces shared by several pages.
 
 pub mod error_text;
+pub mod notifications;
+pub mod protection_summary;
 pub mod shell;

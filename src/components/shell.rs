@@ -36,6 +36,8 @@ pub fn Shell(
     set_document_title(&organisation);
     provide_context(branding.clone());
     provide_context(config);
+    crate::api::events::provide_live_events();
+    crate::components::notifications::provide_notifications();
     let phase = Memo::new(move |_| match auth.status() {
         Status::Checking => Phase::Checking,
         Status::Failed(e) => Phase::Failed(e),
@@ -60,6 +62,11 @@ pub fn Shell(
                 <Route
                     path=path!("/protected-apps")
                     view=|| view! { <RequireSignIn><pages::protected_apps::ProtectedApps /></RequireSignIn> }
+                />
+                <Route path=path!("/protected-apps/about") view=pages::protection_about::ProtectionAbout />
+                <Route
+                    path=path!("/notifications")
+                    view=|| view! { <RequireSignIn><pages::notifications::NotificationsPage /></RequireSignIn> }
                 />
                 <Route path=path!("/help") view=pages::help::Help />
             </Routes>
@@ -154,6 +161,7 @@ fn Account() -> impl IntoView {
         if signed_in.get() {
             view! {
                 <div class="account">
+                    <crate::components::notifications::NotificationsLink />
                     <span class="user-name">{move || name.get()}</span>
                     <button class="button on-brand sign-out" on:click=move |_| auth.sign_out()>
                         {tr!(auth.sign_out)}

@@ -9,5 +9,6 @@ pub fn Home() -> impl IntoView {
     view! {
         <h1>{tr_with!(home.title, organisation = organisation)}</h1>
         <p>{tr!(home.intro)}</p>
+        <crate::components::protection_summary::ProtectionSummary />
     }
 }

@@ -6,5 +6,7 @@ pub mod help;
 pub mod home;
 pub mod landing;
 pub mod not_found;
+pub mod notifications;
 pub mod protected_apps;
+pub mod protection_about;
 pub mod sign_in_failed;

@@ -260,6 +260,9 @@ pub struct ProtectedApp {
     pub app_id: Option<String>,
     #[serde(default)]
     pub app_name: Option<String>,
+    /// The catalog app's icon (a path on this server), when the catalog knows the app.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icon_url: Option<String>,
     pub status: ProtectionStatus,
     pub policies: Vec<PolicySummary>,
 }

@@ -46,6 +46,7 @@ pub async fn list(caller: Caller, State(state): State<AppState>) -> Result<axum:
             status: protection_status(&registration, &policies),
             app_id: app.map(|a| a.app.id.clone()),
             app_name: app.map(|a| a.app.name.clone()),
+            icon_url: app.and_then(|a| a.app.icon_url.clone()),
             policies: policies_applied,
             registration,
         };

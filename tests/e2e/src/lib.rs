@@ -139,15 +139,25 @@ impl Browser {
     }
 
     /// The trimmed text of the first element matching `css`, waiting for it to appear.
+    ///
+    /// The app navigates by itself (the silent `prompt=none` sign-in after a load, the
+    /// callback's redirect), and chromedriver aborts a command that meets a navigation or an
+    /// element that the new page replaced: those are retried until [`WAIT`] runs out.
     pub async fn text_of(&self, css: &str) -> Result<String> {
-        let el = self
-            .client
-            .wait()
-            .at_most(WAIT)
-            .for_element(Locator::Css(css))
-            .await
-            .with_context(|| format!("waiting for `{css}`"))?;
-        Ok(el.text().await?.trim().to_string())
+        let started = Instant::now();
+        loop {
+            let attempt = async {
+                let el = self.client.wait().at_most(WAIT).for_element(Locator::Css(css)).await?;
+                el.text().await
+            };
+            match attempt.await {
+                Ok(text) => return Ok(text.trim().to_string()),
+                Err(e) if is_transient(&e) && started.elapsed() < WAIT => {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => return Err(e).with_context(|| format!("waiting for `{css}`")),
+            }
+        }
     }
 
     /// Waits until `css` has exactly `want` as its text (it may render in steps).
@@ -208,8 +218,19 @@ impl Browser {
 
     /// Evaluates a JavaScript expression in the page and returns its JSON value (a promise
     /// is awaited by WebDriver).
+    /// Retried like [`Browser::text_of`] when a navigation aborts it, so the expression must
+    /// be a read or idempotent (tests click with [`Browser::click`], not through here).
     pub async fn eval(&self, expr: &str) -> Result<serde_json::Value> {
-        Ok(self.client.execute(&format!("return {expr};"), vec![]).await?)
+        let started = Instant::now();
+        loop {
+            match self.client.execute(&format!("return {expr};"), vec![]).await {
+                Ok(value) => return Ok(value),
+                Err(e) if is_transient(&e) && started.elapsed() < WAIT => {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
     }
 
     /// Saves a PNG of the viewport under target/e2e-artifacts/ (kept as a test artifact).
@@ -248,6 +269,12 @@ impl Drop for Browser {
             let _ = std::process::Command::new("sh").arg("-c").arg(format!("kill -9 {}", pids.join(" "))).status();
         }
     }
+}
+
+/// Errors that mean "the page changed under the command", not "the page is wrong".
+fn is_transient(e: &fantoccini::error::CmdError) -> bool {
+    let text = e.to_string();
+    text.contains("aborted by navigation") || text.contains("stale element")
 }
 
 /// A port nothing listens on right now (for a helper process that needs its URL up front).

@@ -51,9 +51,10 @@ async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError>
     Ok(Json(Health { status: "ok", version: env!("CARGO_PKG_VERSION") }))
 }
 
-/// Public: shown on the sign-in landing page before anyone signs in.
+/// Public: shown on the sign-in landing page before anyone signs in. Every page load asks
+/// for it, so it comes from the per-import cache, not the database.
 async fn branding(State(state): State<AppState>) -> Result<Json<Branding>, ApiError> {
-    match state.store.branding().await? {
+    match state.store.cached_branding().await? {
         Some(b) => Ok(Json(b)),
         None => Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "No tenant is loaded")),
     }

@@ -11,8 +11,10 @@ impl Store {
         Ok(self.tenant_cache().await?.branding.clone())
     }
 
-    /// The branding of the loaded tenant, or `None` before any tenant was imported.
-    pub async fn branding(&self) -> anyhow::Result<Option<Branding>> {
+    /// The branding of the loaded tenant, or `None` before any tenant was imported. Read
+    /// from the database when the per-import cache is (re)built; callers use
+    /// [`Store::cached_branding`].
+    pub(super) async fn branding(&self) -> anyhow::Result<Option<Branding>> {
         self.run(|conn| {
             let row = conn
                 .query_row(

@@ -1,22 +1,138 @@
-//! "This device": which of the user's devices this browser runs on. A browser cannot know,
-//! so the user says so once and the answer is remembered in `localStorage` under
-//! [`STORAGE_KEY`] — only a device id, never anything secret (DESIGN.md, "This device").
+//! "This device": which device this browser runs on. A browser cannot know, so the user
+//! says so once ("Which device are you using?") and the answer is remembered in
+//! `localStorage` under [`STORAGE_KEY`] — only the context as the Portal API names it (a
+//! device id, a MAM-only device's tag, `unenrolled:<platform>` or `none`), never anything
+//! secret (DESIGN.md, "This device").
+//!
+//! [`provide`] puts one reactive [`ThisDevice`] in the context; Home, Apps, Devices and
+//! Settings read and change it through [`use_this_device`], so a change in one place shows
+//! everywhere at once.
 
-/// The `localStorage` key of the remembered device id.
+use leptos::prelude::*;
+use portal_core::domain::Platform;
+
+/// The `localStorage` key of the remembered device context.
 pub const STORAGE_KEY: &str = "portal.deviceContext";
+
+/// The `device=` value for "a device that isn't listed" on `platform`.
+pub fn unenrolled(platform: Platform) -> String {
+    format!("unenrolled:{}", platform.code())
+}
+
+/// The platform of an `unenrolled:<platform>` value.
+pub fn unenrolled_platform(context: &str) -> Option<Platform> {
+    let code = context.strip_prefix("unenrolled:")?;
+    Platform::ALL.into_iter().find(|p| p.code() == code)
+}
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
-/// The remembered device id, if any (storage may be blocked: then none).
+/// The remembered device context, if any (storage may be blocked: then none).
 pub fn remembered() -> Option<String> {
     storage()?.get_item(STORAGE_KEY).ok().flatten().filter(|id| !id.is_empty())
 }
 
-/// Remembers `id` as this device; silently does nothing where storage is blocked.
-pub fn remember(id: &str) {
+/// Remembers `context`; silently does nothing where storage is blocked (the choice then
+/// lasts until the tab closes).
+pub fn remember(context: &str) {
     if let Some(storage) = storage() {
-        let _ = storage.set_item(STORAGE_KEY, id);
+        let _ = storage.set_item(STORAGE_KEY, context);
+    }
+}
+
+/// Forgets the remembered device context.
+pub fn forget() {
+    if let Some(storage) = storage() {
+        let _ = storage.remove_item(STORAGE_KEY);
+    }
+}
+
+/// The platform the browser says it runs on, to suggest a device ("you seem to be on an
+/// iPhone"). Only a suggestion: user agents lie, and iPadOS says it is a Mac.
+pub fn suggested_platform() -> Option<Platform> {
+    let ua = web_sys::window()?.navigator().user_agent().ok()?.to_ascii_lowercase();
+    platform_of_user_agent(&ua)
+}
+
+/// [`suggested_platform`] for a lower-cased user agent string.
+pub fn platform_of_user_agent(ua: &str) -> Option<Platform> {
+    if ua.contains("ipad") {
+        Some(Platform::Ipados)
+    } else if ua.contains("iphone") || ua.contains("ipod") {
+        Some(Platform::Ios)
+    } else if ua.contains("android") {
+        Some(Platform::Android)
+    } else if ua.contains("windows") {
+        Some(Platform::Windows)
+    } else if ua.contains("mac os") || ua.contains("macintosh") {
+        Some(Platform::Macos)
+    } else {
+        None
+    }
+}
+
+/// The device context of this browser, shared by every page.
+#[derive(Clone, Copy)]
+pub struct ThisDevice(RwSignal<Option<String>>);
+
+impl ThisDevice {
+    /// The chosen context (tracked), `None` until the user chose one.
+    pub fn get(&self) -> Option<String> {
+        self.0.get()
+    }
+
+    /// The chosen context without tracking.
+    pub fn get_untracked(&self) -> Option<String> {
+        self.0.get_untracked()
+    }
+
+    /// Chooses and remembers `context`.
+    pub fn choose(&self, context: String) {
+        remember(&context);
+        self.0.set(Some(context));
+    }
+
+    /// Forgets the choice; the portal asks again where it needs one.
+    pub fn forget(&self) {
+        forget();
+        self.0.set(None);
+    }
+}
+
+/// Provides [`ThisDevice`] from what `localStorage` remembers.
+pub fn provide() -> ThisDevice {
+    let this = ThisDevice(RwSignal::new(remembered()));
+    provide_context(this);
+    this
+}
+
+/// The shared [`ThisDevice`] (provided by the shell; a fresh one outside it, e.g. in tests).
+pub fn use_this_device() -> ThisDevice {
+    use_context::<ThisDevice>().unwrap_or_else(provide)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_agents_suggest_platforms() {
+        let iphone = "mozilla/5.0 (iphone; cpu iphone os 17_0 like mac os x) applewebkit/605.1.15";
+        assert_eq!(platform_of_user_agent(iphone), Some(Platform::Ios));
+        assert_eq!(platform_of_user_agent("mozilla/5.0 (linux; android 14; pixel 8)"), Some(Platform::Android));
+        assert_eq!(platform_of_user_agent("mozilla/5.0 (windows nt 10.0; win64; x64)"), Some(Platform::Windows));
+        assert_eq!(platform_of_user_agent("mozilla/5.0 (macintosh; intel mac os x 14_0)"), Some(Platform::Macos));
+        assert_eq!(platform_of_user_agent("mozilla/5.0 (x11; linux x86_64)"), None);
+    }
+
+    #[test]
+    fn unenrolled_contexts_round_trip() {
+        for p in Platform::ALL {
+            assert_eq!(unenrolled_platform(&unenrolled(p)), Some(p));
+        }
+        assert_eq!(unenrolled_platform("unenrolled:tv"), None);
+        assert_eq!(unenrolled_platform("dev-1"), None);
     }
 }

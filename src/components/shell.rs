@@ -37,6 +37,7 @@ pub fn Shell(
     provide_context(branding.clone());
     provide_context(config);
     crate::api::events::provide_live_events();
+    crate::device_context::provide();
     crate::components::notifications::provide_notifications();
     let phase = Memo::new(move |_| match auth.status() {
         Status::Checking => Phase::Checking,

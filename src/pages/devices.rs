@@ -71,7 +71,7 @@ pub fn Devices() -> impl IntoView {
         Some(Event::CheckIn { .. }) => reload.update(|n| *n += 1),
         _ => {}
     });
-    let this_device = crate::device_context::remembered();
+    let this_device = crate::device_context::use_this_device().get_untracked();
     view! {
         <h1>{tr!(devices.title)}</h1>
         <p>{tr!(devices.intro)}</p>

@@ -201,7 +201,7 @@ fn Fact(label: Key, children: Children) -> impl IntoView {
 fn ThisDevice() -> impl IntoView {
     let page = expect_context::<Page>();
     let id = page.id.get_value();
-    let chosen = RwSignal::new(crate::device_context::remembered());
+    let chosen = crate::device_context::use_this_device();
     let mine = {
         let id = id.clone();
         move || chosen.get().as_deref() == Some(id.as_str())
@@ -214,8 +214,7 @@ fn ThisDevice() -> impl IntoView {
             view! {
                 <p>
                     <button class="button" on:click=move |_| {
-                        crate::device_context::remember(&id);
-                        chosen.set(Some(id.clone()));
+                        chosen.choose(id.clone());
                     }>{tr!(device.set_this_device)}</button>
                 </p>
             }

@@ -93,7 +93,10 @@ impl Simulator {
             (InstallOperation::Install, true) => (ResultantAppState::Failed, "App install failed"),
             (InstallOperation::Uninstall, _) => (ResultantAppState::NotInstalled, "App uninstalled"),
         };
-        let record = self.store.set_install_state(&work.device_id, &work.app_id, state, None).await?;
+        // A failing app fails the way most real line-of-business installs do: the installer
+        // runs, but its detection rule does not find the app afterwards.
+        let failure = (state == ResultantAppState::Failed).then_some(portal_core::api::InstallFailure::NotDetected);
+        let record = self.store.set_install_state(&work.device_id, &work.app_id, state, failure).await?;
         let Some(user_id) = work.user_id.as_deref() else { return Ok(()) };
         self.events.publish(
             user_id,

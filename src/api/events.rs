@@ -15,8 +15,8 @@
 //! - [`use_live_events`] → [`LiveEvents`] (`Copy`), anywhere below. Outside a provider it is
 //!   inert (no events ever), so components render in tests without a server.
 //!   - [`LiveEvents::latest`]: the latest [`Event`] (tracked). Every event notifies, even one
-//!     equal to the last; each SSE message is its own browser task, so an effect that reads
-//!     `latest()` sees every event.
+//!     equal to the last; each is published in its own browser task (see `deliver`), so an
+//!     effect that reads `latest()` sees every event.
 //!   - [`LiveEvents::version`]: counts events (tracked), for "something changed" reactions.
 //!   - [`LiveEvents::resync`]: increases (tracked) when events may have been missed — after a
 //!     reconnect, or when the server says the stream `lagged`. React by re-reading from the
@@ -273,8 +273,16 @@ impl Stream {
         let Some(message) = event.dyn_ref::<web_sys::MessageEvent>() else { return };
         let Some(data) = message.data().as_string() else { return };
         let Ok(value) = js_sys::JSON::parse(&data) else { return };
-        if let Ok(event) = serde_wasm_bindgen::from_value::<Event>(value) {
-            self.live.publish(event);
+        let Ok(event) = serde_wasm_bindgen::from_value::<Event>(value) else { return };
+        // Chromium dispatches every message of one network chunk in the same task, and
+        // effects run after the task: two events published back to back (an install's
+        // result and its notification) would reach effects as the last one only. Each event
+        // is therefore published in its own task, in order (timers with the same delay
+        // run first-in, first-out).
+        let live = self.live;
+        let publish = Closure::once_into_js(move || live.publish(event));
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(publish.unchecked_ref(), 0);
         }
     }
 }

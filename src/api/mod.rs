@@ -5,6 +5,7 @@
 use portal_core::problem::Problem;
 use serde::de::DeserializeOwned;
 
+pub mod apps;
 pub mod branding;
 pub mod devices;
 pub mod events;

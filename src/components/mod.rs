@@ -4,3 +4,4 @@ pub mod error_text;
 pub mod notifications;
 pub mod protection_summary;
 pub mod shell;
+pub mod this_device;

@@ -9,6 +9,7 @@ pub fn Home() -> impl IntoView {
     view! {
         <h1>{tr_with!(home.title, organisation = organisation)}</h1>
         <p>{tr!(home.intro)}</p>
+        <crate::components::this_device::ThisDeviceBar />
         <crate::components::protection_summary::ProtectionSummary />
     }
 }

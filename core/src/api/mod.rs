@@ -170,6 +170,26 @@ pub struct InstallStatus {
     pub pending: Option<InstallOperation>,
     /// RFC 3339.
     pub last_updated_date_time: String,
+    /// Why the last install failed, when the device reported a reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<InstallFailure>,
+}
+
+/// Why an install failed, as a code the page explains in words (Intune reports an error
+/// code per failed install; these are the kinds a person can act on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub enum InstallFailure {
+    /// The installer finished but the app was not found on the device afterwards.
+    NotDetected,
+    /// The device could not download the app.
+    DownloadFailed,
+    /// Not enough free space on the device.
+    InsufficientSpace,
+    /// Any other reason (a newer server's code this page does not know yet).
+    #[serde(other)]
+    Other,
 }
 
 /// One app as a device context sees it: the app, the rule's verdict (resolved intent,

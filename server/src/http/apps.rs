@@ -84,6 +84,7 @@ pub fn install_status(record: &InstallRecord) -> InstallStatus {
             crate::store::InstallOperation::Uninstall => InstallOperation::Uninstall,
         }),
         last_updated_date_time: record.last_updated_date_time.clone(),
+        failure: record.failure,
     }
 }
 

@@ -4,6 +4,7 @@ use super::codec::{code, decode, from_json};
 use super::devices::owns_device;
 use super::Store;
 use crate::dates;
+use portal_core::api::InstallFailure;
 use portal_core::domain::{App, Assignment, AssignmentTarget, ResultantAppState};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -91,21 +92,24 @@ pub struct InstallRecord {
     pub pending: Option<InstallOperation>,
     /// RFC 3339.
     pub last_updated_date_time: String,
+    /// Why the last install failed, when known.
+    pub failure: Option<InstallFailure>,
 }
 
-type InstallRow = (String, String, Option<String>, String);
+type InstallRow = (String, String, Option<String>, String, Option<String>);
 
-fn install_record((app_id, state, pending, updated): InstallRow) -> anyhow::Result<InstallRecord> {
+fn install_record((app_id, state, pending, updated, failure): InstallRow) -> anyhow::Result<InstallRecord> {
     Ok(InstallRecord {
         app_id,
         state: decode(&state)?,
         pending: pending.as_deref().map(decode).transpose()?,
         last_updated_date_time: updated,
+        failure: failure.as_deref().map(decode).transpose()?,
     })
 }
 
 fn install_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<InstallRow> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
 }
 
 impl Store {
@@ -127,17 +131,18 @@ impl Store {
         self.run(move |conn| install_state_in(conn, &device_id, &app_id)).await
     }
 
-    /// Records an install state (the simulator settling an operation, `pending: None`).
+    /// Records a settled install state (the simulator finishing an operation), with the
+    /// reason when it failed.
     pub async fn set_install_state(
         &self,
         device_id: &str,
         app_id: &str,
         state: ResultantAppState,
-        pending: Option<InstallOperation>,
+        failure: Option<InstallFailure>,
     ) -> anyhow::Result<InstallRecord> {
         let (device_id, app_id) = (device_id.to_string(), app_id.to_string());
         self.run(move |conn| {
-            upsert_install(conn, &device_id, &app_id, state, pending)?;
+            upsert_install(conn, &device_id, &app_id, state, None, failure)?;
             install_state_in(conn, &device_id, &app_id)?.ok_or_else(|| anyhow::anyhow!("install state vanished"))
         })
         .await
@@ -165,7 +170,8 @@ impl Store {
                 InstallOperation::Uninstall => install_state_in(&tx, &device_id, &app_id)?
                     .map_or(ResultantAppState::Installed, |r| r.state),
             };
-            upsert_install(&tx, &device_id, &app_id, state, Some(operation))?;
+            // A new attempt clears the last failure's reason.
+            upsert_install(&tx, &device_id, &app_id, state, Some(operation), None)?;
             let record = install_state_in(&tx, &device_id, &app_id)?;
             tx.commit()?;
             Ok(record)
@@ -175,7 +181,7 @@ impl Store {
 }
 
 pub(super) fn install_states_in(conn: &Connection, device_id: &str) -> anyhow::Result<HashMap<String, InstallRecord>> {
-    let mut stmt = conn.prepare_cached("SELECT app_id, state, pending, last_updated_at FROM install_states WHERE device_id = ?1")?;
+    let mut stmt = conn.prepare_cached("SELECT app_id, state, pending, last_updated_at, failure FROM install_states WHERE device_id = ?1")?;
     let rows: Vec<InstallRow> = stmt.query_map([device_id], install_row)?.collect::<Result<_, _>>()?;
     rows.into_iter().map(|row| install_record(row).map(|r| (r.app_id.clone(), r))).collect()
 }
@@ -186,19 +192,21 @@ fn upsert_install(
     app_id: &str,
     state: ResultantAppState,
     pending: Option<InstallOperation>,
+    failure: Option<InstallFailure>,
 ) -> anyhow::Result<()> {
     conn.prepare_cached(
-        "INSERT INTO install_states (device_id, app_id, state, pending, last_updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
+        "INSERT INTO install_states (device_id, app_id, state, pending, last_updated_at, failure)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (device_id, app_id) DO UPDATE SET state = excluded.state, pending = excluded.pending,
-           last_updated_at = excluded.last_updated_at",
+           last_updated_at = excluded.last_updated_at, failure = excluded.failure",
     )?
-    .execute(params![device_id, app_id, code(&state), pending.map(|p| code(&p)), dates::now()])?;
+    .execute(params![device_id, app_id, code(&state), pending.map(|p| code(&p)), dates::now(), failure.map(|f| code(&f))])?;
     Ok(())
 }
 
 fn install_state_in(conn: &Connection, device_id: &str, app_id: &str) -> anyhow::Result<Option<InstallRecord>> {
     let row = conn
-        .prepare_cached("SELECT app_id, state, pending, last_updated_at FROM install_states WHERE device_id = ?1 AND app_id = ?2")?
+        .prepare_cached("SELECT app_id, state, pending, last_updated_at, failure FROM install_states WHERE device_id = ?1 AND app_id = ?2")?
         .query_row([device_id, app_id], install_row)
         .optional()?;
     row.map(install_record).transpose()

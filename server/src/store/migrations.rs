@@ -9,6 +9,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("sql/0002_tenant.sql")),
     M::up(include_str!("sql/0003_identity.sql")),
     M::up(include_str!("sql/0004_event_tickets.sql")),
+    M::up(include_str!("sql/0005_install_failure.sql")),
 ];
 
 pub fn apply(conn: &mut Connection) -> anyhow::Result<()> {

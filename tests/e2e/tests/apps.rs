@@ -1,0 +1,195 @@
+//! Apps end to end (issue 5): the demo tenant in headless Chromium against a real
+//! `portal-server` whose simulator finishes installs after 1.5 s (long enough to see "Installing"
+//! on a loaded machine). The device context is
+//! chosen the way a person does (the picker), the catalog follows it, installs go pending →
+//! installed live, a failing app shows its reason and a working retry, and search, a
+//! category and a filter narrow the list.
+
+use anyhow::Result;
+use portal_e2e::flows::{sign_in, visit, wait_for_contains, wait_until};
+use portal_e2e::{Browser, Portal};
+
+const AMARA: &str = "amara.okoye@contoso.example";
+
+async fn start() -> Result<Portal> {
+    Portal::start_with(None, None, &["--simulator-delay-ms", "1500"]).await
+}
+
+/// Chooses `option` (a device id, MAM tag, or `unenrolled` with `platform`) in the picker.
+async fn choose_device(browser: &Browser, option: &str, platform: Option<&str>) -> Result<()> {
+    wait_until(browser, "the device picker", "!!document.querySelector('form.device-picker')").await?;
+    browser.click(&format!("#context-{option}")).await?;
+    if let Some(platform) = platform {
+        browser
+            .eval(&format!(
+                "(s => (s.value = {platform:?}, s.dispatchEvent(new Event('change')), true))(document.querySelector('#context-platform'))"
+            ))
+            .await?;
+    }
+    browser.click("form.device-picker button[type=submit]").await?;
+    wait_until(browser, "the catalog", "!!document.querySelector('.app-row') || !!document.querySelector('.empty')").await
+}
+
+/// The text of the row of `app`.
+fn row(app: &str) -> String {
+    format!("li.app-row[data-app={app:?}]")
+}
+
+async fn count(browser: &Browser, css: &str) -> Result<u64> {
+    Ok(browser.eval(&format!("document.querySelectorAll({css:?}).length")).await?.as_u64().unwrap_or(0))
+}
+
+async fn matches(browser: &Browser) -> Result<u64> {
+    let v = browser.eval("document.querySelector('.results-summary')?.dataset.matches ?? '0'").await?;
+    Ok(v.as_str().unwrap_or("0").parse()?)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn enrolled_iphone_shows_required_and_available_and_unenrolled_hides_required() -> Result<()> {
+    let portal = start().await?;
+    let browser = Browser::chromium(1440, 900).await?;
+    sign_in(&portal, &browser, AMARA, "/apps").await?;
+    browser.wait_for_text("main h1", "Apps").await?;
+    // Nothing remembered yet: the page asks.
+    wait_for_contains(&browser, "form.device-picker", "Which device are you using?").await?;
+    choose_device(&browser, "dev-amara-iphone", None).await?;
+    wait_for_contains(&browser, ".this-device-current", "iOS").await?;
+
+    // Required with its state, and Available with an Install button, each saying why.
+    wait_for_contains(&browser, &row("authenticator"), "Required").await?;
+    wait_for_contains(&browser, &row("authenticator"), "Installed").await?;
+    wait_for_contains(&browser, &row("contoso-expenses"), "Available to install").await?;
+    wait_for_contains(&browser, &row("contoso-expenses"), "Not installed").await?;
+    assert_eq!(count(&browser, &format!("{} button.primary", row("contoso-expenses"))).await?, 1, "Install offered");
+    // Only iOS apps: the Windows-only app is not listed.
+    assert_eq!(count(&browser, &row("lab-notebook")).await?, 0);
+    let all = matches(&browser).await?;
+    let required = count(&browser, ".app-row .assignment-required").await?;
+    assert!(required > 0, "some Required apps on the enrolled iPhone");
+    browser.screenshot("apps-iphone-1440").await?;
+
+    // Remembered: a reload keeps the context.
+    let stored = browser.eval("localStorage.getItem('portal.deviceContext')").await?;
+    assert_eq!(stored, serde_json::json!("dev-amara-iphone"));
+
+    // Switch in one step to a device that isn't listed (not enrolled), on iOS.
+    browser.click(".this-device-current button").await?;
+    choose_device(&browser, "unenrolled", Some("ios")).await?;
+    wait_for_contains(&browser, ".context-note", "isn't enrolled").await?;
+    wait_for_contains(&browser, ".this-device-current", "not enrolled").await?;
+    wait_until(&browser, "the unenrolled catalog", "document.querySelectorAll('.app-row .assignment-required').length === 0").await?;
+    assert_eq!(count(&browser, ".app-row button[aria-label^='Uninstall']").await?, 0, "no uninstall unenrolled");
+    assert_eq!(count(&browser, ".app-row button[aria-label^='Install']").await?, 0, "nothing pushed to an unenrolled device");
+    assert!(matches(&browser).await? <= all);
+    browser.screenshot("apps-unenrolled-1440").await?;
+    browser.close().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn install_goes_pending_then_installed_without_a_reload() -> Result<()> {
+    let portal = start().await?;
+    let browser = Browser::chromium(360, 740).await?;
+    sign_in(&portal, &browser, AMARA, "/apps").await?;
+    choose_device(&browser, "dev-amara-iphone", None).await?;
+    let expenses = row("contoso-expenses");
+    wait_for_contains(&browser, &expenses, "Not installed").await?;
+    // A marker a reload would lose.
+    browser.eval("(window.__sameDocument = true)").await?;
+    browser.click(&format!("{expenses} button.primary")).await?;
+    wait_for_contains(&browser, &expenses, "Installing").await?;
+    wait_for_contains(&browser, &expenses, "Installed").await?;
+    wait_until(&browser, "no Installing left", &format!("!document.querySelector({expenses:?}).innerText.includes('Installing')")).await?;
+    assert_eq!(browser.eval("window.__sameDocument === true").await?, serde_json::json!(true), "no reload");
+    // Installed and offered (not required) on her own device: uninstall is offered, after a confirmation.
+    browser.click(&format!("{expenses} button[aria-label^='Uninstall']")).await?;
+    wait_until(&browser, "the confirmation", "!!document.querySelector('dialog[open]')").await?;
+    browser.wait_for_text("dialog[open] h2", "Uninstall Contoso Expenses?").await?;
+    browser.click("dialog[open] button.danger").await?;
+    wait_for_contains(&browser, &expenses, "Not installed").await?;
+    // The Installed view lists what is on the device with its assignment and state.
+    browser.click(".segments button:nth-child(2)").await?;
+    wait_for_contains(&browser, &row("authenticator"), "Installed").await?;
+    assert_eq!(count(&browser, &expenses).await?, 0, "uninstalled apps are not in the Installed view");
+    browser.screenshot("apps-installed-360").await?;
+    let overflow = browser.eval("document.documentElement.scrollWidth > window.innerWidth").await?;
+    assert_eq!(overflow, serde_json::json!(false), "no horizontal scrolling at 360 px");
+    browser.close().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn failing_install_shows_its_reason_and_a_working_retry() -> Result<()> {
+    let portal = start().await?;
+    let browser = Browser::chromium(1440, 900).await?;
+    sign_in(&portal, &browser, AMARA, "/apps").await?;
+    choose_device(&browser, "dev-amara-surface", None).await?;
+    let notebook = row("lab-notebook");
+    wait_for_contains(&browser, &notebook, "Install failed").await?;
+    browser.click(&format!("{notebook} button[aria-label^='Retry']")).await?;
+    wait_for_contains(&browser, &notebook, "Installing").await?;
+    // The tenant makes this app fail: it fails again, now with the device's reason.
+    wait_for_contains(&browser, &notebook, "wasn't found on the device").await?;
+    wait_for_contains(&browser, &notebook, "Install failed").await?;
+    assert_eq!(count(&browser, &format!("{notebook} button[aria-label^='Retry']")).await?, 1, "retry offered again");
+    browser.close().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn search_category_and_filter_narrow_the_list() -> Result<()> {
+    let portal = start().await?;
+    let browser = Browser::chromium(1440, 900).await?;
+    sign_in(&portal, &browser, AMARA, "/apps").await?;
+    choose_device(&browser, "dev-amara-iphone", None).await?;
+    wait_until(&browser, "the whole list", "+document.querySelector('.results-summary')?.dataset.matches > 3").await?;
+    let all = matches(&browser).await?;
+
+    // Search runs over name, publisher and description as the user types.
+    browser.fill("#app-search", "receipts").await?;
+    wait_until(&browser, "one match", "document.querySelector('.results-summary')?.dataset.matches === '1'").await?;
+    wait_for_contains(&browser, ".app-list", "Contoso Expenses").await?;
+    browser.fill("#app-search", "zzzz-no-such-app").await?;
+    wait_for_contains(&browser, ".results .empty", "No apps match").await?;
+    browser.click(".results .empty button").await?;
+    wait_until(&browser, "the list back", &format!("document.querySelector('.results-summary')?.dataset.matches === '{all}'")).await?;
+
+    // A category chip.
+    browser.click(".categories button[aria-pressed=false]").await?;
+    wait_until(&browser, "fewer apps", &format!("+document.querySelector('.results-summary')?.dataset.matches < {all}")).await?;
+    let chip = browser.text_of(".categories button[aria-pressed=true]").await?;
+    browser.eval("document.querySelector('.categories button').click()").await?;
+
+    // A filter: Required only, every row says Required.
+    browser.click(".filters summary").await?;
+    browser
+        .eval("(s => (s.value = 'required', s.dispatchEvent(new Event('change')), true))(document.querySelector('#app-assignment'))")
+        .await?;
+    wait_until(&browser, "only Required", &format!("+document.querySelector('.results-summary')?.dataset.matches < {all}")).await?;
+    let rows = count(&browser, ".app-row").await?;
+    let required = count(&browser, ".app-row .assignment-required").await?;
+    assert!(rows > 0 && rows == required, "{rows} rows, {required} say Required (after chip {chip:?})");
+    browser.close().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deep_link_to_an_app_survives_sign_in() -> Result<()> {
+    let portal = start().await?;
+    let browser = Browser::chromium(360, 740).await?;
+    sign_in(&portal, &browser, AMARA, "/apps/contoso-expenses").await?;
+    browser.wait_for_text("main h1", "Contoso Expenses").await?;
+    wait_for_contains(&browser, "main", "Contoso Pharmaceuticals IT").await?;
+    wait_for_contains(&browser, "main .facts", "3.4.0").await?;
+    // No device chosen yet: the page shows the app for "no device" and offers the picker.
+    wait_for_contains(&browser, "main", "Which device are you using?").await?;
+    choose_device_on_details(&browser).await?;
+    // A Windows-only app says why it is not there on her iPhone.
+    visit(&browser, "/apps/lab-notebook").await?;
+    wait_for_contains(&browser, "main .warning", "isn't made for this device's platform").await?;
+    browser.screenshot("app-details-360").await?;
+    browser.close().await
+}
+
+async fn choose_device_on_details(browser: &Browser) -> Result<()> {
+    browser.click("#context-dev-amara-iphone").await?;
+    browser.click("form.device-picker button[type=submit]").await?;
+    wait_for_contains(browser, ".this-device-current", "iOS").await?;
+    wait_for_contains(browser, "main", "Available to install").await
+}

@@ -403,6 +403,8 @@ fn Results(
     let i18n = use_i18n();
     let count = move || matches.with(Vec::len);
     let pages = move || count().div_ceil(PAGE_SIZE).max(1);
+    let is_empty = Memo::new(move |_| count() == 0);
+    let several_pages = Memo::new(move |_| pages() > 1);
     let rows = move || {
         let start = page.get() * PAGE_SIZE;
         matches.with(|m| m.iter().skip(start).take(PAGE_SIZE).copied().collect::<Vec<_>>())
@@ -451,35 +453,32 @@ fn Results(
             <h2 id="results-title" class="results-title">
                 {move || if filters.with(|f| f.installed_only) { i18n.text(key!(apps.view_installed)) } else { i18n.text(key!(apps.view_all)) }}
             </h2>
-            {move || if count() == 0 {
-                empty().into_any()
-            } else {
-                view! {
-                    <p class="results-summary" aria-live="polite" data-matches=move || count().to_string()>{summary}</p>
-                    <ul class="app-list">
-                        <For each=rows key=|i| *i let:index>
-                            <AppRow index catalog target=target_for_row() on_status />
-                        </For>
-                    </ul>
-                    {move || (pages() > 1).then(|| view! {
-                        <nav class="pager" aria-label=crate::text::attr(key!(apps.pagination))>
-                            <button class="button" disabled=move || page.get() == 0
-                                on:click=move |_| { page.update(|p| *p = p.saturating_sub(1)); scroll_to_results(); }>
-                                {tr!(apps.previous)}
-                            </button>
-                            <span>{move || i18n.format(key!(apps.page_of), &[
-                                ("page", &format::number(page.get() + 1, i18n.locale().code())),
-                                ("pages", &format::number(pages(), i18n.locale().code())),
-                            ])}</span>
-                            <button class="button" disabled=move || { page.get() + 1 >= pages() }
-                                on:click=move |_| { page.update(|p| *p += 1); scroll_to_results(); }>
-                                {tr!(apps.next)}
-                            </button>
-                        </nav>
-                    })}
-                }
-                .into_any()
-            }}
+            // Only the parts that change are reactive: rows stay in place while the
+            // matches change around them (a keystroke re-renders only rows that differ).
+            {move || is_empty.get().then(empty)}
+            <p class="results-summary" aria-live="polite" hidden=move || count() == 0
+                data-matches=move || count().to_string()>{summary}</p>
+            <ul class="app-list">
+                <For each=rows key=|i| *i let:index>
+                    <AppRow index catalog target=target_for_row() on_status />
+                </For>
+            </ul>
+            {move || several_pages.get().then(|| view! {
+                <nav class="pager" aria-label=crate::text::attr(key!(apps.pagination))>
+                    <button class="button" disabled=move || page.get() == 0
+                        on:click=move |_| { page.update(|p| *p = p.saturating_sub(1)); scroll_to_results(); }>
+                        {tr!(apps.previous)}
+                    </button>
+                    <span>{move || i18n.format(key!(apps.page_of), &[
+                        ("page", &format::number(page.get() + 1, i18n.locale().code())),
+                        ("pages", &format::number(pages(), i18n.locale().code())),
+                    ])}</span>
+                    <button class="button" disabled=move || { page.get() + 1 >= pages() }
+                        on:click=move |_| { page.update(|p| *p += 1); scroll_to_results(); }>
+                        {tr!(apps.next)}
+                    </button>
+                </nav>
+            })}
         </section>
     }
 }
@@ -508,7 +507,8 @@ fn AppRow(
     let app = item.app.clone();
     let why = why_key(&item);
     let assignment = Assignment::of(&item);
-    let live_item = Signal::derive(move || catalog.with(|c| c.item(index).cloned()));
+    // Memoised: the row's controls read it often, and only a change to this app re-renders them.
+    let live_item: Signal<Option<portal_core::api::CatalogItem>> = Memo::new(move |_| catalog.with(|c| c.item(index).cloned())).into();
     view! {
         <li class="app-row card" data-app=app.id.clone()>
             <AppIcon src=app.icon_url.clone() />

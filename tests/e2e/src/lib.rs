@@ -17,7 +17,8 @@ use tokio::process::{Child, Command};
 /// How long any single wait in a test may take before it fails with a message.
 pub const WAIT: Duration = Duration::from_secs(20);
 
-fn workspace_root() -> PathBuf {
+/// The workspace this harness belongs to (artifacts go under its `target/`).
+pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 

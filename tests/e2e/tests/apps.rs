@@ -193,3 +193,92 @@ async fn choose_device_on_details(browser: &Browser) -> Result<()> {
     wait_for_contains(browser, ".this-device-current", "iOS").await?;
     wait_for_contains(browser, "main", "Available to install").await
 }
+
+/// Presses `key` as a real keyboard would (WebDriver actions: the browser moves focus
+/// on Tab itself), in whatever has focus — no clicks.
+async fn press(browser: &Browser, key: fantoccini::key::Key) -> Result<()> {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    let value: char = key.into();
+    let actions = KeyActions::new("keyboard".into()).then(KeyAction::Down { value }).then(KeyAction::Up { value });
+    browser.client.perform_actions(actions).await?;
+    Ok(())
+}
+
+/// Types `text` into whatever has focus.
+async fn type_text(browser: &Browser, text: &str) -> Result<()> {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    let mut actions = KeyActions::new("keyboard".into());
+    for value in text.chars() {
+        actions = actions.then(KeyAction::Down { value }).then(KeyAction::Up { value });
+    }
+    browser.client.perform_actions(actions).await?;
+    Ok(())
+}
+
+/// The accessible name (aria-label, else text) of the focused element.
+async fn focused(browser: &Browser) -> Result<String> {
+    let v = browser.eval("(e => e ? (e.getAttribute('aria-label') || e.innerText || e.id || e.tagName) : '')(document.activeElement)").await?;
+    Ok(v.as_str().unwrap_or_default().trim().to_string())
+}
+
+/// Tabs forward until the focused element is named `name` (at most 60 steps).
+async fn tab_to(browser: &Browser, name: &str) -> Result<()> {
+    for _ in 0..60 {
+        if focused(browser).await? == name {
+            return Ok(());
+        }
+        press(browser, fantoccini::key::Key::Tab).await?;
+    }
+    anyhow::bail!("Tab never reached {name:?}; focus is on {:?}", focused(browser).await?)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn install_and_uninstall_with_the_keyboard_alone() -> Result<()> {
+    use fantoccini::key::Key;
+    let portal = start().await?;
+    let browser = Browser::chromium(1440, 900).await?;
+    sign_in(&portal, &browser, AMARA, "/apps").await?;
+    // The picker by keyboard: Tab into the radio group (it lands on the preselected
+    // choice), arrow keys to the iPhone, Tab to "Use this device", Enter.
+    wait_until(&browser, "the device picker", "!!document.querySelector('form.device-picker')").await?;
+    browser.eval("(document.activeElement?.blur(), true)").await?;
+    tab_to(&browser, "context-unenrolled").await?;
+    for _ in 0..10 {
+        if focused(&browser).await? == "context-dev-amara-iphone" {
+            break;
+        }
+        press(&browser, Key::Up).await?;
+    }
+    assert_eq!(focused(&browser).await?, "context-dev-amara-iphone");
+    tab_to(&browser, "Use this device").await?;
+    press(&browser, Key::Enter).await?;
+    wait_until(&browser, "the catalog", "!!document.querySelector('#app-search')").await?;
+    let expenses = row("contoso-expenses");
+    wait_for_contains(&browser, &expenses, "Not installed").await?;
+
+    // Search by typing, then Tab to the app's Install button and press Enter.
+    tab_to(&browser, "app-search").await?;
+    type_text(&browser, "expenses").await?;
+    wait_until(&browser, "one match", "document.querySelector('.results-summary')?.dataset.matches === '1'").await?;
+    tab_to(&browser, "Install Contoso Expenses").await?;
+    press(&browser, Key::Enter).await?;
+    wait_for_contains(&browser, &expenses, "Installing").await?;
+    wait_for_contains(&browser, &expenses, "Uninstall").await?;
+
+    // Uninstall: the dialog takes focus (on Cancel, the safe answer); Escape closes it.
+    tab_to(&browser, "Uninstall Contoso Expenses").await?;
+    press(&browser, Key::Enter).await?;
+    wait_until(&browser, "the confirmation", "!!document.querySelector('dialog[open]')").await?;
+    wait_until(&browser, "focus in the dialog", "!!document.activeElement?.closest('dialog[open]')").await?;
+    press(&browser, Key::Escape).await?;
+    wait_until(&browser, "the dialog closed", "!document.querySelector('dialog[open]')").await?;
+    wait_until(&browser, "focus back on Uninstall", "document.activeElement?.getAttribute('aria-label') === 'Uninstall Contoso Expenses'").await?;
+    // Again, and confirm: Tab from Cancel to Uninstall, Enter.
+    press(&browser, Key::Enter).await?;
+    wait_until(&browser, "focus in the dialog", "!!document.activeElement?.closest('dialog[open]')").await?;
+    press(&browser, Key::Tab).await?;
+    assert_eq!(focused(&browser).await?, "Uninstall");
+    press(&browser, Key::Enter).await?;
+    wait_for_contains(&browser, &expenses, "Not installed").await?;
+    browser.close().await
+}

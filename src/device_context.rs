@@ -112,27 +112,3 @@ pub fn provide() -> ThisDevice {
 pub fn use_this_device() -> ThisDevice {
     use_context::<ThisDevice>().unwrap_or_else(provide)
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn user_agents_suggest_platforms() {
-        let iphone = "mozilla/5.0 (iphone; cpu iphone os 17_0 like mac os x) applewebkit/605.1.15";
-        assert_eq!(platform_of_user_agent(iphone), Some(Platform::Ios));
-        assert_eq!(platform_of_user_agent("mozilla/5.0 (linux; android 14; pixel 8)"), Some(Platform::Android));
-        assert_eq!(platform_of_user_agent("mozilla/5.0 (windows nt 10.0; win64; x64)"), Some(Platform::Windows));
-        assert_eq!(platform_of_user_agent("mozilla/5.0 (macintosh; intel mac os x 14_0)"), Some(Platform::Macos));
-        assert_eq!(platform_of_user_agent("mozilla/5.0 (x11; linux x86_64)"), None);
-    }
-
-    #[test]
-    fn unenrolled_contexts_round_trip() {
-        for p in Platform::ALL {
-            assert_eq!(unenrolled_platform(&unenrolled(p)), Some(p));
-        }
-        assert_eq!(unenrolled_platform("unenrolled:tv"), None);
-        assert_eq!(unenrolled_platform("dev-1"), None);
-    }
-}

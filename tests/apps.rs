@@ -4,6 +4,7 @@
 //! orders, live install updates, and a catalog of thousands of apps filtered per keystroke.
 #![cfg(target_arch = "wasm32")]
 
+use portal::device_context::{platform_of_user_agent, unenrolled, unenrolled_platform};
 use portal::pages::apps::catalog::{Assignment, Catalog, Filters, InstallState, Sort};
 use portal_core::api::{CatalogItem, InstallOperation, InstallStatus};
 use portal_core::domain::{App, AppSource, Platform, ResolvedIntent, ResultantAppState};
@@ -169,4 +170,24 @@ fn thousands_of_apps_filter_within_a_frame() {
     assert_eq!(catalog.matching(&text("beacon 1999")).len(), 1);
     // A frame is 16 ms; filtering is only part of a keystroke's work, so it gets a quarter.
     assert!(worst < 4.0, "the slowest keystroke filtered in {worst:.2} ms (indexing took {indexed:.1} ms)");
+}
+
+#[wasm_bindgen_test]
+fn user_agents_suggest_a_platform() {
+    let iphone = "mozilla/5.0 (iphone; cpu iphone os 17_0 like mac os x) applewebkit/605.1.15";
+    assert_eq!(platform_of_user_agent(iphone), Some(Platform::Ios));
+    assert_eq!(platform_of_user_agent("mozilla/5.0 (ipad; cpu os 17_0 like mac os x)"), Some(Platform::Ipados));
+    assert_eq!(platform_of_user_agent("mozilla/5.0 (linux; android 14; pixel 8)"), Some(Platform::Android));
+    assert_eq!(platform_of_user_agent("mozilla/5.0 (windows nt 10.0; win64; x64)"), Some(Platform::Windows));
+    assert_eq!(platform_of_user_agent("mozilla/5.0 (macintosh; intel mac os x 14_0)"), Some(Platform::Macos));
+    assert_eq!(platform_of_user_agent("mozilla/5.0 (x11; linux x86_64)"), None);
+}
+
+#[wasm_bindgen_test]
+fn unlisted_device_contexts_round_trip() {
+    for p in Platform::ALL {
+        assert_eq!(unenrolled_platform(&unenrolled(p)), Some(p));
+    }
+    assert_eq!(unenrolled_platform("unenrolled:tv"), None);
+    assert_eq!(unenrolled_platform("dev-1"), None);
 }

@@ -228,14 +228,29 @@ pub const APP_PAGE_MAX: usize = 200;
 pub const HOME_FEATURED_MAX: usize = 12;
 
 /// `GET /api/v1/me/apps/{appId}?device=…`: one app, shown or not (a hidden app says why,
-/// so "where is my app?" has an answer).
+/// so "where is my app?" has an answer). The fields of a [`CatalogItem`] next to the
+/// context, spelled out rather than `#[serde(flatten)]`: flattening makes serde buffer the
+/// whole object and decode it a second way, which cost the SPA's wasm ~20 KB.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AppDetails {
     pub context: ContextRef,
-    #[serde(flatten)]
-    pub item: CatalogItem,
+    pub app: App,
+    pub catalog: CatalogEntry,
+    #[serde(default)]
+    pub install: Option<InstallStatus>,
+}
+
+impl AppDetails {
+    pub fn new(context: ContextRef, item: CatalogItem) -> AppDetails {
+        AppDetails { context, app: item.app, catalog: item.catalog, install: item.install }
+    }
+
+    /// The app as a list row would have it.
+    pub fn item(&self) -> CatalogItem {
+        CatalogItem { app: self.app.clone(), catalog: self.catalog.clone(), install: self.install.clone() }
+    }
 }
 
 /// `POST /api/v1/me/apps/{appId}/install` and `/uninstall`.

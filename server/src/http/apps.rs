@@ -212,7 +212,7 @@ pub async fn details(
     let (catalog, groups, context) = load(&state, &caller.user_id, query.device.as_deref()).await?;
     let app = catalog.get(&app_id).ok_or_else(|| ApiError::not_found("app"))?;
     let rules_caller = CatalogCaller { user_id: &caller.user_id, group_ids: &groups };
-    Ok(axum::Json(AppDetails { context: context.reference(), item: item(app, &rules_caller, &context) }))
+    Ok(axum::Json(AppDetails::new(context.reference(), item(app, &rules_caller, &context))))
 }
 
 #[utoipa::path(post, path = "/api/v1/me/apps/{appId}/install", tag = "apps",

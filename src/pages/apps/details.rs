@@ -48,8 +48,8 @@ pub fn AppDetails(id: String) -> impl IntoView {
     let apply = move |app_id: String, install: InstallStatus| {
         details.update(|d| {
             if let Some(Ok(d)) = d {
-                if d.item.app.id == app_id {
-                    d.item.install = Some(install);
+                if d.app.id == app_id {
+                    d.install = Some(install);
                 }
             }
         });
@@ -95,10 +95,11 @@ fn App(
     on_status: Callback<(String, InstallStatus)>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let app = details.item.app.clone();
-    let visible = details.item.catalog.is_visible();
-    let why = why_key(&details.item);
-    let hidden = match details.item.catalog.visibility {
+    let app = details.app.clone();
+    let visible = details.catalog.is_visible();
+    let item_now = details.item();
+    let why = why_key(&item_now);
+    let hidden = match details.catalog.visibility {
         Visibility::Hidden(reason) => Some(hidden_key(reason)),
         Visibility::Shown(_) => None,
     };
@@ -108,13 +109,13 @@ fn App(
     };
     let item = Signal::derive(move || {
         details_signal.with(|d| match d {
-            Some(Ok(d)) => Some(d.item.clone()),
+            Some(Ok(d)) => Some(d.item()),
             _ => None,
         })
     });
     let state = move || {
         i18n.text(state_key(InstallState::of(details_signal.with(|d| match d {
-            Some(Ok(d)) => d.item.install.clone(),
+            Some(Ok(d)) => d.install.clone(),
             _ => None,
         })
         .as_ref())))
@@ -135,7 +136,7 @@ fn App(
         {if visible {
             view! {
                 <p class="app-why">
-                    <span class="badge">{crate::text::text(assignment_key(Assignment::of(&details.item)))}</span>
+                    <span class="badge">{crate::text::text(assignment_key(Assignment::of(&item_now)))}</span>
                     " " {why.map(crate::text::text)}
                 </p>
                 <InstallControl item target on_status detailed=true />

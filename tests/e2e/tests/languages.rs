@@ -32,7 +32,8 @@ where
 /// Opens `/` signed out and signs in as `user` through the development provider's form.
 async fn sign_in(browser: &Browser, portal: &Portal, user: &str) -> Result<()> {
     browser.client.goto(&portal.url).await?;
-    settled(|| browser.wait_for_text("main h1", &format!("Welcome to {ORGANISATION}"))).await?;
+    let welcome = format!("Welcome to {ORGANISATION}");
+    settled(|| browser.wait_for_text("main h1", &welcome)).await?;
     settled(|| browser.click("main button.sign-in")).await?;
     settled(|| browser.text_of("#password")).await?;
     browser.fill("#username", user).await?;
@@ -166,7 +167,8 @@ async fn a_browser_that_prefers_arabic_gets_arabic_from_the_start() -> Result<()
     let browser = Browser::chromium_in_language(1440, 900, "ar").await?;
     assert_eq!(browser.eval("navigator.language").await?, "ar", "the harness did not set the browser's language");
     browser.client.goto(&portal.url).await?;
-    settled(|| browser.wait_for_text("main h1", &format!("مرحبًا بك في {ORGANISATION}"))).await?;
+    let welcome = format!("مرحبًا بك في {ORGANISATION}");
+    settled(|| browser.wait_for_text("main h1", &welcome)).await?;
     assert_eq!(browser.eval(LANG_DIR).await?, json!(["ar", "rtl"]));
     assert_eq!(browser.text_of("main button.sign-in").await?, "تسجيل الدخول");
     assert_eq!(browser.eval("document.querySelector('.site-footer select').value").await?, "ar");
@@ -182,7 +184,8 @@ async fn french_is_a_choice_and_stays_left_to_right() -> Result<()> {
     let portal = Portal::start(None).await?;
     let browser = Browser::chromium(1440, 900).await?;
     browser.client.goto(&portal.url).await?;
-    settled(|| browser.wait_for_text("main h1", &format!("Welcome to {ORGANISATION}"))).await?;
+    let welcome = format!("Welcome to {ORGANISATION}");
+    settled(|| browser.wait_for_text("main h1", &welcome)).await?;
     choose_language(&browser, "fr").await?;
     wait_for_value(&browser, LANG_DIR, json!(["fr", "ltr"])).await?;
     browser.wait_for_text("main h1", &format!("Bienvenue chez {ORGANISATION}")).await?;

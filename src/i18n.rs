@@ -180,9 +180,14 @@ pub fn use_i18n() -> I18n {
     use_context::<I18n>().unwrap_or_else(|| I18n { locale: RwSignal::new(Locale::ALL[0]) })
 }
 
+// `wasm_bindgen_test`, not `#[test]`: the library's unit tests run only in the browser
+// (`cargo test -p portal --target wasm32-unknown-unknown`), where a plain `#[test]` is skipped.
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
     #[test]
     fn fills_placeholders() {

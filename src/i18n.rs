@@ -36,6 +36,14 @@
 //! The category comes from the browser's `Intl.PluralRules` for the current language and
 //! `{{ count }}` is written by `Intl.NumberFormat` (digits and grouping of the language), so
 //! no plural rules or number tables are compiled into the wasm.
+//!
+//! # Adding a language
+//!
+//! Copy `locales/en.json` to `locales/<code>.json` and translate every value (plural messages
+//! get the forms of the new language); add the code to `LOCALES`, its plural categories to
+//! `PLURAL_CATEGORIES` and, if it is written right to left, to `RTL` (all in `build.rs`);
+//! `scripts/missing-translations <code>` then lists whatever is still missing. The footer
+//! offers it under its own `language_name`, and browsers that prefer it get it by default.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;

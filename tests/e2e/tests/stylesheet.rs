@@ -1,7 +1,9 @@
 //! One stylesheet serves left-to-right and right-to-left languages (Arabic), so it must not
 //! place anything by physical side: `margin-inline-start`, not `margin-left`; `inset-inline-end`,
 //! not `right`; `text-align: start`, not `left`. This reads `style/main.css` (no browser) and
-//! names every physical declaration, so a rule added later cannot quietly break Arabic.
+//! names every physical declaration, so a rule added later cannot quietly break Arabic. A
+//! declaration mirrored by hand (a `[dir=rtl]` rule beside it) says so on its line with a
+//! `/* mirrored: … */` comment.
 
 use std::path::Path;
 
@@ -98,16 +100,22 @@ fn physical(property: &str, value: &str) -> Option<String> {
     }
 }
 
+/// A declaration may stay physical when its line says why it is mirrored by hand, e.g.
+/// `transform: translateX(1.25rem); /* mirrored: [dir=rtl] rule below */`.
+const MIRRORED: &str = "/* mirrored";
+
 fn problems(css: &str) -> Vec<String> {
+    let mirrored: Vec<usize> = css.lines().enumerate().filter(|(_, l)| l.contains(MIRRORED)).map(|(i, _)| i + 1).collect();
     declarations(css)
         .into_iter()
+        .filter(|(line, _, _)| !mirrored.contains(line))
         .filter_map(|(line, property, value)| physical(&property, &value).map(|why| format!("line {line}: `{property}: {value}` — {why}")))
         .collect()
 }
 
 #[test]
 fn the_checker_finds_physical_declarations() {
-    let css = "a { margin-left: 1rem; inset-inline-start: 0 }\n/* left: 0 in a comment */\nb:hover { text-align: left; box-shadow: inset 3px 0 0 red; }\nc { box-shadow: 0 1px 2px #000; left: 0; float: inline-start; transform: rotate(1deg) translateX(2px) }";
+    let css = "a { margin-left: 1rem; inset-inline-start: 0 }\n/* left: 0 in a comment */\nb:hover { text-align: left; box-shadow: inset 3px 0 0 red; }\nc { box-shadow: 0 1px 2px #000; left: 0; float: inline-start; transform: rotate(1deg) translateX(2px) }\nd { transform: translateX(1rem); /* mirrored: see [dir=rtl] d */ }";
     let found = problems(css);
     let names: Vec<&str> = found.iter().map(|p| p.split('`').nth(1).unwrap_or("")).collect();
     assert_eq!(

@@ -21,7 +21,7 @@ pub fn line_text(locale: Locale, line: &PolicyLine) -> String {
             } else {
                 key!(protection.line.pin_required_no_simple)
             };
-            fill(lookup(locale, key), &[("length", &min_length.to_string())])
+            crate::i18n::plural(locale, key, f64::from(min_length), &[])
         }
         PolicyLine::BlockedOnJailbroken => text(key!(protection.line.blocked_on_jailbroken)),
         PolicyLine::RecheckAfterMinutes { minutes } => fill(

@@ -107,13 +107,25 @@ async fn choosing_a_language_renders_the_shell_in_it() {
 
     let select = root.query_selector(".site-footer select").expect("query").expect("language select");
     let select = select.unchecked_into::<web_sys::HtmlSelectElement>();
-    assert_eq!(texts(&root, ".site-footer option"), ["English", "Deutsch"]);
+    assert_eq!(texts(&root, ".site-footer option"), ["English", "Deutsch", "Français", "العربية"]);
     select.set_value("de");
     select.dispatch_event(&web_sys::Event::new("change").expect("event")).expect("dispatch");
     settle().await;
 
     assert_eq!(texts(&root, ".site-nav a"), ["Start", "Apps", "Geräte", "Geschützte Apps", "Hilfe & Support"]);
     assert_eq!(texts(&root, "main h1"), ["Willkommen bei Fabrikam"]);
+
+    // Arabic: right to left on <html>, so the stylesheet's logical properties mirror the page.
+    select.set_value("ar");
+    select.dispatch_event(&web_sys::Event::new("change").expect("event")).expect("dispatch");
+    settle().await;
+    let html = document().document_element().expect("html");
+    assert_eq!((html.get_attribute("lang"), html.get_attribute("dir")), (Some("ar".into()), Some("rtl".into())));
+    assert_eq!(texts(&root, "main h1"), ["مرحبًا بك في Fabrikam"]);
+    select.set_value("en");
+    select.dispatch_event(&web_sys::Event::new("change").expect("event")).expect("dispatch");
+    settle().await;
+    assert_eq!(html.get_attribute("dir"), Some("ltr".into()));
     root.remove();
 }
 

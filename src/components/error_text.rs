@@ -8,7 +8,7 @@ use leptos::prelude::*;
 pub fn ErrorText(error: ApiError) -> impl IntoView {
     match error {
         ApiError::Network(_) => tr!(errors.network).into_any(),
-        ApiError::Timeout { seconds } => tr_with!(errors.timeout, seconds = seconds).into_any(),
+        ApiError::Timeout { seconds } => tr_count!(errors.timeout, count = seconds).into_any(),
         ApiError::Status { status, problem } => {
             let detail = problem.map(|p| format!(" {}", p.title));
             view! { {tr_with!(errors.status, status = status)} {detail} }.into_any()

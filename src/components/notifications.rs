@@ -93,13 +93,13 @@ pub fn NotificationsLink() -> impl IntoView {
         let title = i18n.text(key!(notifications.link));
         match count() {
             0 => title.to_string(),
-            n => format!("{title}, {}", i18n.format(key!(notifications.unread_count), &[("count", &n.to_string())])),
+            n => format!("{title}, {}", i18n.format_count(key!(notifications.unread_count), n as f64, &[])),
         }
     };
     view! {
         <a class="button on-brand notifications-link" href="/notifications" aria-label=label>
             {tr!(notifications.link)}
-            {move || (count() > 0).then(|| view! { " " <span class="count" aria-hidden="true">{count()}</span> })}
+            {move || (count() > 0).then(|| view! { " " <span class="count" aria-hidden="true">{move || crate::i18n::number(i18n.locale(), count() as f64)}</span> })}
         </a>
     }
 }

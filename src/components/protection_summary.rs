@@ -53,13 +53,13 @@ pub fn ProtectionSummary() -> impl IntoView {
             }
             let attention = c.blocked + c.waiting_for_check_in > 0;
             view! {
-                <p class="summary-count">{tr_with!(protection_summary.protected, protected = c.protected, total = total)}</p>
+                <p class="summary-count">{tr_count!(protection_summary.protected, count = total, protected = c.protected)}</p>
                 {attention.then(|| view! {
                     <div class="attention">
                         <p class="attention-title">{tr!(protection_summary.attention)}</p>
                         <ul>
-                            {(c.blocked > 0).then(|| view! { <li class="attention-blocked">{tr_with!(protection_summary.blocked, count = c.blocked)}</li> })}
-                            {(c.waiting_for_check_in > 0).then(|| view! { <li class="attention-waiting">{tr_with!(protection_summary.waiting, count = c.waiting_for_check_in)}</li> })}
+                            {(c.blocked > 0).then(|| view! { <li class="attention-blocked">{tr_count!(protection_summary.blocked, count = c.blocked)}</li> })}
+                            {(c.waiting_for_check_in > 0).then(|| view! { <li class="attention-waiting">{tr_count!(protection_summary.waiting, count = c.waiting_for_check_in)}</li> })}
                         </ul>
                     </div>
                 })}

@@ -1,4 +1,5 @@
-//! Numbers and sizes in the reader's language, by the browser's `Intl.NumberFormat`.
+//! Download sizes in the reader's language, by the browser's `Intl.NumberFormat` (plain
+//! numbers: `crate::i18n::number`).
 
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::JsValue;
@@ -18,11 +19,6 @@ fn call(formatter: &js_sys::Intl::NumberFormat, n: f64) -> String {
         .ok()
         .and_then(|v| v.as_string())
         .unwrap_or_else(|| n.to_string())
-}
-
-/// A count, e.g. "2,000" / "2.000".
-pub fn number(n: usize, locale: &str) -> String {
-    call(&formatter(locale, &[]), n as f64)
 }
 
 /// A download size in megabytes (or kilobytes below one), e.g. "48 MB", "48 Mo".

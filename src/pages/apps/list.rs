@@ -4,7 +4,6 @@
 //! [`PAGE_SIZE`] rows are in the DOM at a time, whatever the catalog's size.
 
 use super::catalog::{Assignment, Catalog, Filters, InstallState, Sort};
-use super::format;
 use super::install::{assignment_key, state_key, why_key, InstallControl, Target};
 use crate::api::events::use_live_events;
 use crate::api::{self, ApiError};
@@ -184,11 +183,10 @@ fn Progress(load_state: RwSignal<Load>, catalog: RwSignal<Catalog, LocalStorage>
     let i18n = use_i18n();
     move || match load_state.get() {
         Load::Loading { loaded, total } => {
-            let locale = i18n.locale().code();
             let text = match total {
                 Some(total) => i18n.format(
                     key!(apps.loading_progress),
-                    &[("loaded", &format::number(loaded, locale)), ("total", &format::number(total, locale))],
+                    &[("loaded", &crate::i18n::number(i18n.locale(), loaded as f64)), ("expected", &crate::i18n::number(i18n.locale(), total as f64))],
                 ),
                 None => i18n.text(key!(apps.loading)).to_string(),
             };
@@ -410,15 +408,14 @@ fn Results(
         matches.with(|m| m.iter().skip(start).take(PAGE_SIZE).copied().collect::<Vec<_>>())
     };
     let summary = move || {
-        let locale = i18n.locale().code();
         let start = page.get() * PAGE_SIZE;
         let end = (start + PAGE_SIZE).min(count());
         i18n.format(
             key!(apps.showing),
             &[
-                ("from", &format::number(start + 1, locale)),
-                ("to", &format::number(end, locale)),
-                ("total", &format::number(count(), locale)),
+                ("from", &crate::i18n::number(i18n.locale(), (start + 1) as f64)),
+                ("to", &crate::i18n::number(i18n.locale(), end as f64)),
+                ("matching", &crate::i18n::number(i18n.locale(), count() as f64)),
             ],
         )
     };
@@ -470,8 +467,8 @@ fn Results(
                         {tr!(apps.previous)}
                     </button>
                     <span>{move || i18n.format(key!(apps.page_of), &[
-                        ("page", &format::number(page.get() + 1, i18n.locale().code())),
-                        ("pages", &format::number(pages(), i18n.locale().code())),
+                        ("page", &crate::i18n::number(i18n.locale(), (page.get() + 1) as f64)),
+                        ("pages", &crate::i18n::number(i18n.locale(), pages() as f64)),
                     ])}</span>
                     <button class="button" disabled=move || { page.get() + 1 >= pages() }
                         on:click=move |_| { page.update(|p| *p += 1); scroll_to_results(); }>

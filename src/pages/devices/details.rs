@@ -247,8 +247,7 @@ fn History() -> impl IntoView {
                                 <strong>{crate::text::text(super::reasons::action_key(r.action_name))}</strong>
                                 " — " <span class="state">{crate::text::text(state_key(r.action_state))}</span>
                                 <br />
-                                <span class="muted">{when(key!(device.started), r.start_date_time, true)} ", "
-                                {when(key!(device.updated), r.last_updated_date_time, true)}</span>
+                                <span class="muted">{history_times(r.start_date_time, r.last_updated_date_time)}</span>
                             </li>
                         }).collect_view()}
                     </ul>
@@ -286,5 +285,16 @@ fn enrollment_key(enrollment: E) -> Key {
         E::AndroidEnterprisePersonalWorkProfile => key!(enrollment.android_personal_work_profile),
         E::AndroidDeviceAdministrator => key!(enrollment.android_device_admin),
         E::Unknown => key!(enrollment.unknown),
+    }
+}
+
+/// "Started 5 minutes ago, updated 1 minute ago" as one catalog text (its punctuation is the
+/// language's: Arabic joins with "،"), the times relative and following the language.
+fn history_times(started: String, updated: String) -> impl IntoView {
+    let i18n = crate::i18n::use_i18n();
+    move || {
+        let locale = i18n.locale().code();
+        let (started, updated) = (crate::dates::relative(&started, locale), crate::dates::relative(&updated, locale));
+        i18n.format(key!(device.history_times), &[("started", &started), ("updated", &updated)])
     }
 }

@@ -44,18 +44,14 @@ pub fn action_key(action: RemoteAction) -> Key {
     }
 }
 
-/// What a rejected device name needs, as a catalog key and its values.
-pub fn rename_error(error: RenameError) -> (Key, Vec<(&'static str, String)>) {
-    match error {
-        RenameError::Empty => (key!(rename.empty), vec![]),
-        RenameError::TooLong { max_chars } => (key!(rename.too_long), vec![("max", max_chars.to_string())]),
-        RenameError::ControlCharacter => (key!(rename.control), vec![]),
-    }
-}
-
-/// [`rename_error`] as text in `locale`.
+/// Why a device name was rejected, in `locale`.
 pub fn rename_error_text(error: RenameError, locale: crate::i18n::Locale) -> String {
-    let (key, values) = rename_error(error);
-    let pairs: Vec<(&str, &str)> = values.iter().map(|(n, v)| (*n, v.as_str())).collect();
-    crate::i18n::fill(crate::i18n::lookup(locale, key), &pairs)
+    use crate::i18n::lookup;
+    match error {
+        RenameError::Empty => lookup(locale, key!(rename.empty)).to_string(),
+        RenameError::TooLong { max_chars } => {
+            crate::i18n::plural(locale, key!(rename.too_long), max_chars as f64, &[])
+        }
+        RenameError::ControlCharacter => lookup(locale, key!(rename.control)).to_string(),
+    }
 }

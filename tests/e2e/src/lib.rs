@@ -103,6 +103,12 @@ pub struct Browser {
 
 impl Browser {
     pub async fn chromium(width: u32, height: u32) -> Result<Browser> {
+        Browser::chromium_in_language(width, height, "en-US").await
+    }
+
+    /// [`Browser::chromium`] whose preferred language (`navigator.languages`, the UI
+    /// language) is `language`, e.g. `ar`, followed by English.
+    pub async fn chromium_in_language(width: u32, height: u32, language: &str) -> Result<Browser> {
         let driver_bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
         let port = free_port()?;
@@ -116,6 +122,7 @@ impl Browser {
         wait_for_port(port).await.context("chromedriver did not start")?;
 
         let profile = tempfile::tempdir()?;
+        let accept_languages = if language.starts_with("en") { format!("{language},en") } else { format!("{language},en-US,en") };
         let caps = serde_json::json!({
             "browserName": "chrome",
             "goog:chromeOptions": {
@@ -125,11 +132,11 @@ impl Browser {
                 "args": [
                     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--disable-quic", "--no-first-run", "--lang=en-US",
+                    "--disable-quic", "--no-first-run", format!("--lang={language}"),
                     format!("--window-size={width},{height}"),
                     format!("--user-data-dir={}", profile.path().display()),
                 ],
-                "prefs": { "intl.accept_languages": "en-US,en" }
+                "prefs": { "intl.accept_languages": accept_languages }
             }
         });
         let serde_json::Value::Object(caps) = caps else { unreachable!("a JSON object literal") };

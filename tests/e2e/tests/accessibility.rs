@@ -1,0 +1,167 @@
+//! Accessibility end to end (issue 8): axe-core (tests/e2e/axe, installed by
+//! scripts/bootstrap) runs in every page of the portal with the WCAG 2.0, 2.1 and 2.2 A and
+//! AA rules, at phone (360×740) and desktop (1440×900) sizes, in the light and the dark
+//! colour scheme (chosen as Settings does: `portal.theme` in localStorage, then a reload).
+//! Any violation fails the test, listed with its rule, impact, elements and help. At 360 px
+//! no page may scroll sideways. A screenshot of every page, size and scheme goes to
+//! target/e2e-artifacts/a11y-*.png.
+
+use anyhow::{bail, Context, Result};
+use portal_e2e::{Browser, Portal};
+use serde_json::Value;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// Where scripts/bootstrap installs axe-core (`AXE_CORE_JS` names another copy).
+fn axe_source() -> Result<String> {
+    let path = std::env::var_os("AXE_CORE_JS").map(PathBuf::from).unwrap_or_else(|| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("axe/node_modules/axe-core/axe.min.js")
+    });
+    std::fs::read_to_string(&path)
+        .with_context(|| format!("reading {} (scripts/bootstrap installs it: npm ci in tests/e2e/axe)", path.display()))
+}
+
+/// The signed-in pages: (name for screenshots, address).
+const PAGES: &[(&str, &str)] = &[
+    ("home", "/"),
+    ("apps", "/apps"),
+    ("app-details", "/apps/teams"),
+    ("devices", "/devices"),
+    ("device-details", "/devices/dev-amara-macbook"),
+    ("protected-apps", "/protected-apps"),
+    ("protection-about", "/protected-apps/about"),
+    ("notifications", "/notifications"),
+    ("help", "/help"),
+    ("settings", "/settings"),
+    ("not-found", "/no/such/page"),
+];
+
+const SIZES: &[(u32, u32)] = &[(360, 740), (1440, 900)];
+
+/// Injects axe-core unless the page already has it, runs it with the WCAG A and AA tags and
+/// returns one line per violation.
+async fn axe(browser: &Browser, source: &str, page: &str) -> Result<Vec<String>> {
+    let present = browser.eval("typeof window.axe === 'object'").await?;
+    if present != Value::Bool(true) {
+        browser
+            .client
+            .execute(
+                "const s = document.createElement('script'); s.textContent = arguments[0]; document.head.appendChild(s); return true;",
+                vec![Value::String(source.to_string())],
+            )
+            .await?;
+    }
+    let result = browser
+        .client
+        .execute(
+            "return axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'] }, resultTypes: ['violations'] })
+               .then(r => r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, url: v.helpUrl,
+                   targets: v.nodes.map(n => n.target.join(' ') + (n.failureSummary ? ' — ' + n.failureSummary.replace(/\\s+/g, ' ') : '')) })));",
+            vec![],
+        )
+        .await?;
+    let Value::Array(violations) = result else { bail!("axe.run returned {result}") };
+    Ok(violations
+        .iter()
+        .map(|v| {
+            let targets: Vec<String> = v["targets"]
+                .as_array()
+                .map(|t| t.iter().filter_map(|x| x.as_str().map(String::from)).collect())
+                .unwrap_or_default();
+            format!(
+                "{page}: {} ({}) {}\n      {}\n      help: {}",
+                v["id"].as_str().unwrap_or("?"),
+                v["impact"].as_str().unwrap_or("?"),
+                v["help"].as_str().unwrap_or(""),
+                targets.join("\n      "),
+                v["url"].as_str().unwrap_or("")
+            )
+        })
+        .collect())
+}
+
+/// Waits until the page has its heading and has finished loading what it shows.
+async fn settled(browser: &Browser, path: &str) -> Result<()> {
+    browser
+        .wait_until(
+            &format!("{path} to load"),
+            "document.querySelector('main h1') !== null && !/Loading|Looking up/.test(document.querySelector('main').innerText)",
+        )
+        .await?;
+    // Let late renders (dates, counts) settle.
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    Ok(())
+}
+
+/// Checks one page: axe, sideways scrolling at phone width, a screenshot.
+async fn check(browser: &Browser, source: &str, name: &str, path: &str, size: (u32, u32), theme: &str, problems: &mut Vec<String>) -> Result<()> {
+    settled(browser, path).await?;
+    let label = format!("{path} at {}×{} ({theme})", size.0, size.1);
+    problems.extend(axe(browser, source, &label).await?);
+    if size.0 <= 360 {
+        let fits = browser.eval("document.documentElement.scrollWidth <= window.innerWidth").await?;
+        if fits != Value::Bool(true) {
+            let widths = browser.eval("[document.documentElement.scrollWidth, window.innerWidth]").await?;
+            problems.push(format!("{label}: scrolls sideways (scrollWidth, innerWidth) = {widths}"));
+        }
+    }
+    browser.screenshot(&format!("a11y-{name}-{}-{theme}", size.0)).await?;
+    Ok(())
+}
+
+async fn set_theme(browser: &Browser, theme: &str, signed_in: bool) -> Result<()> {
+    let value = if theme == "dark" { "'dark'" } else { "'light'" };
+    browser.eval(&format!("(localStorage.setItem('portal.theme', {value}), true)")).await?;
+    if signed_in {
+        browser.reload_signed_in().await?;
+    } else {
+        browser.client.refresh().await?;
+    }
+    browser
+        .wait_until(&format!("the {theme} scheme"), &format!("document.documentElement.dataset.theme === {value}"))
+        .await
+}
+
+#[tokio::test]
+async fn every_page_passes_axe_at_phone_and_desktop_size_in_light_and_dark() -> Result<()> {
+    let started = Instant::now();
+    let source = axe_source()?;
+    let portal = Portal::start(None).await?;
+    let browser = Browser::chromium(SIZES[0].0, SIZES[0].1).await?;
+    let mut problems = Vec::new();
+
+    // Signed out: the landing page (a personal address shows it) and Settings.
+    browser.client.goto(&format!("{}/devices", portal.url)).await?;
+    browser.wait_for_text("main h1", "Welcome to Contoso Pharmaceuticals").await?;
+    for theme in ["light", "dark"] {
+        set_theme(&browser, theme, false).await?;
+        for &size in SIZES {
+            browser.client.set_window_size(size.0, size.1).await?;
+            browser.visit("/devices").await?;
+            check(&browser, &source, "landing", "landing (signed out)", size, theme, &mut problems).await?;
+            browser.visit("/settings").await?;
+            check(&browser, &source, "settings-signed-out", "/settings (signed out)", size, theme, &mut problems).await?;
+        }
+    }
+
+    browser.eval("(localStorage.removeItem('portal.theme'), true)").await?;
+    browser.sign_in(&portal, "amara.okoye@contoso.example", "/").await?;
+    // A remembered device, so Settings shows it in words.
+    browser.eval("(localStorage.setItem('portal.deviceContext', 'dev-amara-macbook'), true)").await?;
+    for theme in ["light", "dark"] {
+        set_theme(&browser, theme, true).await?;
+        for &size in SIZES {
+            browser.client.set_window_size(size.0, size.1).await?;
+            for &(name, path) in PAGES {
+                browser.visit(path).await?;
+                check(&browser, &source, name, path, size, theme, &mut problems).await?;
+            }
+        }
+    }
+    browser.close().await?;
+    eprintln!("accessibility: {} pages × 2 sizes × 2 schemes in {:?}", PAGES.len() + 2, started.elapsed());
+    if !problems.is_empty() {
+        bail!("{} accessibility problems:\n  {}", problems.len(), problems.join("\n  "));
+    }
+    Ok(())
+}

@@ -113,9 +113,14 @@ fn RememberedDevice() -> impl IntoView {
     let this = use_this_device();
     let status = RwSignal::new(String::new());
     let i18n = use_i18n();
+    let change = NodeRef::<leptos::html::A>::new();
+    // Forget disappears with the choice: focus moves to "Choose a device" instead of the page.
     let forget = move |_| {
         this.forget();
         status.set(i18n.text(key!(settings.device_forgotten)).to_string());
+        if let Some(link) = change.get_untracked() {
+            let _ = link.focus();
+        }
     };
     view! {
         {move || match this.get() {
@@ -125,7 +130,7 @@ fn RememberedDevice() -> impl IntoView {
             }.into_any(),
         }}
         <p class="settings-actions">
-            <a class="button" href="/apps?choose-device">
+            <a class="button" href="/apps?choose-device" node_ref=change>
                 {move || if this.get().is_some() { tr!(settings.device_change).into_any() } else { tr!(settings.device_choose).into_any() }}
             </a>
             {move || this.get().is_some().then(|| view! {

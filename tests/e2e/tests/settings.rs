@@ -9,7 +9,9 @@ use serde_json::Value;
 async fn settings_show_this_device_in_words_and_remember_the_colours() -> Result<()> {
     let portal = Portal::start(None).await?;
     let browser = Browser::chromium(1280, 900).await?;
-    browser.sign_in(&portal, "amara.okoye@contoso.example", "/settings").await?;
+    // Settings is public (language and colours): sign in from the landing page, then go there.
+    browser.sign_in(&portal, "amara.okoye@contoso.example", "/").await?;
+    browser.visit("/settings").await?;
     browser.wait_for_text("main h1", "Settings").await?;
     browser.wait_for_text(".remembered-device", "No device is remembered. The portal asks which device you're using when it needs to know.").await?;
 

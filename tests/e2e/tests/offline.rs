@@ -25,6 +25,11 @@ async fn the_shell_is_cached_without_personal_data_and_opens_offline() -> Result
         assert!(response.status().is_success(), "{src}: {}", response.status());
     }
 
+    // The build wrote the shell's list and version into the worker (scripts/sw-precache).
+    let sw = reqwest::get(format!("{}/sw.js", portal.url)).await?.error_for_status()?.text().await?;
+    assert!(!sw.contains("__PORTAL_SHELL"), "sw.js still has its placeholders");
+    assert!(sw.contains("_bg.wasm\"") && sw.contains("\"/index.html\""), "sw.js lists no shell: {sw}");
+
     let browser = Browser::chromium(1280, 900).await?;
     // One online visit, signed in, so the API is used while the worker controls the page.
     browser.sign_in(&portal, "amara.okoye@contoso.example", "/devices").await?;

@@ -383,3 +383,56 @@ impl Browser {
         bail!("{max} presses of Tab did not reach {what}; focus is on {at}")
     }
 }
+
+/// axe-core's source, where scripts/bootstrap installs it (tests/e2e/axe; `AXE_CORE_JS`
+/// names another copy).
+pub fn axe_source() -> Result<String> {
+    let path = std::env::var_os("AXE_CORE_JS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("axe/node_modules/axe-core/axe.min.js"));
+    std::fs::read_to_string(&path)
+        .with_context(|| format!("reading {} (scripts/bootstrap installs it: npm ci in tests/e2e/axe)", path.display()))
+}
+
+impl Browser {
+    /// Injects axe-core unless the page already has it, runs it with the WCAG A and AA tags and
+    /// returns one line per violation.
+    pub async fn axe(&self, source: &str, page: &str) -> Result<Vec<String>> {
+        let present = self.eval("typeof window.axe === 'object'").await?;
+        if present != serde_json::Value::Bool(true) {
+            self.client
+                .execute(
+                    "const s = document.createElement('script'); s.textContent = arguments[0]; document.head.appendChild(s); return true;",
+                    vec![serde_json::Value::String(source.to_string())],
+                )
+                .await?;
+        }
+        let result = self
+            .client
+            .execute(
+                "return axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'] }, resultTypes: ['violations'] })
+                   .then(r => r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, url: v.helpUrl,
+                       targets: v.nodes.map(n => n.target.join(' ') + (n.failureSummary ? ' — ' + n.failureSummary.replace(/\\s+/g, ' ') : '')) })));",
+                vec![],
+            )
+            .await?;
+        let serde_json::Value::Array(violations) = result else { bail!("axe.run returned {result}") };
+        Ok(violations
+            .iter()
+            .map(|v| {
+                let targets: Vec<String> = v["targets"]
+                    .as_array()
+                    .map(|t| t.iter().filter_map(|x| x.as_str().map(String::from)).collect())
+                    .unwrap_or_default();
+                format!(
+                    "{page}: {} ({}) {}\n      {}\n      help: {}",
+                    v["id"].as_str().unwrap_or("?"),
+                    v["impact"].as_str().unwrap_or("?"),
+                    v["help"].as_str().unwrap_or(""),
+                    targets.join("\n      "),
+                    v["url"].as_str().unwrap_or("")
+                )
+            })
+            .collect())
+    }
+}

@@ -6,20 +6,10 @@
 //! no page may scroll sideways. A screenshot of every page, size and scheme goes to
 //! target/e2e-artifacts/a11y-*.png.
 
-use anyhow::{bail, Context, Result};
-use portal_e2e::{Browser, Portal};
+use anyhow::{bail, Result};
+use portal_e2e::{axe_source, Browser, Portal};
 use serde_json::Value;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
-
-/// Where scripts/bootstrap installs axe-core (`AXE_CORE_JS` names another copy).
-fn axe_source() -> Result<String> {
-    let path = std::env::var_os("AXE_CORE_JS").map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("axe/node_modules/axe-core/axe.min.js")
-    });
-    std::fs::read_to_string(&path)
-        .with_context(|| format!("reading {} (scripts/bootstrap installs it: npm ci in tests/e2e/axe)", path.display()))
-}
 
 /// The signed-in pages: (name for screenshots, address).
 const PAGES: &[(&str, &str)] = &[
@@ -38,48 +28,6 @@ const PAGES: &[(&str, &str)] = &[
 
 const SIZES: &[(u32, u32)] = &[(360, 740), (1440, 900)];
 
-/// Injects axe-core unless the page already has it, runs it with the WCAG A and AA tags and
-/// returns one line per violation.
-async fn axe(browser: &Browser, source: &str, page: &str) -> Result<Vec<String>> {
-    let present = browser.eval("typeof window.axe === 'object'").await?;
-    if present != Value::Bool(true) {
-        browser
-            .client
-            .execute(
-                "const s = document.createElement('script'); s.textContent = arguments[0]; document.head.appendChild(s); return true;",
-                vec![Value::String(source.to_string())],
-            )
-            .await?;
-    }
-    let result = browser
-        .client
-        .execute(
-            "return axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'] }, resultTypes: ['violations'] })
-               .then(r => r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, url: v.helpUrl,
-                   targets: v.nodes.map(n => n.target.join(' ') + (n.failureSummary ? ' — ' + n.failureSummary.replace(/\\s+/g, ' ') : '')) })));",
-            vec![],
-        )
-        .await?;
-    let Value::Array(violations) = result else { bail!("axe.run returned {result}") };
-    Ok(violations
-        .iter()
-        .map(|v| {
-            let targets: Vec<String> = v["targets"]
-                .as_array()
-                .map(|t| t.iter().filter_map(|x| x.as_str().map(String::from)).collect())
-                .unwrap_or_default();
-            format!(
-                "{page}: {} ({}) {}\n      {}\n      help: {}",
-                v["id"].as_str().unwrap_or("?"),
-                v["impact"].as_str().unwrap_or("?"),
-                v["help"].as_str().unwrap_or(""),
-                targets.join("\n      "),
-                v["url"].as_str().unwrap_or("")
-            )
-        })
-        .collect())
-}
-
 /// Waits until the page has its heading and has finished loading what it shows.
 async fn settled(browser: &Browser, path: &str) -> Result<()> {
     browser
@@ -97,7 +45,7 @@ async fn settled(browser: &Browser, path: &str) -> Result<()> {
 async fn check(browser: &Browser, source: &str, name: &str, path: &str, size: (u32, u32), theme: &str, problems: &mut Vec<String>) -> Result<()> {
     settled(browser, path).await?;
     let label = format!("{path} at {}×{} ({theme})", size.0, size.1);
-    problems.extend(axe(browser, source, &label).await?);
+    problems.extend(browser.axe(source, &label).await?);
     if size.0 <= 360 {
         let fits = browser.eval("document.documentElement.scrollWidth <= window.innerWidth").await?;
         if fits != Value::Bool(true) {
@@ -110,7 +58,7 @@ async fn check(browser: &Browser, source: &str, name: &str, path: &str, size: (u
     if name == "device-details" {
         browser.click("button[data-action]:not([data-action=rename]):enabled").await?;
         browser.wait_until("the dialog", "document.querySelector('dialog[open] h2') !== null").await?;
-        problems.extend(axe(browser, source, &format!("{label}, confirmation dialog")).await?);
+        problems.extend(browser.axe(source, &format!("{label}, confirmation dialog")).await?);
         browser.screenshot(&format!("a11y-{name}-dialog-{}-{theme}", size.0)).await?;
         browser.click("dialog[open] button[type=button]").await?;
         browser.wait_until("the dialog to close", "document.querySelector('dialog[open]') === null").await?;
@@ -123,7 +71,7 @@ async fn axe_reports_a_planted_violation(browser: &Browser, source: &str) -> Res
     browser
         .eval("(document.body.insertAdjacentHTML('beforeend', '<img id=planted src=/icon-192.png>'), true)")
         .await?;
-    let found = axe(browser, source, "planted").await?;
+    let found = browser.axe(source, "planted").await?;
     browser.eval("(document.getElementById('planted').remove(), true)").await?;
     if !found.iter().any(|v| v.starts_with("planted: image-alt ")) {
         bail!("axe did not report an image without alt text: {found:?}");

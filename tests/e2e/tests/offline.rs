@@ -3,7 +3,7 @@
 //! with the server gone, to a page that says it is offline and offers to try again.
 
 use anyhow::{bail, Result};
-use portal_e2e::{Browser, Portal};
+use portal_e2e::{axe_source, Browser, Portal};
 use serde_json::Value;
 
 /// Every URL in every cache of Cache Storage.
@@ -63,6 +63,9 @@ async fn the_shell_is_cached_without_personal_data_and_opens_offline() -> Result
     // Trying again without the server: still offline, still explained.
     browser.click("main button").await?;
     browser.wait_for_text("main h1", "You're offline").await?;
+    // The offline page meets the same WCAG A and AA rules as every other page.
+    let violations = browser.axe(&axe_source()?, "offline page").await?;
+    assert!(violations.is_empty(), "{}", violations.join("\n"));
     browser.screenshot("offline").await?;
     browser.close().await?;
     Ok(())

@@ -71,6 +71,18 @@ fn Booted() -> impl IntoView {
             </div>
         }
         .into_any(),
+        // No answer at all (offline, or the server unreachable): the shell came from the
+        // service worker's cache or the network, but nothing personal can load. Say so.
+        Some(Err(ApiError::Network(_))) => view! {
+            <main class="boot boot-failed offline">
+                <h1>{tr!(offline.title)}</h1>
+                <p>{tr!(offline.body)}</p>
+                <button class="button primary" on:click=move |_| start()>
+                    {tr!(offline.retry)}
+                </button>
+            </main>
+        }
+        .into_any(),
         Some(Err(error)) => view! {
             <main class="boot boot-failed">
                 <h1>{tr!(boot.failed_title)}</h1>

@@ -86,7 +86,7 @@ async fn shell_shows_the_organisation_name_and_the_navigation() {
     settle().await;
 
     assert_eq!(texts(&root, ".site-header .org-name"), ["Fabrikam Test Org"]);
-    assert_eq!(texts(&root, ".site-nav a"), ["Home", "Apps", "Devices", "Protected apps", "Help & support"]);
+    assert_eq!(texts(&root, ".site-nav a"), ["Home", "Apps", "Devices", "Protected apps", "Help & support", "Settings"]);
     let hrefs: Vec<String> = {
         let list = root.query_selector_all(".site-nav a").expect("links");
         (0..list.length())
@@ -94,7 +94,7 @@ async fn shell_shows_the_organisation_name_and_the_navigation() {
             .filter_map(|n| n.unchecked_into::<web_sys::Element>().get_attribute("href"))
             .collect()
     };
-    assert_eq!(hrefs, ["/", "/apps", "/devices", "/protected-apps", "/help"]);
+    assert_eq!(hrefs, ["/", "/apps", "/devices", "/protected-apps", "/help", "/settings"]);
     assert_eq!(texts(&root, "main h1"), ["Welcome to Fabrikam Test Org"]);
     root.remove();
 }
@@ -112,7 +112,7 @@ async fn choosing_a_language_renders_the_shell_in_it() {
     select.dispatch_event(&web_sys::Event::new("change").expect("event")).expect("dispatch");
     settle().await;
 
-    assert_eq!(texts(&root, ".site-nav a"), ["Start", "Apps", "Geräte", "Geschützte Apps", "Hilfe & Support"]);
+    assert_eq!(texts(&root, ".site-nav a"), ["Start", "Apps", "Geräte", "Geschützte Apps", "Hilfe & Support", "Einstellungen"]);
     assert_eq!(texts(&root, "main h1"), ["Willkommen bei Fabrikam"]);
 
     // Arabic: right to left on <html>, so the stylesheet's logical properties mirror the page.
@@ -154,5 +154,56 @@ async fn api_errors_are_explained_in_words() {
     settle().await;
     assert_eq!(texts(&root, ".timeout"), ["The server didn't answer within 15 seconds."]);
     assert_eq!(texts(&root, ".status"), ["The server answered with an error (503)."]);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn settings_choose_the_colour_scheme_and_language_signed_out() {
+    let storage = window().local_storage().expect("storage").expect("localStorage");
+    storage.remove_item(portal::theme::THEME_KEY).expect("clear");
+    let html = document().document_element().expect("html");
+    let root = container();
+    let _app = leptos::mount::mount_to(root.clone(), || {
+        view! {
+            <I18nProvider>
+                <InLocale locale=Locale::en>
+                    <portal::pages::settings::Settings />
+                </InLocale>
+            </I18nProvider>
+        }
+    });
+    settle().await;
+    assert_eq!(texts(&root, "h1"), ["Settings"]);
+    assert_eq!(texts(&root, "legend"), ["Colours"]);
+    // Signed out: language and colours only.
+    assert_eq!(texts(&root, "h2"), ["Language", "Appearance"]);
+    assert!(root.query_selector(".forget-device").expect("query").is_none());
+    let radio = |value: &str| {
+        root.query_selector(&format!("input[name=theme][value={value}]"))
+            .expect("query")
+            .expect("radio")
+            .unchecked_into::<web_sys::HtmlInputElement>()
+    };
+    assert!(radio("system").checked(), "the system's scheme by default");
+
+    radio("dark").click();
+    settle().await;
+    assert_eq!(storage.get_item("portal.theme").expect("read").as_deref(), Some("dark"));
+    assert_eq!(html.get_attribute("data-theme").as_deref(), Some("dark"));
+    radio("light").click();
+    settle().await;
+    assert_eq!(html.get_attribute("data-theme").as_deref(), Some("light"));
+    radio("system").click();
+    settle().await;
+    assert_eq!(storage.get_item("portal.theme").expect("read"), None);
+    assert_eq!(html.get_attribute("data-theme"), None);
+
+    let select = root.query_selector("#settings-language-select").expect("query").expect("select");
+    let select = select.unchecked_into::<web_sys::HtmlSelectElement>();
+    select.set_value("de");
+    select.dispatch_event(&web_sys::Event::new("change").expect("event")).expect("dispatch");
+    settle().await;
+    assert_eq!(texts(&root, "h1"), ["Einstellungen"]);
+    assert_eq!(texts(&root, "h2"), ["Sprache", "Darstellung"]);
     root.remove();
 }

@@ -39,6 +39,7 @@ pub fn Shell(
     crate::api::events::provide_live_events();
     crate::device_context::provide();
     crate::components::notifications::provide_notifications();
+    focus_heading_on_navigation();
     let phase = Memo::new(move |_| match auth.status() {
         Status::Checking => Phase::Checking,
         Status::Failed(e) => Phase::Failed(e),
@@ -70,6 +71,7 @@ pub fn Shell(
                     view=|| view! { <RequireSignIn><pages::notifications::NotificationsPage /></RequireSignIn> }
                 />
                 <Route path=path!("/help") view=pages::help::Help />
+                <Route path=path!("/settings") view=pages::settings::Settings />
             </Routes>
         }
         .into_any(),
@@ -83,6 +85,52 @@ pub fn Shell(
         </div>
         <Footer privacy_url=branding.privacy_url.clone() />
     }
+}
+
+/// On a client-side navigation (not the first load), focus moves to the new page's `<h1>`
+/// (made focusable with `tabindex="-1"`), so a screen reader announces the page and Tab
+/// continues from there. Pages that load first render their heading later: it is looked
+/// for every 50 ms for two seconds, then `<main>` gets focus instead. If the reader moved
+/// focus elsewhere meanwhile, it stays there.
+fn focus_heading_on_navigation() {
+    let location = use_location();
+    Effect::new(move |previous: Option<String>| {
+        let path = location.pathname.get();
+        if previous.is_some_and(|p| p != path) {
+            let before = document().active_element();
+            focus_heading(before, 40);
+        }
+        path
+    });
+}
+
+fn focus_heading(before: Option<web_sys::Element>, tries: u32) {
+    use wasm_bindgen::JsCast;
+    set_timeout(
+        move || {
+            let doc = document();
+            let active = doc.active_element();
+            let body: Option<web_sys::Element> = doc.body().map(Into::into);
+            if active.is_some() && active != before && active != body {
+                return;
+            }
+            let target = match doc.query_selector("main h1").ok().flatten() {
+                Some(h1) => h1,
+                None if tries > 0 => return focus_heading(before, tries - 1),
+                None => match doc.get_element_by_id("main") {
+                    Some(main) => main,
+                    None => return,
+                },
+            };
+            if !target.has_attribute("tabindex") {
+                let _ = target.set_attribute("tabindex", "-1");
+            }
+            if let Ok(target) = target.dyn_into::<web_sys::HtmlElement>() {
+                let _ = target.focus();
+            }
+        },
+        std::time::Duration::from_millis(50),
+    );
 }
 
 /// Its children with tokens in memory, the landing page without: personal data never
@@ -204,6 +252,7 @@ const NAV: &[(&str, Key)] = &[
     ("/devices", key!(nav.devices)),
     ("/protected-apps", key!(nav.protected_apps)),
     ("/help", key!(nav.help)),
+    ("/settings", key!(nav.settings)),
 ];
 
 /// A navigation link marked `aria-current="page"` on its section (and pages under it).

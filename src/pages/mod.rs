@@ -9,4 +9,5 @@ pub mod not_found;
 pub mod notifications;
 pub mod protected_apps;
 pub mod protection_about;
+pub mod settings;
 pub mod sign_in_failed;

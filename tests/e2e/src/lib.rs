@@ -4,8 +4,6 @@
 //! `scripts/test` builds both first and points at them with `PORTAL_SERVER_BIN` and
 //! `PORTAL_DIST`; without those the defaults below are the workspace's own build outputs.
 
-pub mod flows;
-
 use anyhow::{anyhow, bail, Context, Result};
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::path::{Path, PathBuf};
@@ -301,4 +299,154 @@ async fn wait_for_port(port: u16) -> Result<()> {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     Ok(())
+}
+
+/// The demo tenant's password for every user (server/tenants/demo.toml).
+pub const DEMO_PASSWORD: &str = "Portal-Demo-2026!";
+
+impl Browser {
+    /// Opens `path` signed in as `user` through the development provider's form.
+    pub async fn sign_in(&self, portal: &Portal, user: &str, path: &str) -> Result<()> {
+        self.client.goto(&format!("{}{path}", portal.url)).await?;
+        self.click("main button.sign-in").await?;
+        self.fill("#username", user).await?;
+        self.fill("#password", DEMO_PASSWORD).await?;
+        self.click("form button[type=submit]").await?;
+        self.wait_for_path(path).await?;
+        Ok(())
+    }
+
+    /// Goes to `path` inside the app (the router follows `popstate`), as a link would: a
+    /// full page load would need a silent sign-in redirect, which the SPA allows once in 30 s.
+    pub async fn visit(&self, path: &str) -> Result<()> {
+        self.eval(&format!("(history.pushState(null, '', {path:?}), dispatchEvent(new PopStateEvent('popstate')), true)"))
+            .await?;
+        let want = path.split('?').next().unwrap_or(path);
+        self.wait_for_path(want).await
+    }
+
+    /// Reloads the page signed in: lifts the SPA's once-in-30-s limit on silent sign-in
+    /// redirects first, then waits for the header's Sign out.
+    pub async fn reload_signed_in(&self) -> Result<()> {
+        self.eval("(sessionStorage.removeItem('portal.auth.redirectedAt'), true)").await?;
+        self.client.refresh().await?;
+        self.wait_until("signed in again", "document.querySelector('.site-header .sign-out') !== null").await
+    }
+
+    /// Waits until the JavaScript expression `expr` is true.
+    pub async fn wait_until(&self, what: &str, expr: &str) -> Result<()> {
+        let started = Instant::now();
+        loop {
+            if self.eval(expr).await? == serde_json::Value::Bool(true) {
+                return Ok(());
+            }
+            if started.elapsed() > WAIT {
+                let text = self.eval("document.querySelector('main')?.innerText").await?;
+                bail!("waited for {what}; the page shows: {text}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits until the text of the first element matching `css` contains `want`.
+    pub async fn wait_for_contains(&self, css: &str, want: &str) -> Result<()> {
+        let expr = format!("(document.querySelector({css:?})?.innerText ?? '').includes({want:?})");
+        self.wait_until(&format!("`{css}` to contain {want:?}"), &expr).await
+    }
+
+    /// Presses `keys` (WebDriver key values: text, or `fantoccini::key::Key` as `char`s) as
+    /// the keyboard would, into whatever has focus.
+    pub async fn press(&self, keys: &str) -> Result<()> {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let mut actions = KeyActions::new("keyboard".into());
+        for c in keys.chars() {
+            actions = actions.then(KeyAction::Down { value: c }).then(KeyAction::Up { value: c });
+        }
+        self.client.perform_actions(actions).await?;
+        Ok(())
+    }
+
+    /// Presses `key` while Shift is held (Shift+Tab).
+    pub async fn press_shifted(&self, key: fantoccini::key::Key) -> Result<()> {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let shift: char = fantoccini::key::Key::Shift.into();
+        let key: char = key.into();
+        let actions = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value: shift })
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key })
+            .then(KeyAction::Up { value: shift });
+        self.client.perform_actions(actions).await?;
+        Ok(())
+    }
+
+    /// Presses Tab (Shift+Tab when `back`) until `expr` (JavaScript, about
+    /// `document.activeElement`) is true; at most `max` presses.
+    pub async fn tab_until(&self, what: &str, expr: &str, back: bool, max: usize) -> Result<()> {
+        for _ in 0..max {
+            if self.eval(expr).await? == serde_json::Value::Bool(true) {
+                return Ok(());
+            }
+            if back {
+                self.press_shifted(fantoccini::key::Key::Tab).await?;
+            } else {
+                self.press(&char::from(fantoccini::key::Key::Tab).to_string()).await?;
+            }
+        }
+        let at = self.eval("document.activeElement?.outerHTML?.slice(0, 200)").await?;
+        bail!("{max} presses of Tab did not reach {what}; focus is on {at}")
+    }
+}
+
+/// axe-core's source, where scripts/bootstrap installs it (tests/e2e/axe; `AXE_CORE_JS`
+/// names another copy).
+pub fn axe_source() -> Result<String> {
+    let path = std::env::var_os("AXE_CORE_JS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("axe/node_modules/axe-core/axe.min.js"));
+    std::fs::read_to_string(&path)
+        .with_context(|| format!("reading {} (scripts/bootstrap installs it: npm ci in tests/e2e/axe)", path.display()))
+}
+
+impl Browser {
+    /// Injects axe-core unless the page already has it, runs it with the WCAG A and AA tags and
+    /// returns one line per violation.
+    pub async fn axe(&self, source: &str, page: &str) -> Result<Vec<String>> {
+        let present = self.eval("typeof window.axe === 'object'").await?;
+        if present != serde_json::Value::Bool(true) {
+            self.client
+                .execute(
+                    "const s = document.createElement('script'); s.textContent = arguments[0]; document.head.appendChild(s); return true;",
+                    vec![serde_json::Value::String(source.to_string())],
+                )
+                .await?;
+        }
+        let result = self
+            .client
+            .execute(
+                "return axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'] }, resultTypes: ['violations'] })
+                   .then(r => r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, url: v.helpUrl,
+                       targets: v.nodes.map(n => n.target.join(' ') + (n.failureSummary ? ' — ' + n.failureSummary.replace(/\\s+/g, ' ') : '')) })));",
+                vec![],
+            )
+            .await?;
+        let serde_json::Value::Array(violations) = result else { bail!("axe.run returned {result}") };
+        Ok(violations
+            .iter()
+            .map(|v| {
+                let targets: Vec<String> = v["targets"]
+                    .as_array()
+                    .map(|t| t.iter().filter_map(|x| x.as_str().map(String::from)).collect())
+                    .unwrap_or_default();
+                format!(
+                    "{page}: {} ({}) {}\n      {}\n      help: {}",
+                    v["id"].as_str().unwrap_or("?"),
+                    v["impact"].as_str().unwrap_or("?"),
+                    v["help"].as_str().unwrap_or(""),
+                    targets.join("\n      "),
+                    v["url"].as_str().unwrap_or("")
+                )
+            })
+            .collect())
+    }
 }

@@ -6,7 +6,6 @@
 //! category and a filter narrow the list.
 
 use anyhow::Result;
-use portal_e2e::flows::{sign_in, visit, wait_for_contains, wait_until};
 use portal_e2e::{Browser, Portal};
 
 const AMARA: &str = "amara.okoye@contoso.example";
@@ -17,7 +16,7 @@ async fn start() -> Result<Portal> {
 
 /// Chooses `option` (a device id, MAM tag, or `unenrolled` with `platform`) in the picker.
 async fn choose_device(browser: &Browser, option: &str, platform: Option<&str>) -> Result<()> {
-    wait_until(browser, "the device picker", "!!document.querySelector('form.device-picker')").await?;
+    browser.wait_until("the device picker", "!!document.querySelector('form.device-picker')").await?;
     browser.click(&format!("#context-{option}")).await?;
     if let Some(platform) = platform {
         browser
@@ -27,7 +26,7 @@ async fn choose_device(browser: &Browser, option: &str, platform: Option<&str>) 
             .await?;
     }
     browser.click("form.device-picker button[type=submit]").await?;
-    wait_until(browser, "the catalog", "!!document.querySelector('.app-row') || !!document.querySelector('.empty')").await
+    browser.wait_until("the catalog", "!!document.querySelector('.app-row') || !!document.querySelector('.empty')").await
 }
 
 /// The text of the row of `app`.
@@ -48,18 +47,18 @@ async fn matches(browser: &Browser) -> Result<u64> {
 async fn enrolled_iphone_shows_required_and_available_and_unenrolled_hides_required() -> Result<()> {
     let portal = start().await?;
     let browser = Browser::chromium(1440, 900).await?;
-    sign_in(&portal, &browser, AMARA, "/apps").await?;
+    browser.sign_in(&portal, AMARA, "/apps").await?;
     browser.wait_for_text("main h1", "Apps").await?;
     // Nothing remembered yet: the page asks.
-    wait_for_contains(&browser, "form.device-picker", "Which device are you using?").await?;
+    browser.wait_for_contains("form.device-picker", "Which device are you using?").await?;
     choose_device(&browser, "dev-amara-iphone", None).await?;
-    wait_for_contains(&browser, ".this-device-current", "iOS").await?;
+    browser.wait_for_contains(".this-device-current", "iOS").await?;
 
     // Required with its state, and Available with an Install button, each saying why.
-    wait_for_contains(&browser, &row("authenticator"), "Required").await?;
-    wait_for_contains(&browser, &row("authenticator"), "Installed").await?;
-    wait_for_contains(&browser, &row("contoso-expenses"), "Available to install").await?;
-    wait_for_contains(&browser, &row("contoso-expenses"), "Not installed").await?;
+    browser.wait_for_contains(&row("authenticator"), "Required").await?;
+    browser.wait_for_contains(&row("authenticator"), "Installed").await?;
+    browser.wait_for_contains(&row("contoso-expenses"), "Available to install").await?;
+    browser.wait_for_contains(&row("contoso-expenses"), "Not installed").await?;
     assert_eq!(count(&browser, &format!("{} button.primary", row("contoso-expenses"))).await?, 1, "Install offered");
     // Only iOS apps: the Windows-only app is not listed.
     assert_eq!(count(&browser, &row("lab-notebook")).await?, 0);
@@ -75,9 +74,9 @@ async fn enrolled_iphone_shows_required_and_available_and_unenrolled_hides_requi
     // Switch in one step to a device that isn't listed (not enrolled), on iOS.
     browser.click(".this-device-current button").await?;
     choose_device(&browser, "unenrolled", Some("ios")).await?;
-    wait_for_contains(&browser, ".context-note", "isn't enrolled").await?;
-    wait_for_contains(&browser, ".this-device-current", "not enrolled").await?;
-    wait_until(&browser, "the unenrolled catalog", "document.querySelectorAll('.app-row .assignment-required').length === 0").await?;
+    browser.wait_for_contains(".context-note", "isn't enrolled").await?;
+    browser.wait_for_contains(".this-device-current", "not enrolled").await?;
+    browser.wait_until("the unenrolled catalog", "document.querySelectorAll('.app-row .assignment-required').length === 0").await?;
     assert_eq!(count(&browser, ".app-row button[aria-label^='Uninstall']").await?, 0, "no uninstall unenrolled");
     assert_eq!(count(&browser, ".app-row button[aria-label^='Install']").await?, 0, "nothing pushed to an unenrolled device");
     assert!(matches(&browser).await? <= all);
@@ -89,26 +88,26 @@ async fn enrolled_iphone_shows_required_and_available_and_unenrolled_hides_requi
 async fn install_goes_pending_then_installed_without_a_reload() -> Result<()> {
     let portal = start().await?;
     let browser = Browser::chromium(360, 740).await?;
-    sign_in(&portal, &browser, AMARA, "/apps").await?;
+    browser.sign_in(&portal, AMARA, "/apps").await?;
     choose_device(&browser, "dev-amara-iphone", None).await?;
     let expenses = row("contoso-expenses");
-    wait_for_contains(&browser, &expenses, "Not installed").await?;
+    browser.wait_for_contains(&expenses, "Not installed").await?;
     // A marker a reload would lose.
     browser.eval("(window.__sameDocument = true)").await?;
     browser.click(&format!("{expenses} button.primary")).await?;
-    wait_for_contains(&browser, &expenses, "Installing").await?;
-    wait_for_contains(&browser, &expenses, "Installed").await?;
-    wait_until(&browser, "no Installing left", &format!("!document.querySelector({expenses:?}).innerText.includes('Installing')")).await?;
+    browser.wait_for_contains(&expenses, "Installing").await?;
+    browser.wait_for_contains(&expenses, "Installed").await?;
+    browser.wait_until("no Installing left", &format!("!document.querySelector({expenses:?}).innerText.includes('Installing')")).await?;
     assert_eq!(browser.eval("window.__sameDocument === true").await?, serde_json::json!(true), "no reload");
     // Installed and offered (not required) on her own device: uninstall is offered, after a confirmation.
     browser.click(&format!("{expenses} button[aria-label^='Uninstall']")).await?;
-    wait_until(&browser, "the confirmation", "!!document.querySelector('dialog[open]')").await?;
+    browser.wait_until("the confirmation", "!!document.querySelector('dialog[open]')").await?;
     browser.wait_for_text("dialog[open] h2", "Uninstall Contoso Expenses?").await?;
     browser.click("dialog[open] button.danger").await?;
-    wait_for_contains(&browser, &expenses, "Not installed").await?;
+    browser.wait_for_contains(&expenses, "Not installed").await?;
     // The Installed view lists what is on the device with its assignment and state.
     browser.click(".segments button:nth-child(2)").await?;
-    wait_for_contains(&browser, &row("authenticator"), "Installed").await?;
+    browser.wait_for_contains(&row("authenticator"), "Installed").await?;
     assert_eq!(count(&browser, &expenses).await?, 0, "uninstalled apps are not in the Installed view");
     browser.screenshot("apps-installed-360").await?;
     let overflow = browser.eval("document.documentElement.scrollWidth > window.innerWidth").await?;
@@ -120,15 +119,15 @@ async fn install_goes_pending_then_installed_without_a_reload() -> Result<()> {
 async fn failing_install_shows_its_reason_and_a_working_retry() -> Result<()> {
     let portal = start().await?;
     let browser = Browser::chromium(1440, 900).await?;
-    sign_in(&portal, &browser, AMARA, "/apps").await?;
+    browser.sign_in(&portal, AMARA, "/apps").await?;
     choose_device(&browser, "dev-amara-surface", None).await?;
     let notebook = row("lab-notebook");
-    wait_for_contains(&browser, &notebook, "Install failed").await?;
+    browser.wait_for_contains(&notebook, "Install failed").await?;
     browser.click(&format!("{notebook} button[aria-label^='Retry']")).await?;
-    wait_for_contains(&browser, &notebook, "Installing").await?;
+    browser.wait_for_contains(&notebook, "Installing").await?;
     // The tenant makes this app fail: it fails again, now with the device's reason.
-    wait_for_contains(&browser, &notebook, "wasn't found on the device").await?;
-    wait_for_contains(&browser, &notebook, "Install failed").await?;
+    browser.wait_for_contains(&notebook, "wasn't found on the device").await?;
+    browser.wait_for_contains(&notebook, "Install failed").await?;
     assert_eq!(count(&browser, &format!("{notebook} button[aria-label^='Retry']")).await?, 1, "retry offered again");
     browser.close().await
 }
@@ -137,23 +136,23 @@ async fn failing_install_shows_its_reason_and_a_working_retry() -> Result<()> {
 async fn search_category_and_filter_narrow_the_list() -> Result<()> {
     let portal = start().await?;
     let browser = Browser::chromium(1440, 900).await?;
-    sign_in(&portal, &browser, AMARA, "/apps").await?;
+    browser.sign_in(&portal, AMARA, "/apps").await?;
     choose_device(&browser, "dev-amara-iphone", None).await?;
-    wait_until(&browser, "the whole list", "+document.querySelector('.results-summary')?.dataset.matches > 3").await?;
+    browser.wait_until("the whole list", "+document.querySelector('.results-summary')?.dataset.matches > 3").await?;
     let all = matches(&browser).await?;
 
     // Search runs over name, publisher and description as the user types.
     browser.fill("#app-search", "receipts").await?;
-    wait_until(&browser, "one match", "document.querySelector('.results-summary')?.dataset.matches === '1'").await?;
-    wait_for_contains(&browser, ".app-list", "Contoso Expenses").await?;
+    browser.wait_until("one match", "document.querySelector('.results-summary')?.dataset.matches === '1'").await?;
+    browser.wait_for_contains(".app-list", "Contoso Expenses").await?;
     browser.fill("#app-search", "zzzz-no-such-app").await?;
-    wait_for_contains(&browser, ".results .empty", "No apps match").await?;
+    browser.wait_for_contains(".results .empty", "No apps match").await?;
     browser.click(".results .empty button").await?;
-    wait_until(&browser, "the list back", &format!("document.querySelector('.results-summary')?.dataset.matches === '{all}'")).await?;
+    browser.wait_until("the list back", &format!("document.querySelector('.results-summary')?.dataset.matches === '{all}'")).await?;
 
     // A category chip.
     browser.click(".categories button[aria-pressed=false]").await?;
-    wait_until(&browser, "fewer apps", &format!("+document.querySelector('.results-summary')?.dataset.matches < {all}")).await?;
+    browser.wait_until("fewer apps", &format!("+document.querySelector('.results-summary')?.dataset.matches < {all}")).await?;
     let chip = browser.text_of(".categories button[aria-pressed=true]").await?;
     browser.eval("document.querySelector('.categories button').click()").await?;
 
@@ -162,7 +161,7 @@ async fn search_category_and_filter_narrow_the_list() -> Result<()> {
     browser
         .eval("(s => (s.value = 'required', s.dispatchEvent(new Event('change')), true))(document.querySelector('#app-assignment'))")
         .await?;
-    wait_until(&browser, "only Required", &format!("+document.querySelector('.results-summary')?.dataset.matches < {all}")).await?;
+    browser.wait_until("only Required", &format!("+document.querySelector('.results-summary')?.dataset.matches < {all}")).await?;
     let rows = count(&browser, ".app-row").await?;
     let required = count(&browser, ".app-row .assignment-required").await?;
     assert!(rows > 0 && rows == required, "{rows} rows, {required} say Required (after chip {chip:?})");
@@ -173,16 +172,16 @@ async fn search_category_and_filter_narrow_the_list() -> Result<()> {
 async fn deep_link_to_an_app_survives_sign_in() -> Result<()> {
     let portal = start().await?;
     let browser = Browser::chromium(360, 740).await?;
-    sign_in(&portal, &browser, AMARA, "/apps/contoso-expenses").await?;
+    browser.sign_in(&portal, AMARA, "/apps/contoso-expenses").await?;
     browser.wait_for_text("main h1", "Contoso Expenses").await?;
-    wait_for_contains(&browser, "main", "Contoso Pharmaceuticals IT").await?;
-    wait_for_contains(&browser, "main .facts", "3.4.0").await?;
+    browser.wait_for_contains("main", "Contoso Pharmaceuticals IT").await?;
+    browser.wait_for_contains("main .facts", "3.4.0").await?;
     // No device chosen yet: the page shows the app for "no device" and offers the picker.
-    wait_for_contains(&browser, "main", "Which device are you using?").await?;
+    browser.wait_for_contains("main", "Which device are you using?").await?;
     choose_device_on_details(&browser).await?;
     // A Windows-only app says why it is not there on her iPhone.
-    visit(&browser, "/apps/lab-notebook").await?;
-    wait_for_contains(&browser, "main .warning", "isn't made for this device's platform").await?;
+    browser.visit("/apps/lab-notebook").await?;
+    browser.wait_for_contains("main .warning", "isn't made for this device's platform").await?;
     browser.screenshot("app-details-360").await?;
     browser.close().await
 }
@@ -190,8 +189,8 @@ async fn deep_link_to_an_app_survives_sign_in() -> Result<()> {
 async fn choose_device_on_details(browser: &Browser) -> Result<()> {
     browser.click("#context-dev-amara-iphone").await?;
     browser.click("form.device-picker button[type=submit]").await?;
-    wait_for_contains(browser, ".this-device-current", "iOS").await?;
-    wait_for_contains(browser, "main", "Available to install").await
+    browser.wait_for_contains(".this-device-current", "iOS").await?;
+    browser.wait_for_contains("main", "Available to install").await
 }
 
 /// Presses `key` as a real keyboard would (WebDriver actions: the browser moves focus
@@ -237,10 +236,10 @@ async fn install_and_uninstall_with_the_keyboard_alone() -> Result<()> {
     use fantoccini::key::Key;
     let portal = start().await?;
     let browser = Browser::chromium(1440, 900).await?;
-    sign_in(&portal, &browser, AMARA, "/apps").await?;
+    browser.sign_in(&portal, AMARA, "/apps").await?;
     // The picker by keyboard: Tab into the radio group (it lands on the preselected
     // choice), arrow keys to the iPhone, Tab to "Use this device", Enter.
-    wait_until(&browser, "the device picker", "!!document.querySelector('form.device-picker')").await?;
+    browser.wait_until("the device picker", "!!document.querySelector('form.device-picker')").await?;
     browser.eval("(document.activeElement?.blur(), true)").await?;
     tab_to(&browser, "context-unenrolled").await?;
     for _ in 0..10 {
@@ -252,33 +251,33 @@ async fn install_and_uninstall_with_the_keyboard_alone() -> Result<()> {
     assert_eq!(focused(&browser).await?, "context-dev-amara-iphone");
     tab_to(&browser, "Use this device").await?;
     press(&browser, Key::Enter).await?;
-    wait_until(&browser, "the catalog", "!!document.querySelector('#app-search')").await?;
+    browser.wait_until("the catalog", "!!document.querySelector('#app-search')").await?;
     let expenses = row("contoso-expenses");
-    wait_for_contains(&browser, &expenses, "Not installed").await?;
+    browser.wait_for_contains(&expenses, "Not installed").await?;
 
     // Search by typing, then Tab to the app's Install button and press Enter.
     tab_to(&browser, "app-search").await?;
     type_text(&browser, "expenses").await?;
-    wait_until(&browser, "one match", "document.querySelector('.results-summary')?.dataset.matches === '1'").await?;
+    browser.wait_until("one match", "document.querySelector('.results-summary')?.dataset.matches === '1'").await?;
     tab_to(&browser, "Install Contoso Expenses").await?;
     press(&browser, Key::Enter).await?;
-    wait_for_contains(&browser, &expenses, "Installing").await?;
-    wait_for_contains(&browser, &expenses, "Uninstall").await?;
+    browser.wait_for_contains(&expenses, "Installing").await?;
+    browser.wait_for_contains(&expenses, "Uninstall").await?;
 
     // Uninstall: the dialog takes focus (on Cancel, the safe answer); Escape closes it.
     tab_to(&browser, "Uninstall Contoso Expenses").await?;
     press(&browser, Key::Enter).await?;
-    wait_until(&browser, "the confirmation", "!!document.querySelector('dialog[open]')").await?;
-    wait_until(&browser, "focus in the dialog", "!!document.activeElement?.closest('dialog[open]')").await?;
+    browser.wait_until("the confirmation", "!!document.querySelector('dialog[open]')").await?;
+    browser.wait_until("focus in the dialog", "!!document.activeElement?.closest('dialog[open]')").await?;
     press(&browser, Key::Escape).await?;
-    wait_until(&browser, "the dialog closed", "!document.querySelector('dialog[open]')").await?;
-    wait_until(&browser, "focus back on Uninstall", "document.activeElement?.getAttribute('aria-label') === 'Uninstall Contoso Expenses'").await?;
+    browser.wait_until("the dialog closed", "!document.querySelector('dialog[open]')").await?;
+    browser.wait_until("focus back on Uninstall", "document.activeElement?.getAttribute('aria-label') === 'Uninstall Contoso Expenses'").await?;
     // Again, and confirm: Tab from Cancel to Uninstall, Enter.
     press(&browser, Key::Enter).await?;
-    wait_until(&browser, "focus in the dialog", "!!document.activeElement?.closest('dialog[open]')").await?;
+    browser.wait_until("focus in the dialog", "!!document.activeElement?.closest('dialog[open]')").await?;
     press(&browser, Key::Tab).await?;
     assert_eq!(focused(&browser).await?, "Uninstall");
     press(&browser, Key::Enter).await?;
-    wait_for_contains(&browser, &expenses, "Not installed").await?;
+    browser.wait_for_contains(&expenses, "Not installed").await?;
     browser.close().await
 }

@@ -14,7 +14,6 @@
 //! real regression (e.g. rendering every row) still fails it.
 
 use anyhow::{Context, Result};
-use portal_e2e::flows::{sign_in, wait_until};
 use portal_e2e::{Browser, Portal, WAIT};
 use std::time::{Duration, Instant};
 
@@ -56,8 +55,8 @@ async fn two_thousand_apps_render_and_filter_within_a_frame() -> Result<()> {
     // "No device" remembered before signing in: the catalog loads as soon as the app is back.
     browser.client.goto(&format!("{}/help", portal.url)).await?;
     browser.eval("(localStorage.setItem('portal.deviceContext', 'none'), true)").await?;
-    sign_in(&portal, &browser, &user, "/apps").await?;
-    wait_until(&browser, "the whole catalog", "!document.querySelector('.loading') && !!document.querySelector('.results-summary')").await?;
+    browser.sign_in(&portal, &user, "/apps").await?;
+    browser.wait_until("the whole catalog", "!document.querySelector('.loading') && !!document.querySelector('.results-summary')").await?;
     let total: u64 = browser
         .eval("document.querySelector('.results-summary').dataset.matches")
         .await?

@@ -3,66 +3,18 @@
 //! through its confirmation to done where portal-core allows it; where it does not, the
 //! page says why in words.
 
-use anyhow::{bail, Result};
-use portal_e2e::{Browser, Portal, WAIT};
-use std::time::{Duration, Instant};
-
-const PASSWORD: &str = "Portal-Demo-2026!";
+use anyhow::Result;
+use portal_e2e::{Browser, Portal};
 
 async fn start() -> Result<Portal> {
     Portal::start_with(None, None, &["--simulator-delay-ms", "300"]).await
 }
 
-/// Opens `path` signed in as `user` through the development provider's form.
-async fn sign_in(portal: &Portal, browser: &Browser, user: &str, path: &str) -> Result<()> {
-    browser.client.goto(&format!("{}{path}", portal.url)).await?;
-    browser.click("main button.sign-in").await?;
-    browser.fill("#username", user).await?;
-    browser.fill("#password", PASSWORD).await?;
-    browser.click("form button[type=submit]").await?;
-    browser.wait_for_path(path).await?;
-    Ok(())
-}
-
-/// Goes to `path` inside the app (the router follows `popstate`), as a link would: a full
-/// page load would need a silent sign-in redirect, which the SPA allows once in 30 s.
-async fn visit(browser: &Browser, path: &str) -> Result<()> {
-    browser
-        .eval(&format!("(history.pushState(null, '', {path:?}), dispatchEvent(new PopStateEvent('popstate')), true)"))
-        .await?;
-    browser.wait_for_path(path).await
-}
-
-/// Waits until the JavaScript expression `expr` is true.
-async fn wait_until(browser: &Browser, what: &str, expr: &str) -> Result<()> {
-    let started = Instant::now();
-    loop {
-        if browser.eval(expr).await? == serde_json::Value::Bool(true) {
-            return Ok(());
-        }
-        if started.elapsed() > WAIT {
-            let text = browser.eval("document.querySelector('main')?.innerText").await?;
-            bail!("waited for {what}; the page shows: {text}");
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-/// Waits until `css`'s text contains `want`.
-async fn wait_for_contains(browser: &Browser, css: &str, want: &str) -> Result<()> {
-    let expr = format!(
-        "(document.querySelector({css:?})?.innerText ?? '').includes({want:?})",
-        css = css,
-        want = want
-    );
-    wait_until(browser, &format!("`{css}` to contain {want:?}"), &expr).await
-}
-
 /// The reason shown beside `action`'s disabled button.
 async fn disabled_with_reason(browser: &Browser, action: &str, reason: &str) -> Result<()> {
     let button = format!("button[data-action={action}]");
-    wait_until(browser, &format!("{action} disabled"), &format!("document.querySelector('{button}')?.disabled === true")).await?;
-    wait_for_contains(browser, &format!("#reason-{action}, #{action}-reason"), reason).await
+    browser.wait_until(&format!("{action} disabled"), &format!("document.querySelector('{button}')?.disabled === true")).await?;
+    browser.wait_for_contains(&format!("#reason-{action}, #{action}-reason"), reason).await
 }
 
 async fn not_offered(browser: &Browser, action: &str) -> Result<()> {
@@ -74,32 +26,32 @@ async fn not_offered(browser: &Browser, action: &str) -> Result<()> {
 /// Runs `action` through its confirmation (typing `name` where asked) and waits for done.
 async fn run_to_done(browser: &Browser, action: &str, label: &str, name: Option<&str>) -> Result<()> {
     let button = format!("button[data-action={action}]");
-    wait_until(browser, &format!("{action} enabled"), &format!("document.querySelector('{button}')?.disabled === false")).await?;
+    browser.wait_until(&format!("{action} enabled"), &format!("document.querySelector('{button}')?.disabled === false")).await?;
     browser.click(&button).await?;
     if let Some(name) = name {
         browser.fill("dialog[open] input[name=confirm-name]", name).await?;
     }
     browser.click("dialog[open] button[data-confirm]").await?;
     // Pending at once, then done live (no reload).
-    wait_for_contains(browser, ".history", &format!("{label} — ")).await?;
-    wait_for_contains(browser, ".live-status", &format!("{label}: Done")).await?;
-    wait_for_contains(browser, ".history li:first-child", &format!("{label} — Done")).await
+    browser.wait_for_contains(".history", &format!("{label} — ")).await?;
+    browser.wait_for_contains(".live-status", &format!("{label}: Done")).await?;
+    browser.wait_for_contains(".history li:first-child", &format!("{label} — Done")).await
 }
 
 #[tokio::test]
 async fn amara_runs_every_allowed_action_and_sees_why_the_others_are_not() -> Result<()> {
     let portal = start().await?;
     let browser = Browser::chromium(1280, 900).await?;
-    sign_in(&portal, &browser, "amara.okoye@contoso.example", "/devices").await?;
+    browser.sign_in(&portal, "amara.okoye@contoso.example", "/devices").await?;
 
     // The list: every device, status in words, grace period with its date.
-    wait_for_contains(&browser, ".device-list", "Amara's MacBook Air").await?;
+    browser.wait_for_contains(".device-list", "Amara's MacBook Air").await?;
     for name in ["Amara's iPhone", "Amara's personal iPhone", "CPH-LT-0142", "Amara's Pixel 8"] {
-        wait_for_contains(&browser, ".device-list", name).await?;
+        browser.wait_for_contains(".device-list", name).await?;
     }
-    wait_for_contains(&browser, ".device-list", "Can't access company resources").await?;
-    wait_for_contains(&browser, ".device-list", "can still access company resources until").await?;
-    wait_for_contains(&browser, ".device-list", "Last check-in").await?;
+    browser.wait_for_contains(".device-list", "Can't access company resources").await?;
+    browser.wait_for_contains(".device-list", "can still access company resources until").await?;
+    browser.wait_for_contains(".device-list", "Last check-in").await?;
 
     // ADE iPhone: no Remove / Reset, with the reason; the other actions run to done.
     browser.click("a[href='/devices/dev-amara-iphone']").await?;
@@ -112,50 +64,50 @@ async fn amara_runs_every_allowed_action_and_sees_why_the_others_are_not() -> Re
     browser.screenshot("device-ade-iphone").await?;
 
     // Entra-joined Surface in its grace period: what to fix; Remove never possible here.
-    visit(&browser, "/devices/dev-amara-surface").await?;
+    browser.visit("/devices/dev-amara-surface").await?;
     browser.wait_for_text("main h1", "CPH-LT-0142").await?;
-    wait_for_contains(&browser, "main", "What to fix").await?;
+    browser.wait_for_contains("main", "What to fix").await?;
     disabled_with_reason(&browser, "retire", "joined to your organisation's Microsoft Entra ID").await?;
     not_offered(&browser, "remotelock").await?;
 
     // Personal Pixel with a work profile: Reset passcode not possible (Android 7+); Reset runs,
     // with the device name typed.
-    visit(&browser, "/devices/dev-amara-pixel").await?;
+    browser.visit("/devices/dev-amara-pixel").await?;
     browser.wait_for_text("main h1", "Amara's Pixel 8").await?;
     disabled_with_reason(&browser, "resetpasscode", "Android 7 and later").await?;
     run_to_done(&browser, "remotelock", "Remote lock", None).await?;
     run_to_done(&browser, "wipe", "Reset", Some("Amara's Pixel 8")).await?;
 
     // User-enrolled iPhone: no Reset; Remove needs the exact name, then leaves the list.
-    visit(&browser, "/devices/dev-amara-iphone-personal").await?;
+    browser.visit("/devices/dev-amara-iphone-personal").await?;
     browser.wait_for_text("main h1", "Amara's personal iPhone").await?;
     disabled_with_reason(&browser, "wipe", "User Enrollment").await?;
     browser.click("button[data-action=retire]").await?;
-    wait_for_contains(&browser, "dialog[open]", "your personal photos, files and apps stay").await?;
+    browser.wait_for_contains("dialog[open]", "your personal photos, files and apps stay").await?;
     let focused = browser.eval("document.activeElement?.name").await?;
     assert_eq!(focused, "confirm-name", "focus moves into the dialog");
     browser.fill("dialog[open] input[name=confirm-name]", "Amara's iPhone").await?;
     browser.click("dialog[open] button[data-confirm]").await?;
-    wait_for_contains(&browser, "dialog[open]", "The name doesn't match the device name.").await?;
+    browser.wait_for_contains("dialog[open]", "The name doesn't match the device name.").await?;
     assert_eq!(browser.eval("document.querySelectorAll('.history li').length").await?, 0, "nothing was requested");
     browser.click("dialog[open] button[type=button]").await?;
-    wait_until(&browser, "the dialog to close", "document.querySelector('dialog[open]') === null").await?;
+    browser.wait_until("the dialog to close", "document.querySelector('dialog[open]') === null").await?;
     let focused = browser.eval("document.activeElement?.dataset.action").await?;
     assert_eq!(focused, "retire", "focus returns to the button that opened the dialog");
     browser.click("button[data-action=retire]").await?;
     browser.fill("dialog[open] input[name=confirm-name]", "Amara's personal iPhone").await?;
     browser.click("dialog[open] button[data-confirm]").await?;
-    wait_for_contains(&browser, "main", "was removed and is no longer managed").await?;
+    browser.wait_for_contains("main", "was removed and is no longer managed").await?;
     browser.click("main a[href='/devices']").await?;
-    wait_for_contains(&browser, ".device-list", "Amara's MacBook Air").await?;
+    browser.wait_for_contains(".device-list", "Amara's MacBook Air").await?;
     let list = browser.eval("document.querySelector('main').innerText").await?;
     assert!(!list.as_str().unwrap_or_default().contains("Amara's personal iPhone"), "removed device still listed: {list}");
 
     // Results arrive as notifications: an unread count in the header, read state kept.
-    wait_until(&browser, "an unread count", "Number(document.querySelector('.notifications-link .count')?.innerText) > 0").await?;
+    browser.wait_until("an unread count", "Number(document.querySelector('.notifications-link .count')?.innerText) > 0").await?;
     browser.click(".notifications-link").await?;
     browser.wait_for_text("main h1", "Notifications").await?;
-    wait_for_contains(&browser, ".notification-list", "Unread").await?;
+    browser.wait_for_contains(".notification-list", "Unread").await?;
     let before = browser.eval("document.querySelectorAll('.notification.unread').length").await?;
     browser.click(".notification.unread button").await?;
     let after = browser.eval("document.querySelectorAll('.notification.unread').length").await?;
@@ -164,7 +116,7 @@ async fn amara_runs_every_allowed_action_and_sees_why_the_others_are_not() -> Re
     browser.eval("(sessionStorage.removeItem('portal.auth.redirectedAt'), true)").await?;
     browser.client.refresh().await?;
     browser.wait_for_text("main h1", "Notifications").await?;
-    wait_until(&browser, "the list", "document.querySelectorAll('.notification').length > 0").await?;
+    browser.wait_until("the list", "document.querySelectorAll('.notification').length > 0").await?;
     let reloaded = browser.eval("document.querySelectorAll('.notification.unread').length").await?;
     assert_eq!(reloaded, after, "read state is the server's");
 
@@ -177,39 +129,39 @@ async fn rename_round_trip_with_validation_and_this_device() -> Result<()> {
     let portal = start().await?;
     let browser = Browser::chromium(360, 800).await?;
     // Another user's device in the address (a deep link): not found, nothing about it shown.
-    sign_in(&portal, &browser, "amara.okoye@contoso.example", "/devices/dev-jonas-iphone").await?;
+    browser.sign_in(&portal, "amara.okoye@contoso.example", "/devices/dev-jonas-iphone").await?;
     browser.wait_for_text("main h1", "Page not found").await?;
-    wait_for_contains(&browser, "main", "This device isn't one of yours").await?;
+    browser.wait_for_contains("main", "This device isn't one of yours").await?;
     let shown = browser.eval("document.querySelector('main').innerText.includes(\"Jonas\")").await?;
     assert_eq!(shown, false);
 
-    visit(&browser, "/devices/dev-amara-macbook").await?;
+    browser.visit("/devices/dev-amara-macbook").await?;
     browser.wait_for_text("main h1", "Amara's MacBook Air").await?;
-    wait_for_contains(&browser, "main", "Can't access company resources").await?;
+    browser.wait_for_contains("main", "Can't access company resources").await?;
 
     browser.click("button[data-action=rename]").await?;
     let input = "main form.rename input";
     browser.client.execute("document.querySelector('main form.rename input').value = ''", vec![]).await?;
     browser.fill(input, "   ").await?;
     browser.click("main form.rename button[type=submit]").await?;
-    wait_for_contains(&browser, "#device-name-error", "Enter a name.").await?;
+    browser.wait_for_contains("#device-name-error", "Enter a name.").await?;
     browser.fill(input, &"x".repeat(70)).await?;
-    wait_for_contains(&browser, "#device-name-error", "at most 64 characters").await?;
+    browser.wait_for_contains("#device-name-error", "at most 64 characters").await?;
     browser.client.execute("document.querySelector('main form.rename input').value = ''", vec![]).await?;
     browser.fill(input, "  Work Mac  ").await?;
     browser.click("main form.rename button[type=submit]").await?;
     browser.wait_for_text("main h1", "Work Mac").await?;
-    wait_for_contains(&browser, ".live-status", "Renamed to Work Mac.").await?;
+    browser.wait_for_contains(".live-status", "Renamed to Work Mac.").await?;
 
     // "This device" is remembered (an id only) and marked in the list.
     browser.click("main button.button:not([data-action])").await?;
-    wait_for_contains(&browser, "main", "You're using this device.").await?;
+    browser.wait_for_contains("main", "You're using this device.").await?;
     let stored = browser.eval("localStorage.getItem('portal.deviceContext')").await?;
     assert_eq!(stored, "dev-amara-macbook");
 
-    visit(&browser, "/devices").await?;
-    wait_for_contains(&browser, "a[href='/devices/dev-amara-macbook']", "Work Mac").await?;
-    wait_for_contains(&browser, "a[href='/devices/dev-amara-macbook'] .badge", "This device").await?;
+    browser.visit("/devices").await?;
+    browser.wait_for_contains("a[href='/devices/dev-amara-macbook']", "Work Mac").await?;
+    browser.wait_for_contains("a[href='/devices/dev-amara-macbook'] .badge", "This device").await?;
     let width = browser.eval("document.documentElement.scrollWidth <= window.innerWidth").await?;
     assert_eq!(width, true, "no horizontal scrolling at 360 px");
     browser.screenshot("devices-360").await?;
@@ -222,25 +174,25 @@ async fn jonas_sees_organisation_hidden_actions_and_a_temporary_passcode() -> Re
     // Slower device: long enough to see an action pending.
     let portal = Portal::start_with(None, None, &["--simulator-delay-ms", "2500"]).await?;
     let browser = Browser::chromium(1280, 900).await?;
-    sign_in(&portal, &browser, "jonas.weber@contoso.example", "/devices/dev-jonas-workstation").await?;
+    browser.sign_in(&portal, "jonas.weber@contoso.example", "/devices/dev-jonas-workstation").await?;
     browser.wait_for_text("main h1", "CPH-WS-0077").await?;
     disabled_with_reason(&browser, "retire", "turned off removing company-owned devices").await?;
     disabled_with_reason(&browser, "wipe", "turned off resetting company-owned devices").await?;
     run_to_done(&browser, "resetpasscode", "Reset passcode", None).await?;
-    wait_for_contains(&browser, ".passcode", "Temporary passcode:").await?;
+    browser.wait_for_contains(".passcode", "Temporary passcode:").await?;
     browser.click(".passcode button").await?;
-    wait_until(&browser, "the passcode hidden", "document.querySelector('.passcode') === null").await?;
+    browser.wait_until("the passcode hidden", "document.querySelector('.passcode') === null").await?;
 
     // A pending Remote lock cannot be requested again: disabled at once, with the reason.
-    visit(&browser, "/devices/dev-jonas-iphone").await?;
+    browser.visit("/devices/dev-jonas-iphone").await?;
     browser.wait_for_text("main h1", "Jonas's iPhone").await?;
     let button = "button[data-action=remotelock]";
-    wait_until(&browser, "remote lock enabled", &format!("document.querySelector('{button}')?.disabled === false")).await?;
+    browser.wait_until("remote lock enabled", &format!("document.querySelector('{button}')?.disabled === false")).await?;
     browser.click(button).await?;
     browser.click("dialog[open] button[data-confirm]").await?;
     disabled_with_reason(&browser, "remotelock", "already requested").await?;
-    wait_for_contains(&browser, ".history li:first-child", "Remote lock — Pending").await?;
-    wait_for_contains(&browser, ".history li:first-child", "Remote lock — Done").await?;
+    browser.wait_for_contains(".history li:first-child", "Remote lock — Pending").await?;
+    browser.wait_for_contains(".history li:first-child", "Remote lock — Done").await?;
     browser.close().await?;
     Ok(())
 }
@@ -249,7 +201,7 @@ async fn jonas_sees_organisation_hidden_actions_and_a_temporary_passcode() -> Re
 async fn a_device_enrollment_manager_device_allows_no_action() -> Result<()> {
     let portal = start().await?;
     let browser = Browser::chromium(1280, 900).await?;
-    sign_in(&portal, &browser, "hannah.lindqvist@contoso.example", "/devices/dev-lab-ipad").await?;
+    browser.sign_in(&portal, "hannah.lindqvist@contoso.example", "/devices/dev-lab-ipad").await?;
     browser.wait_for_text("main h1", "LAB-IPAD-03").await?;
     for action in ["sync", "remotelock", "resetpasscode", "retire", "wipe"] {
         disabled_with_reason(&browser, action, "device enrollment manager").await?;

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 const PAGES: &[(&str, &str)] = &[
     ("home", "/"),
     ("apps", "/apps"),
+    ("apps-choose-device", "/apps?choose-device"),
     ("app-details", "/apps/teams"),
     ("devices", "/devices"),
     ("device-details", "/devices/dev-amara-macbook"),

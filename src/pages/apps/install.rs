@@ -137,20 +137,21 @@ pub fn InstallControl(
                 <span class="pending" role="status"><span class="spinner small" aria-hidden="true"></span> {move || i18n.text(state_key(state.get()))}</span>
             }
             .into_any(),
-            (InstallState::NotInstalled, true) if can_install => view! {
-                <button class="button primary" disabled=move || busy.get() aria-label=move || label(key!(apps.install_label))
-                    on:click=move |_| send(false)>
-                    {move || if busy.get() { i18n.text(key!(apps.requesting)) } else { i18n.text(key!(apps.install)) }}
-                </button>
+            // Install and Retry are the same request; only the words differ.
+            (InstallState::NotInstalled | InstallState::Failed, true) if can_install => {
+                let (name_key, text_key) = if state.get() == InstallState::Failed {
+                    (key!(apps.retry_label), key!(apps.retry))
+                } else {
+                    (key!(apps.install_label), key!(apps.install))
+                };
+                view! {
+                    <button class="button primary" disabled=move || busy.get() aria-label=move || label(name_key)
+                        on:click=move |_| send(false)>
+                        {move || if busy.get() { i18n.text(key!(apps.requesting)) } else { i18n.text(text_key) }}
+                    </button>
+                }
+                .into_any()
             }
-            .into_any(),
-            (InstallState::Failed, true) if can_install => view! {
-                <button class="button primary" disabled=move || busy.get() aria-label=move || label(key!(apps.retry_label))
-                    on:click=move |_| send(false)>
-                    {move || if busy.get() { i18n.text(key!(apps.requesting)) } else { i18n.text(key!(apps.retry)) }}
-                </button>
-            }
-            .into_any(),
             (InstallState::Installed, true) if can_uninstall => view! {
                 <button class="button" disabled=move || busy.get() aria-label=move || label(key!(apps.uninstall_label))
                     on:click=move |_| confirming.set(true)>

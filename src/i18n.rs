@@ -68,6 +68,9 @@ impl Locale {
     }
 }
 
+/// The `localStorage` key of the language the reader chose (a code such as `de`).
+pub const LANGUAGE_KEY: &str = "portal.language";
+
 /// The reader's language, shared through context.
 #[derive(Clone, Copy)]
 pub struct I18n {
@@ -81,6 +84,15 @@ impl I18n {
 
     pub fn set_locale(self, locale: Locale) {
         self.locale.set(locale);
+    }
+
+    /// The reader chose `locale` (footer, Settings): switch, and remember it in this browser
+    /// (`localStorage` [`LANGUAGE_KEY`]) so the next visit starts in it.
+    pub fn choose(self, locale: Locale) {
+        self.set_locale(locale);
+        if let Some(storage) = window().local_storage().ok().flatten() {
+            let _ = storage.set_item(LANGUAGE_KEY, locale.code());
+        }
     }
 
     /// The text of `key` in the current language (tracked: re-runs when it changes).
@@ -164,13 +176,21 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
 /// layout depend on them).
 #[component]
 pub fn I18nProvider(children: Children) -> impl IntoView {
+    // A language the reader chose wins over the browser's preferences.
+    let chosen = window()
+        .local_storage()
+        .ok()
+        .flatten()
+        .and_then(|s| s.get_item(LANGUAGE_KEY).ok().flatten())
+        .and_then(|code| Locale::from_code(&code));
     let languages: Vec<String> = window()
         .navigator()
         .languages()
         .iter()
         .filter_map(|v| v.as_string())
         .collect();
-    let i18n = I18n { locale: RwSignal::new(Locale::negotiate(languages.iter().map(String::as_str))) };
+    let locale = chosen.unwrap_or_else(|| Locale::negotiate(languages.iter().map(String::as_str)));
+    let i18n = I18n { locale: RwSignal::new(locale) };
     provide_context(i18n);
     Effect::new(move |_| {
         let locale = i18n.locale();

@@ -126,6 +126,9 @@ async fn choosing_a_language_renders_the_shell_in_it() {
     select.dispatch_event(&web_sys::Event::new("change").expect("event")).expect("dispatch");
     settle().await;
     assert_eq!(html.get_attribute("dir"), Some("ltr".into()));
+    let storage = web_sys::window().expect("window").local_storage().expect("storage").expect("storage");
+    assert_eq!(storage.get_item("portal.language").expect("read"), Some("en".into()));
+    storage.remove_item("portal.language").expect("forget");
     root.remove();
 }
 
@@ -205,5 +208,8 @@ async fn settings_choose_the_colour_scheme_and_language_signed_out() {
     settle().await;
     assert_eq!(texts(&root, "h1"), ["Einstellungen"]);
     assert_eq!(texts(&root, "h2"), ["Sprache", "Darstellung"]);
+    // The choice is remembered for the next visit.
+    assert_eq!(storage.get_item("portal.language").expect("read"), Some("de".into()));
+    storage.remove_item("portal.language").expect("forget");
     root.remove();
 }

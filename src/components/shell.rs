@@ -273,7 +273,7 @@ fn Footer(privacy_url: Option<String>) -> impl IntoView {
     let on_change = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
         if let Some(locale) = Locale::from_code(&value) {
-            i18n.set_locale(locale);
+            i18n.choose(locale);
         }
     };
     view! {

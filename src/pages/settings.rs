@@ -52,7 +52,7 @@ fn LanguageSelect() -> impl IntoView {
     let i18n = use_i18n();
     let on_change = move |ev: leptos::ev::Event| {
         if let Some(locale) = Locale::from_code(&event_target_value(&ev)) {
-            i18n.set_locale(locale);
+            i18n.choose(locale);
         }
     };
     view! {

@@ -180,7 +180,7 @@ async fn a_browser_that_prefers_arabic_gets_arabic_from_the_start() -> Result<()
 }
 
 #[tokio::test]
-async fn french_is_a_choice_and_stays_left_to_right() -> Result<()> {
+async fn french_is_a_remembered_choice_and_stays_left_to_right() -> Result<()> {
     let portal = Portal::start(None).await?;
     let browser = Browser::chromium(1440, 900).await?;
     browser.client.goto(&portal.url).await?;
@@ -192,6 +192,10 @@ async fn french_is_a_choice_and_stays_left_to_right() -> Result<()> {
     assert_eq!(browser.eval("document.title").await?, format!("{ORGANISATION} · Portail d'entreprise"));
     assert_eq!(browser.text_of("main button.sign-in").await?, "Se connecter");
     assert_eq!(browser.text_of(".site-nav a[href='/help']").await?, "Aide et support");
+    // The choice is remembered: the next visit starts in French, whatever the browser prefers.
+    browser.client.goto(&format!("{}/help", portal.url)).await?;
+    wait_for_value(&browser, LANG_DIR, json!(["fr", "ltr"])).await?;
+    browser.wait_for_text(".site-nav a[href='/help']", "Aide et support").await?;
     browser.close().await?;
     Ok(())
 }

@@ -56,12 +56,12 @@ async fn settings_show_this_device_in_words_and_remember_the_colours() -> Result
     browser.wait_for_text("main h1", "Einstellungen").await?;
     browser.wait_for_text(".site-nav a[aria-current=page]", "Einstellungen").await?;
 
-    // Sign out from Settings: through the provider to the landing page (a new page load, in
-    // the browser's language: the language choice lasts for the page).
+    // Sign out from Settings: through the provider to the landing page — a new page load,
+    // still in the language chosen (remembered in this browser as `portal.language`).
     browser.click("button.sign-out-settings").await?;
     browser.wait_for_path("/").await?;
-    browser.wait_for_text("main h1", "Welcome to Contoso Pharmaceuticals").await?;
-    browser.wait_for_text("main button.sign-in", "Sign in").await?;
+    browser.wait_for_text("main h1", "Willkommen bei Contoso Pharmaceuticals").await?;
+    assert_eq!(browser.eval("localStorage.getItem('portal.language')").await?, "de");
     browser.close().await?;
     Ok(())
 }

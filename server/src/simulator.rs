@@ -22,7 +22,8 @@ use crate::http::install_status;
 use crate::store::{InstallOperation, PendingAction, PendingInstall, PendingWipe, Store};
 use portal_core::api::Event;
 use portal_core::domain::{
-    ActionState, ComplianceState, DeviceActionResult, Platform, RemoteAction, ResultantAppState, SelectiveWipeState,
+    ActionState, ComplianceState, DeviceActionResult, MessageCode, Platform, PortalMessage, RemoteAction, ResultantAppState,
+    SelectiveWipeState,
 };
 use rand::Rng;
 use std::time::Duration;
@@ -81,8 +82,16 @@ impl Simulator {
         Ok(())
     }
 
-    async fn notify(&self, user_id: &str, title: &str, body: &str, link: Option<&str>) -> anyhow::Result<()> {
-        let notification = self.store.insert_notification(user_id, title, body, link).await?;
+    /// Sends `user_id` a portal notification: `message` for the page to word in the reader's
+    /// language, `title` and `body` the same in English for other clients.
+    async fn notify(
+        &self,
+        user_id: &str,
+        (title, body): (&str, &str),
+        link: Option<&str>,
+        message: PortalMessage,
+    ) -> anyhow::Result<()> {
+        let notification = self.store.insert_notification(user_id, title, body, link, Some(message)).await?;
         self.events.publish(user_id, Event::Notification { notification });
         Ok(())
     }
@@ -111,14 +120,18 @@ impl Simulator {
             None => work.app_id.clone(),
         };
         let device_name = self.store.device(&work.device_id).await?.map(|d| d.device_name).unwrap_or_default();
-        let body = match state {
-            ResultantAppState::Failed => format!(
-                "{app_name} could not be installed on {device_name}. Try again later or contact your IT support."
+        let (body, code) = match state {
+            ResultantAppState::Failed => (
+                format!("{app_name} could not be installed on {device_name}. Try again later or contact your IT support."),
+                MessageCode::AppInstallFailed,
             ),
-            ResultantAppState::NotInstalled => format!("{app_name} was removed from {device_name}."),
-            _ => format!("{app_name} is ready on {device_name}."),
+            ResultantAppState::NotInstalled => {
+                (format!("{app_name} was removed from {device_name}."), MessageCode::AppUninstalled)
+            }
+            _ => (format!("{app_name} is ready on {device_name}."), MessageCode::AppInstalled),
         };
-        self.notify(user_id, title, &body, Some(&format!("/apps/{}", work.app_id))).await
+        let message = PortalMessage { code, app: Some(app_name), device: Some(device_name) };
+        self.notify(user_id, (title, &body), Some(&format!("/apps/{}", work.app_id)), message).await
     }
 
     async fn action(&self, work: &PendingAction) -> anyhow::Result<()> {
@@ -177,22 +190,35 @@ impl Simulator {
             },
         );
         let name = &device.device_name;
-        let (title, body) = match work.action {
-            RemoteAction::Sync => ("Device checked in", format!("{name} checked in and its access was re-evaluated.")),
-            RemoteAction::RemoteLock => ("Device locked", format!("{name} was locked.")),
-            RemoteAction::ResetPasscode if passcode.is_some() => {
-                ("Passcode reset", format!("{name} has a temporary passcode. See the device's page."))
+        let (title, body, code) = match work.action {
+            RemoteAction::Sync => (
+                "Device checked in",
+                format!("{name} checked in and its access was re-evaluated."),
+                MessageCode::DeviceCheckedIn,
+            ),
+            RemoteAction::RemoteLock => ("Device locked", format!("{name} was locked."), MessageCode::DeviceLocked),
+            RemoteAction::ResetPasscode if passcode.is_some() => (
+                "Passcode reset",
+                format!("{name} has a temporary passcode. See the device's page."),
+                MessageCode::PasscodeReset,
+            ),
+            RemoteAction::ResetPasscode => {
+                ("Passcode removed", format!("The passcode of {name} was removed."), MessageCode::PasscodeRemoved)
             }
-            RemoteAction::ResetPasscode => ("Passcode removed", format!("The passcode of {name} was removed.")),
-            RemoteAction::Retire => ("Device removed", format!("{name} was removed and company data deleted from it.")),
-            RemoteAction::Wipe => ("Device reset", format!("{name} was reset to factory settings.")),
-            RemoteAction::Rename => ("Device renamed", format!("{name} was renamed.")),
+            RemoteAction::Retire => (
+                "Device removed",
+                format!("{name} was removed and company data deleted from it."),
+                MessageCode::DeviceRemoved,
+            ),
+            RemoteAction::Wipe => ("Device reset", format!("{name} was reset to factory settings."), MessageCode::DeviceReset),
+            RemoteAction::Rename => ("Device renamed", format!("{name} was renamed."), MessageCode::DeviceRenamed),
         };
+        let message = PortalMessage { code, app: None, device: Some(name.clone()) };
         if work.action == RemoteAction::Retire {
             self.events.publish(user_id, Event::DeviceRemoved { device_id: device.id.clone() });
-            self.notify(user_id, title, &body, Some("/devices")).await
+            self.notify(user_id, (title, &body), Some("/devices"), message).await
         } else {
-            self.notify(user_id, title, &body, Some(&format!("/devices/{}", device.id))).await
+            self.notify(user_id, (title, &body), Some(&format!("/devices/{}", device.id)), message).await
         }
     }
 
@@ -208,9 +234,12 @@ impl Simulator {
         );
         self.notify(
             &work.user_id,
-            "Company data removed",
-            "An app checked in and removed its company data. Your personal data was not touched.",
+            (
+                "Company data removed",
+                "An app checked in and removed its company data. Your personal data was not touched.",
+            ),
             Some("/protected-apps"),
+            PortalMessage { code: MessageCode::CompanyDataRemoved, app: None, device: None },
         )
         .await
     }

@@ -24,7 +24,7 @@ pub use device::{
     RemoteAction, UnenrolledDevice,
 };
 pub use enrollment::{AndroidCorporateKind, DeviceEnrollmentType};
-pub use notification::Notification;
+pub use notification::{MessageCode, Notification, PortalMessage};
 pub use organisation::{EnrollmentAvailability, OrganisationSettings};
 pub use platform::Platform;
 pub use protection::{

@@ -18,4 +18,43 @@ pub struct Notification {
     /// A path in the portal the notification is about (e.g. `/devices/{id}`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
+    /// Set on notifications the portal itself sends (results of installs and actions): the
+    /// page words them in the reader's language from this; `title` and `body` are the same
+    /// in English for other clients. Absent on the organisation's own messages, which are
+    /// shown as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<PortalMessage>,
+}
+
+/// What a portal notification says, as a code and the names it mentions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct PortalMessage {
+    pub code: MessageCode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
+}
+
+/// The kinds of notification the portal sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub enum MessageCode {
+    AppInstalled,
+    AppInstallFailed,
+    AppUninstalled,
+    DeviceCheckedIn,
+    DeviceLocked,
+    PasscodeReset,
+    PasscodeRemoved,
+    DeviceRemoved,
+    DeviceReset,
+    DeviceRenamed,
+    CompanyDataRemoved,
+    /// A newer server's code: the page falls back to `title` and `body`.
+    #[serde(other)]
+    Other,
 }

@@ -2,12 +2,13 @@
 
 use super::Store;
 use crate::dates;
-use portal_core::domain::Notification;
+use super::codec::to_json;
+use portal_core::domain::{Notification, PortalMessage};
 use rusqlite::{params, Connection};
 
 pub(super) fn notifications_where(conn: &Connection, condition: &str, user_id: &str) -> anyhow::Result<Vec<Notification>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT id, title, body, created_at, read, link FROM notifications
+        "SELECT id, title, body, created_at, read, link, message FROM notifications
          WHERE user_id = ?1 {condition} ORDER BY created_at DESC, id"
     ))?;
     let rows = stmt
@@ -19,6 +20,8 @@ pub(super) fn notifications_where(conn: &Connection, condition: &str, user_id: &
                 created_date_time: r.get(3)?,
                 read: r.get(4)?,
                 link: r.get(5)?,
+                // A message this server cannot read is left out: the English text remains.
+                message: r.get::<_, Option<String>>(6)?.and_then(|m| serde_json::from_str(&m).ok()),
             })
         })?
         .collect::<Result<_, _>>()?;
@@ -58,8 +61,10 @@ impl Store {
         title: &str,
         body: &str,
         link: Option<&str>,
+        message: Option<PortalMessage>,
     ) -> anyhow::Result<Notification> {
         let (user_id, title, body, link) = (user_id.to_string(), title.to_string(), body.to_string(), link.map(str::to_string));
+        let encoded = message.as_ref().map(to_json).transpose()?;
         self.run(move |conn| {
             let created = dates::now();
             let mut id;
@@ -69,16 +74,16 @@ impl Store {
                 id = format!("n-{:016x}", fastrand::u64(..));
                 let inserted = conn
                     .prepare_cached(
-                        "INSERT OR IGNORE INTO notifications (id, user_id, title, body, created_at, read, link)
-                         VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6)",
+                        "INSERT OR IGNORE INTO notifications (id, user_id, title, body, created_at, read, link, message)
+                         VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7)",
                     )?
-                    .execute(params![id, user_id, title, body, created, link])?;
+                    .execute(params![id, user_id, title, body, created, link, encoded])?;
                 attempt += 1;
                 if inserted == 1 || attempt > 8 {
                     break;
                 }
             }
-            Ok(Notification { id, title, body, created_date_time: created, read: false, link })
+            Ok(Notification { id, title, body, created_date_time: created, read: false, link, message })
         })
         .await
     }

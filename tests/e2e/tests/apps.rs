@@ -112,6 +112,15 @@ async fn install_goes_pending_then_installed_without_a_reload() -> Result<()> {
     browser.screenshot("apps-installed-360").await?;
     let overflow = browser.eval("document.documentElement.scrollWidth > window.innerWidth").await?;
     assert_eq!(overflow, serde_json::json!(false), "no horizontal scrolling at 360 px");
+
+    // The results arrived as notifications, worded in the reader's language.
+    browser.visit("/notifications").await?;
+    browser.wait_for_contains(".notification-list", "Contoso Expenses is ready on Amara's iPhone.").await?;
+    browser
+        .eval("(s => (s.value = 'de', s.dispatchEvent(new Event('change')), true))(document.querySelector('.site-footer select'))")
+        .await?;
+    browser.wait_for_contains(".notification-list", "Contoso Expenses ist auf Amara's iPhone bereit.").await?;
+    browser.wait_for_contains(".notification-list", "Contoso Expenses wurde von Amara's iPhone entfernt.").await?;
     browser.close().await
 }
 

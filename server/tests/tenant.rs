@@ -5,6 +5,7 @@
 mod support;
 
 use portal_core::domain::{
+    MessageCode, PortalMessage,
     ActionState, OrganisationSettings, RemoteAction, ResolvedIntent, ResultantAppState,
 };
 use portal_core::rules::actions::{availability, Availability, Reason};
@@ -259,8 +260,15 @@ async fn writes_change_the_callers_own_things() {
     // Notifications and selective wipe.
     assert!(store.mark_notification_read("u-amara", "n-amara-grace").await.expect("q"));
     assert!(store.unread_notifications_of_user("u-amara").await.expect("q").iter().all(|n| n.id != "n-amara-grace"));
-    let note = store.insert_notification("u-amara", "Install failed", "Try again later.", Some("/apps/lab-notebook")).await.expect("q");
-    assert_eq!(store.notifications_of_user("u-amara").await.expect("q")[0].id, note.id);
+    let message = PortalMessage { code: MessageCode::AppInstallFailed, app: Some("Lab Notebook".into()), device: None };
+    let note = store
+        .insert_notification("u-amara", "Install failed", "Try again later.", Some("/apps/lab-notebook"), Some(message.clone()))
+        .await
+        .expect("q");
+    let newest = &store.notifications_of_user("u-amara").await.expect("q")[0];
+    assert_eq!(newest.id, note.id);
+    // The portal's code and names come back from the store for the page to word.
+    assert_eq!(newest.message, Some(message));
     assert_eq!(store.request_selective_wipe("u-amara", "mam-amara-ipad").await.expect("q"), Some(2));
     let wipes = store.pending_work().await.expect("work").wipes;
     assert!(wipes.iter().filter(|w| w.user_id == "u-amara").count() == 2);

@@ -241,7 +241,7 @@ fn skip_literal(b: &[u8], i: usize) -> Option<(usize, Option<String>)> {
         let hashes = b[i + 1..].iter().take_while(|&&c| c == b'#').count();
         if at(i + 1 + hashes) == b'"' {
             let body = i + 2 + hashes;
-            let close: Vec<u8> = std::iter::once(b'"').chain(std::iter::repeat(b'#').take(hashes)).collect();
+            let close: Vec<u8> = std::iter::once(b'"').chain(std::iter::repeat_n(b'#', hashes)).collect();
             let end = b[body..].windows(close.len()).position(|w| w == close.as_slice()).map_or(b.len(), |p| body + p);
             return Some((end + close.len(), Some(String::from_utf8_lossy(&b[body..end]).into_owned())));
         }

@@ -162,6 +162,18 @@ pub fn InstallControl(
             (InstallState::NotInstalled | InstallState::Failed, false) if can_install && detailed => {
                 view! { <p class="muted">{tr!(apps.get_from_store)}</p> }.into_any()
             }
+            // Required only: nothing to press. A failure is retried by the device at its next
+            // check-in, which the device's page can ask for ("Check status").
+            (InstallState::Failed, true)
+                if item.with(|i| i.as_ref().is_some_and(|i| Assignment::of(i) == Assignment::Required)) =>
+            {
+                let href = target.with_value(|t| t.as_ref().map(|t| format!("/devices/{}", t.device_id))).unwrap_or_default();
+                view! {
+                    <span class="muted">{tr!(apps.retried_at_check_in)} " "
+                        <a href=href>{tr!(apps.check_status)}</a></span>
+                }
+                .into_any()
+            }
             (InstallState::NotInstalled | InstallState::Failed, _)
                 if item.with(|i| i.as_ref().is_some_and(|i| Assignment::of(i) == Assignment::Required)) =>
             {

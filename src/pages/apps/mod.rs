@@ -9,6 +9,7 @@ mod details;
 mod format;
 mod install;
 mod list;
+mod toolbar;
 
 pub use details::AppDetails;
 

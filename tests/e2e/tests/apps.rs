@@ -138,6 +138,13 @@ async fn failing_install_shows_its_reason_and_a_working_retry() -> Result<()> {
     browser.wait_for_contains(&notebook, "wasn't found on the device").await?;
     browser.wait_for_contains(&notebook, "Install failed").await?;
     assert_eq!(count(&browser, &format!("{notebook} button[aria-label^='Retry']")).await?, 1, "retry offered again");
+    // A failed Required-only app has nothing to press: the device retries at its next
+    // check-in, which its page can ask for.
+    let connector = row("print-connector");
+    browser.wait_for_contains(&connector, "Install failed").await?;
+    browser.wait_for_contains(&connector, "installs it again when the device next checks in").await?;
+    assert_eq!(count(&browser, &format!("{connector} button")).await?, 0);
+    assert_eq!(count(&browser, &format!("{connector} a[href='/devices/dev-amara-surface']")).await?, 1);
     browser.close().await
 }
 

@@ -152,18 +152,26 @@ impl Browser {
     /// callback's redirect), and chromedriver aborts a command that meets a navigation or an
     /// element that the new page replaced: those are retried until [`WAIT`] runs out.
     pub async fn text_of(&self, css: &str) -> Result<String> {
+        let text = self.on_element(css, "waiting for", |el| async move { el.text().await }).await?;
+        Ok(text.trim().to_string())
+    }
+
+    /// Waits for `css` and runs `act` on it, again from the start when the page changed
+    /// under the command (see [`Browser::text_of`]) until [`WAIT`] runs out.
+    async fn on_element<T, F, Fut>(&self, css: &str, doing: &str, act: F) -> Result<T>
+    where
+        F: Fn(fantoccini::elements::Element) -> Fut,
+        Fut: std::future::Future<Output = Result<T, fantoccini::error::CmdError>>,
+    {
         let started = Instant::now();
         loop {
-            let attempt = async {
-                let el = self.client.wait().at_most(WAIT).for_element(Locator::Css(css)).await?;
-                el.text().await
-            };
+            let attempt = async { act(self.client.wait().at_most(WAIT).for_element(Locator::Css(css)).await?).await };
             match attempt.await {
-                Ok(text) => return Ok(text.trim().to_string()),
+                Ok(value) => return Ok(value),
                 Err(e) if is_transient(&e) && started.elapsed() < WAIT => {
                     tokio::time::sleep(Duration::from_millis(100)).await;
                 }
-                Err(e) => return Err(e).with_context(|| format!("waiting for `{css}`")),
+                Err(e) => return Err(e).with_context(|| format!("{doing} `{css}`")),
             }
         }
     }
@@ -185,28 +193,12 @@ impl Browser {
 
     /// Waits for `css` and clicks it.
     pub async fn click(&self, css: &str) -> Result<()> {
-        let el = self
-            .client
-            .wait()
-            .at_most(WAIT)
-            .for_element(Locator::Css(css))
-            .await
-            .with_context(|| format!("waiting for `{css}` to click"))?;
-        el.click().await.with_context(|| format!("clicking `{css}`"))?;
-        Ok(())
+        self.on_element(css, "clicking", |el| async move { el.click().await }).await
     }
 
     /// Waits for the input `css` and types `text` into it.
     pub async fn fill(&self, css: &str, text: &str) -> Result<()> {
-        let el = self
-            .client
-            .wait()
-            .at_most(WAIT)
-            .for_element(Locator::Css(css))
-            .await
-            .with_context(|| format!("waiting for `{css}` to fill"))?;
-        el.send_keys(text).await.with_context(|| format!("typing into `{css}`"))?;
-        Ok(())
+        self.on_element(css, "typing into", |el| async move { el.send_keys(text).await }).await
     }
 
     /// Waits until the page's path is `want`.
@@ -299,6 +291,24 @@ async fn wait_for_port(port: u16) -> Result<()> {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     Ok(())
+}
+
+/// Runs `step` again while it fails, up to [`WAIT`]: a WebDriver command sent while the page
+/// navigates (the silent sign-in attempt, the provider's form) fails with "aborted by
+/// navigation" instead of waiting.
+pub async fn settled<T, F, Fut>(mut step: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T>>,
+{
+    let started = Instant::now();
+    loop {
+        match step().await {
+            Ok(value) => return Ok(value),
+            Err(e) if started.elapsed() > WAIT => return Err(e),
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
 }
 
 /// The demo tenant's password for every user (server/tenants/demo.toml).

@@ -9,25 +9,8 @@ use portal_e2e::{Browser, Portal, WAIT};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
-const PASSWORD: &str = "Portal-Demo-2026!";
+use portal_e2e::{settled, DEMO_PASSWORD as PASSWORD};
 const ORGANISATION: &str = "Contoso Pharmaceuticals";
-
-/// Runs `step` again while it fails, up to [`WAIT`] (a command sent while the page
-/// navigates fails instead of waiting).
-async fn settled<T, F, Fut>(mut step: F) -> Result<T>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<T>>,
-{
-    let started = Instant::now();
-    loop {
-        match step().await {
-            Ok(value) => return Ok(value),
-            Err(e) if started.elapsed() > WAIT => return Err(e),
-            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
-        }
-    }
-}
 
 /// Opens `/` signed out and signs in as `user` through the development provider's form.
 async fn sign_in(browser: &Browser, portal: &Portal, user: &str) -> Result<()> {

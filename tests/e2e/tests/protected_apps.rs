@@ -8,25 +8,7 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-const PASSWORD: &str = "Portal-Demo-2026!";
-
-/// Runs `step` again while it fails, up to [`WAIT`]: a WebDriver command sent while the page
-/// navigates (the silent sign-in attempt, the provider's form) fails with "aborted by
-/// navigation" instead of waiting.
-async fn settled<T, F, Fut>(mut step: F) -> anyhow::Result<T>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = anyhow::Result<T>>,
-{
-    let started = Instant::now();
-    loop {
-        match step().await {
-            Ok(value) => return Ok(value),
-            Err(e) if started.elapsed() > WAIT => return Err(e),
-            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
-        }
-    }
-}
+use portal_e2e::{settled, DEMO_PASSWORD as PASSWORD};
 
 /// Opens `path` signed out and signs in as `user` through the development provider's form.
 async fn sign_in(browser: &Browser, portal: &Portal, user: &str, path: &str) -> anyhow::Result<()> {

@@ -54,21 +54,54 @@ pub fn suggestion(devices: &DeviceList, platform: Option<Platform>) -> Option<St
 
 type Devices = Option<Result<DeviceList, ApiError>>;
 
+/// The user's devices, read once per page: the bar names the context and offers the
+/// picker from them, and the page takes device names from them (the uninstall question).
+#[derive(Clone, Copy)]
+pub struct UserDevices {
+    list: RwSignal<Devices>,
+    config: StoredValue<Option<PortalConfig>>,
+    auth: crate::auth::Auth,
+}
+
+impl UserDevices {
+    /// Starts reading `GET /me/devices`.
+    pub fn load() -> UserDevices {
+        let devices =
+            UserDevices { list: RwSignal::new(None), config: StoredValue::new(use_context::<PortalConfig>()), auth: use_auth() };
+        devices.reload();
+        devices
+    }
+
+    pub fn reload(self) {
+        let Some(config) = self.config.get_value() else { return };
+        let (list, auth) = (self.list, self.auth);
+        list.set(None);
+        leptos::task::spawn_local(async move { list.set(Some(api::devices::list(auth, &config).await)) });
+    }
+
+    /// The name of the enrolled device `id` (tracked); empty until the list is read.
+    pub fn device_name(self, id: &str) -> String {
+        self.list.with(|d| match d {
+            Some(Ok(list)) => list.devices.iter().find(|d| d.device.id == id).map(|d| d.device.device_name.clone()),
+            _ => None,
+        })
+        .unwrap_or_default()
+    }
+}
+
 /// The bar: "Apps for <device>" with "Change", or the picker when nothing is chosen (or
-/// `picking` is set, e.g. by `/apps?choose-device` from Settings).
+/// `picking` is set, e.g. by `/apps?choose-device` from Settings). `devices` is the page's
+/// list when it reads one anyway; without it the bar reads its own.
 #[component]
-pub fn ThisDeviceBar(#[prop(optional)] picking: Option<RwSignal<bool>>) -> impl IntoView {
+pub fn ThisDeviceBar(
+    #[prop(optional)] picking: Option<RwSignal<bool>>,
+    #[prop(optional)] devices: Option<UserDevices>,
+) -> impl IntoView {
     let this = use_this_device();
     let picking = picking.unwrap_or_else(|| RwSignal::new(false));
-    let devices: RwSignal<Devices> = RwSignal::new(None);
-    let auth = use_auth();
-    let config = StoredValue::new(use_context::<PortalConfig>());
-    let load = move || {
-        let Some(config) = config.get_value() else { return };
-        devices.set(None);
-        leptos::task::spawn_local(async move { devices.set(Some(api::devices::list(auth, &config).await)) });
-    };
-    load();
+    let source = devices.unwrap_or_else(UserDevices::load);
+    let devices = source.list;
+    let load = move || source.reload();
     let named = move || {
         let context = this.get()?;
         devices.with(|d| match d {

@@ -9,7 +9,7 @@ use super::list::AppIcon;
 use crate::api::events::use_live_events;
 use crate::api::{self, ApiError};
 use crate::components::error_text::ErrorText;
-use crate::components::this_device::ThisDeviceBar;
+use crate::components::this_device::{ThisDeviceBar, UserDevices};
 use crate::device_context::use_this_device;
 use crate::i18n::{use_i18n, Key};
 use crate::pages::devices::loader;
@@ -70,6 +70,7 @@ pub fn AppDetails(id: String) -> impl IntoView {
         }
     });
     let on_status = Callback::new(move |(app_id, install): (String, InstallStatus)| apply(app_id, install));
+    let devices = UserDevices::load();
     view! {
         <p class="back"><a href="/apps">{tr!(apps.details.back)}</a></p>
         {move || match details.get() {
@@ -82,9 +83,9 @@ pub fn AppDetails(id: String) -> impl IntoView {
                 <h1 tabindex="-1">{tr!(apps.title)}</h1>
                 <p class="error" role="alert"><ErrorText error /></p>
             }.into_any(),
-            Some(Ok(d)) => view! { <App details=d details_signal=details on_status /> }.into_any(),
+            Some(Ok(d)) => view! { <App details=d details_signal=details devices on_status /> }.into_any(),
         }}
-        <ThisDeviceBar />
+        <ThisDeviceBar devices />
     }
 }
 
@@ -92,6 +93,7 @@ pub fn AppDetails(id: String) -> impl IntoView {
 fn App(
     details: Details,
     details_signal: RwSignal<Option<Result<Details, ApiError>>>,
+    devices: UserDevices,
     on_status: Callback<(String, InstallStatus)>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -104,7 +106,10 @@ fn App(
         Visibility::Shown(_) => None,
     };
     let target = match &details.context {
-        ContextRef::Enrolled { device_id, .. } => Some(Target { device_id: device_id.clone(), device_name: String::new() }),
+        ContextRef::Enrolled { device_id, .. } => {
+            let id = device_id.clone();
+            Some(Target { device_id: device_id.clone(), device_name: Signal::derive(move || devices.device_name(&id)) })
+        }
         _ => None,
     };
     let item = Signal::derive(move || {

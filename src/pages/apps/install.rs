@@ -17,10 +17,11 @@ use portal_core::api::{CatalogItem, InstallFailure, InstallStatus};
 use portal_core::rules::catalog::{ShownReason, Visibility};
 
 /// The device installs go to: only an enrolled device (the portal cannot push to others).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone)]
 pub struct Target {
     pub device_id: String,
-    pub device_name: String,
+    /// Tracked: known once the page's device list is read.
+    pub device_name: Signal<String>,
 }
 
 /// Why the app is listed, in words ("Required by your organisation — installs automatically").
@@ -204,7 +205,7 @@ pub fn InstallControl(
             {move || confirming.get().then(|| view! {
                 <ConfirmUninstall
                     app=name()
-                    device=target.with_value(|t| t.as_ref().map(|t| t.device_name.clone()).unwrap_or_default())
+                    device=target.with_value(|t| t.as_ref().map(|t| t.device_name.get()).unwrap_or_default())
                     on_confirm=Callback::new(move |_| send(true))
                     on_close=Callback::new(move |_| confirming.set(false))
                 />

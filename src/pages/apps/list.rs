@@ -10,6 +10,7 @@ use crate::api::events::use_live_events;
 use crate::api::{self, ApiError};
 use crate::auth::use_auth;
 use crate::components::error_text::ErrorText;
+use crate::components::this_device::UserDevices;
 use crate::config::PortalConfig;
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
@@ -50,7 +51,7 @@ fn mark_first_render() {
 }
 
 #[component]
-pub fn CatalogView(context: String) -> impl IntoView {
+pub fn CatalogView(context: String, devices: UserDevices) -> impl IntoView {
     let auth = use_auth();
     let config = StoredValue::new(use_context::<PortalConfig>());
     let i18n = use_i18n();
@@ -113,16 +114,6 @@ pub fn CatalogView(context: String) -> impl IntoView {
         Some(ContextRef::Enrolled { device_id, .. }) => Some(device_id),
         _ => None,
     });
-    let device_name = RwSignal::new(String::new());
-    Effect::new(move |_| {
-        let Some(id) = target.get() else { return };
-        let Some(config) = config.get_value() else { return };
-        leptos::task::spawn_local(async move {
-            if let Ok(details) = api::devices::details(auth, &config, &id).await {
-                device_name.set(details.device.device_name);
-            }
-        });
-    });
 
     // A new install state for this device, from a request's answer or a live event.
     let apply = move |app_id: String, install: InstallStatus| {
@@ -171,7 +162,7 @@ pub fn CatalogView(context: String) -> impl IntoView {
         {move || (!catalog.with(Catalog::is_empty)).then(|| view! {
             <Toolbar filters catalog />
             <Featured filters catalog />
-            <Results filters catalog matches page target device_name on_status />
+            <Results filters catalog matches page target devices on_status />
         })}
         {move || (load_state.get() == Load::Done && catalog.with(Catalog::is_empty)).then(|| view! {
             <p class="empty">{tr!(apps.empty_context)}</p>
@@ -256,7 +247,7 @@ fn Results(
     matches: Memo<Vec<usize>>,
     page: RwSignal<usize>,
     target: Memo<Option<String>>,
-    device_name: RwSignal<String>,
+    devices: UserDevices,
     on_status: Callback<(String, InstallStatus)>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -281,7 +272,10 @@ fn Results(
         )
     };
     let target_for_row = move || {
-        target.get().map(|device_id| Target { device_id, device_name: device_name.get() })
+        target.get().map(|device_id| {
+            let id = device_id.clone();
+            Target { device_id, device_name: Signal::derive(move || devices.device_name(&id)) }
+        })
     };
     let empty = move || {
         filters.with(|f| {

@@ -13,7 +13,7 @@ mod toolbar;
 
 pub use details::AppDetails;
 
-use crate::components::this_device::ThisDeviceBar;
+use crate::components::this_device::{ThisDeviceBar, UserDevices};
 use crate::device_context::use_this_device;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -23,9 +23,10 @@ pub fn Apps() -> impl IntoView {
     let this = use_this_device();
     // `/apps?choose-device` (from Settings) opens the picker.
     let picking = RwSignal::new(use_query_map().with_untracked(|q| q.get("choose-device").is_some()));
+    let devices = UserDevices::load();
     view! {
         <h1 tabindex="-1">{tr!(apps.title)}</h1>
-        <ThisDeviceBar picking />
-        {move || this.get().filter(|_| !picking.get()).map(|context| view! { <list::CatalogView context /> })}
+        <ThisDeviceBar picking devices />
+        {move || this.get().filter(|_| !picking.get()).map(|context| view! { <list::CatalogView context devices /> })}
     }
 }

@@ -224,14 +224,24 @@ fn ConfirmUninstall(app: String, device: String, on_confirm: Callback<()>, on_cl
             let _ = d.show_modal();
         }
     });
+    // The page learns of the closing at once, not from the `close` event: that event comes a
+    // task later, and a quick Escape-then-Enter would reopen the question only for the late
+    // event to close it again.
     let close = move || {
         if let Some(d) = dialog.get_untracked() {
             d.close();
         }
+        on_close.run(());
+    };
+    // Escape: `cancel` comes first and synchronously; the dialog is closed right there (the
+    // browser restores focus as it closes), the same way as the buttons do.
+    let on_cancel = move |ev: leptos::ev::Event| {
+        ev.prevent_default();
+        close();
     };
     let title = app.clone();
     view! {
-        <dialog node_ref=dialog class="confirm" aria-labelledby="uninstall-title" on:close=move |_| on_close.run(())>
+        <dialog node_ref=dialog class="confirm" aria-labelledby="uninstall-title" on:cancel=on_cancel>
             <h2 id="uninstall-title">{tr_with!(apps.confirm_uninstall.title, app = title)}</h2>
             <p>{tr_with!(apps.confirm_uninstall.body, app = app, device = device)}</p>
             <div class="dialog-buttons">

@@ -89,7 +89,11 @@ async fn the_demo_devices_show_every_status_in_plain_words() -> anyhow::Result<(
     assert_eq!(outlook["status"], "Protected", "{ipad_apps}");
     assert_eq!(outlook["icon"], "/assets/icons/outlook.svg", "{ipad_apps}");
     let meta = outlook["meta"].as_str().unwrap_or_default();
-    assert!(meta.starts_with("Version 4.2446.0") && meta.contains("Last check-in:") && meta.contains("ago"), "{meta:?}");
+    // The demo tenant's dates are fixed and the clock is not: the relative wording ("23 hours
+    // ago", "yesterday", "3 days ago") changes as time passes, and tests/protection.rs checks
+    // that wording. Here: the check-in is shown, worded rather than as the raw timestamp.
+    let when = meta.strip_prefix("Version 4.2446.0 · Last check-in: ").unwrap_or_default();
+    assert!(!when.trim().is_empty() && !when.contains("2026-"), "{meta:?}");
     let lines: Vec<&str> = outlook["lines"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
     for want in [
         "Save As to personal storage blocked",

@@ -77,7 +77,11 @@ fn flatten(path: &Path, prefix: &str, value: &Value, out: &mut BTreeMap<String, 
                 };
                 forms.insert(category.clone(), text.clone());
             }
-            assert!(forms.contains_key("other"), "{}: plural message `{prefix}` lacks its `other` form", path.display());
+            assert!(
+                forms.contains_key("other"),
+                "{}: plural message `{prefix}` lacks its `other` form",
+                path.display()
+            );
             out.insert(prefix.to_string(), Message::Plural(forms));
         }
         Value::Object(map) => {
@@ -130,16 +134,22 @@ fn check(catalogs: &[BTreeMap<String, Message>]) {
                 problems.push(format!("locales/{locale}.json `{key}` lacks the `{category}` form its language needs"));
             }
             for category in given.iter().filter(|c| !needed.contains(c)) {
-                problems.push(format!("locales/{locale}.json `{key}` has a `{category}` form, which its language never selects"));
+                problems.push(format!(
+                    "locales/{locale}.json `{key}` has a `{category}` form, which its language never selects"
+                ));
             }
             let all = message_placeholders(message);
             for (category, text) in forms {
                 if !placeholders(text).is_subset(&all) {
-                    problems.push(format!("locales/{locale}.json `{key}` `{category}` uses placeholders its `other` form lacks"));
+                    problems.push(format!(
+                        "locales/{locale}.json `{key}` `{category}` uses placeholders its `other` form lacks"
+                    ));
                 }
             }
             if *locale == LOCALES[0] && !all.contains("count") {
-                problems.push(format!("locales/{locale}.json `{key}` is a plural message without `{{{{ count }}}}` in its `other` form"));
+                problems.push(format!(
+                    "locales/{locale}.json `{key}` is a plural message without `{{{{ count }}}}` in its `other` form"
+                ));
             }
         }
     }

@@ -183,12 +183,7 @@ pub fn I18nProvider(children: Children) -> impl IntoView {
         .flatten()
         .and_then(|s| s.get_item(LANGUAGE_KEY).ok().flatten())
         .and_then(|code| Locale::from_code(&code));
-    let languages: Vec<String> = window()
-        .navigator()
-        .languages()
-        .iter()
-        .filter_map(|v| v.as_string())
-        .collect();
+    let languages: Vec<String> = window().navigator().languages().iter().filter_map(|v| v.as_string()).collect();
     let locale = chosen.unwrap_or_else(|| Locale::negotiate(languages.iter().map(String::as_str)));
     let i18n = I18n { locale: RwSignal::new(locale) };
     provide_context(i18n);

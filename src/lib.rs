@@ -21,7 +21,6 @@ pub mod pages;
 pub mod protection;
 pub mod theme;
 
-
 /// Mounts the app on `<body>`.
 pub fn start() {
     log_panics();

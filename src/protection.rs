@@ -24,14 +24,12 @@ pub fn line_text(locale: Locale, line: &PolicyLine) -> String {
             crate::i18n::plural(locale, key, f64::from(min_length), &[])
         }
         PolicyLine::BlockedOnJailbroken => text(key!(protection.line.blocked_on_jailbroken)),
-        PolicyLine::RecheckAfterMinutes { minutes } => fill(
-            lookup(locale, key!(protection.line.recheck_after)),
-            &[("duration", &duration(locale, minutes))],
-        ),
-        PolicyLine::OfflineGraceMinutes { minutes } => fill(
-            lookup(locale, key!(protection.line.offline_grace)),
-            &[("duration", &duration(locale, minutes))],
-        ),
+        PolicyLine::RecheckAfterMinutes { minutes } => {
+            fill(lookup(locale, key!(protection.line.recheck_after)), &[("duration", &duration(locale, minutes))])
+        }
+        PolicyLine::OfflineGraceMinutes { minutes } => {
+            fill(lookup(locale, key!(protection.line.offline_grace)), &[("duration", &duration(locale, minutes))])
+        }
     }
 }
 

@@ -51,17 +51,65 @@ fn required(mut item: CatalogItem) -> CatalogItem {
 }
 
 fn with_state(mut item: CatalogItem, state: ResultantAppState, pending: Option<InstallOperation>) -> CatalogItem {
-    item.install = Some(InstallStatus { state, pending, last_updated_date_time: "2026-11-21T07:00:00Z".into(), failure: None });
+    item.install =
+        Some(InstallStatus { state, pending, last_updated_date_time: "2026-11-21T07:00:00Z".into(), failure: None });
     item
 }
 
 fn sample() -> Catalog {
     Catalog::new(vec![
-        with_state(required(item("teams", "Microsoft Teams", "Microsoft Corporation", "Chat and meetings.", "Collaboration", "2026-03-01T00:00:00Z")), ResultantAppState::Installed, None),
-        item("expenses", "Contoso Expenses", "Contoso IT", "Photograph receipts and file expense reports.", "Finance", "2026-05-01T00:00:00Z"),
-        with_state(item("notebook", "Lab Notebook", "Contoso IT", "Electronic lab notebook.", "Research", "2026-01-01T00:00:00Z"), ResultantAppState::Failed, None),
-        with_state(item("atlas", "Atlas Maps", "Tailspin Mapping", "Maps for the sales team.", "Sales", "2026-07-01T00:00:00Z"), ResultantAppState::NotInstalled, Some(InstallOperation::Install)),
-        required(item("vpn", "Contoso VPN", "Contoso IT", "Secure tunnel to the office.", "Security", "2025-12-01T00:00:00Z")),
+        with_state(
+            required(item(
+                "teams",
+                "Microsoft Teams",
+                "Microsoft Corporation",
+                "Chat and meetings.",
+                "Collaboration",
+                "2026-03-01T00:00:00Z",
+            )),
+            ResultantAppState::Installed,
+            None,
+        ),
+        item(
+            "expenses",
+            "Contoso Expenses",
+            "Contoso IT",
+            "Photograph receipts and file expense reports.",
+            "Finance",
+            "2026-05-01T00:00:00Z",
+        ),
+        with_state(
+            item(
+                "notebook",
+                "Lab Notebook",
+                "Contoso IT",
+                "Electronic lab notebook.",
+                "Research",
+                "2026-01-01T00:00:00Z",
+            ),
+            ResultantAppState::Failed,
+            None,
+        ),
+        with_state(
+            item(
+                "atlas",
+                "Atlas Maps",
+                "Tailspin Mapping",
+                "Maps for the sales team.",
+                "Sales",
+                "2026-07-01T00:00:00Z",
+            ),
+            ResultantAppState::NotInstalled,
+            Some(InstallOperation::Install),
+        ),
+        required(item(
+            "vpn",
+            "Contoso VPN",
+            "Contoso IT",
+            "Secure tunnel to the office.",
+            "Security",
+            "2025-12-01T00:00:00Z",
+        )),
     ])
 }
 
@@ -89,8 +137,11 @@ fn sorts_by_name_publisher_and_newest() {
     let c = sample();
     let by = |sort| ids(&c, &Filters { sort, ..Filters::default() });
     assert_eq!(by(Sort::Name), ["atlas", "expenses", "vpn", "notebook", "teams"]);
-    let publishers: Vec<String> =
-        c.matching(&Filters { sort: Sort::Publisher, ..Filters::default() }).into_iter().map(|i| c.item(i).unwrap().app.publisher.clone()).collect();
+    let publishers: Vec<String> = c
+        .matching(&Filters { sort: Sort::Publisher, ..Filters::default() })
+        .into_iter()
+        .map(|i| c.item(i).unwrap().app.publisher.clone())
+        .collect();
     assert_eq!(publishers, ["Contoso IT", "Contoso IT", "Contoso IT", "Microsoft Corporation", "Tailspin Mapping"]);
     assert_eq!(by(Sort::Newest), ["atlas", "expenses", "teams", "notebook", "vpn"]);
     // Within a publisher, by name (the sort is stable over the name order).
@@ -101,12 +152,21 @@ fn sorts_by_name_publisher_and_newest() {
 fn filters_narrow_by_assignment_category_publisher_and_state() {
     let c = sample();
     assert_eq!(ids(&c, &Filters { assignment: Some(Assignment::Required), ..Filters::default() }), ["vpn", "teams"]);
-    assert_eq!(ids(&c, &Filters { assignment: Some(Assignment::Available), ..Filters::default() }), ["atlas", "expenses", "notebook"]);
+    assert_eq!(
+        ids(&c, &Filters { assignment: Some(Assignment::Available), ..Filters::default() }),
+        ["atlas", "expenses", "notebook"]
+    );
     assert_eq!(ids(&c, &Filters { category: Some("Finance".into()), ..Filters::default() }), ["expenses"]);
-    assert_eq!(ids(&c, &Filters { publisher: Some("Contoso IT".into()), ..Filters::default() }), ["expenses", "vpn", "notebook"]);
+    assert_eq!(
+        ids(&c, &Filters { publisher: Some("Contoso IT".into()), ..Filters::default() }),
+        ["expenses", "vpn", "notebook"]
+    );
     assert_eq!(ids(&c, &Filters { state: Some(InstallState::Failed), ..Filters::default() }), ["notebook"]);
     assert_eq!(ids(&c, &Filters { state: Some(InstallState::Installing), ..Filters::default() }), ["atlas"]);
-    assert_eq!(ids(&c, &Filters { state: Some(InstallState::NotInstalled), ..Filters::default() }), ["expenses", "vpn"]);
+    assert_eq!(
+        ids(&c, &Filters { state: Some(InstallState::NotInstalled), ..Filters::default() }),
+        ["expenses", "vpn"]
+    );
     // Filters combine with search.
     let f = Filters { text: "contoso".into(), assignment: Some(Assignment::Required), ..Filters::default() };
     assert_eq!(ids(&c, &f), ["vpn"]);

@@ -112,16 +112,17 @@ fn a_replayed_callback_is_rejected() {
 
 #[wasm_bindgen_test]
 fn a_callback_from_another_issuer_is_rejected() {
-    let e = callback::check(&response("?code=abc&state=state-123&iss=https%3A%2F%2Fevil.example"), Some(&attempt()), &provider())
-        .unwrap_err();
+    let e = callback::check(
+        &response("?code=abc&state=state-123&iss=https%3A%2F%2Fevil.example"),
+        Some(&attempt()),
+        &provider(),
+    )
+    .unwrap_err();
     assert_eq!(e, AuthError::CallbackIssuer);
     // The provider promised `iss` (RFC 9207): a response without it is refused too.
     let e = callback::check(&response("?code=abc&state=state-123"), Some(&attempt()), &provider()).unwrap_err();
     assert_eq!(e, AuthError::CallbackIssuer);
-    assert_eq!(
-        message(&e),
-        "The sign-in response came from an unexpected sign-in service (its issuer doesn't match)."
-    );
+    assert_eq!(message(&e), "The sign-in response came from an unexpected sign-in service (its issuer doesn't match).");
     // A provider that does not send it is fine without.
     let mut quiet = provider();
     quiet.authorization_response_iss_parameter_supported = false;
@@ -130,9 +131,14 @@ fn a_callback_from_another_issuer_is_rejected() {
 
 #[wasm_bindgen_test]
 fn a_provider_error_keeps_its_description() {
-    let r = response("?error=access_denied&error_description=The+user+cancelled&state=state-123&iss=https%3A%2F%2Fid.example%2Foidc");
+    let r = response(
+        "?error=access_denied&error_description=The+user+cancelled&state=state-123&iss=https%3A%2F%2Fid.example%2Foidc",
+    );
     let e = callback::check(&r, Some(&attempt()), &provider()).unwrap_err();
-    assert_eq!(e, AuthError::Provider { error: "access_denied".into(), description: Some("The user cancelled".into()) });
+    assert_eq!(
+        e,
+        AuthError::Provider { error: "access_denied".into(), description: Some("The user cancelled".into()) }
+    );
     assert_eq!(message(&e), "Sign-in was cancelled, or your account isn't allowed to use this portal.");
     assert_eq!(e.detail().as_deref(), Some("The user cancelled (access_denied)"));
     let silent = AuthError::Provider { error: "login_required".into(), description: None };
@@ -186,7 +192,8 @@ fn an_expired_token_is_rejected() {
 
 #[wasm_bindgen_test]
 fn a_wrong_issuer_is_rejected() {
-    let e = id_token::accept(&token(with(claims(), "iss", json!("https://evil.example/oidc"))), &expected()).unwrap_err();
+    let e =
+        id_token::accept(&token(with(claims(), "iss", json!("https://evil.example/oidc"))), &expected()).unwrap_err();
     assert!(matches!(&e, AuthError::IdTokenIssuer { got, .. } if got == "https://evil.example/oidc"));
     assert_eq!(
         message(&e),
@@ -199,7 +206,8 @@ fn entra_multi_tenant_issuers_take_the_tokens_tenant() {
     let template = "https://login.microsoftonline.com/{tenantid}/v2.0";
     let tid = "72f988bf-86f1-41af-91ab-2d7cd011db47";
     let expected = Expected { issuer: template, ..expected() };
-    let good = with(with(claims(), "tid", json!(tid)), "iss", json!(format!("https://login.microsoftonline.com/{tid}/v2.0")));
+    let good =
+        with(with(claims(), "tid", json!(tid)), "iss", json!(format!("https://login.microsoftonline.com/{tid}/v2.0")));
     assert!(id_token::accept(&token(good), &expected).is_ok());
     // Another tenant's issuer with this tenant's tid, or no tid at all: refused.
     let mixed = with(with(claims(), "tid", json!(tid)), "iss", json!("https://login.microsoftonline.com/other/v2.0"));
@@ -234,7 +242,10 @@ fn every_check_has_its_own_message() {
     texts.dedup();
     assert_eq!(texts.len(), errors.len());
     // And in German too.
-    assert_eq!(lookup(Locale::de, AuthError::NoAttempt.key()), "Diese Anmeldeantwort wurde bereits verwendet, oder in diesem Tab wurde keine Anmeldung begonnen.");
+    assert_eq!(
+        lookup(Locale::de, AuthError::NoAttempt.key()),
+        "Diese Anmeldeantwort wurde bereits verwendet, oder in diesem Tab wurde keine Anmeldung begonnen."
+    );
 }
 
 #[wasm_bindgen_test]

@@ -86,7 +86,10 @@ async fn shell_shows_the_organisation_name_and_the_navigation() {
     settle().await;
 
     assert_eq!(texts(&root, ".site-header .org-name"), ["Fabrikam Test Org"]);
-    assert_eq!(texts(&root, ".site-nav a"), ["Home", "Apps", "Devices", "Protected apps", "Help & support", "Settings"]);
+    assert_eq!(
+        texts(&root, ".site-nav a"),
+        ["Home", "Apps", "Devices", "Protected apps", "Help & support", "Settings"]
+    );
     let hrefs: Vec<String> = {
         let list = root.query_selector_all(".site-nav a").expect("links");
         (0..list.length())
@@ -112,7 +115,10 @@ async fn choosing_a_language_renders_the_shell_in_it() {
     select.dispatch_event(&web_sys::Event::new("change").expect("event")).expect("dispatch");
     settle().await;
 
-    assert_eq!(texts(&root, ".site-nav a"), ["Start", "Apps", "Geräte", "Geschützte Apps", "Hilfe & Support", "Einstellungen"]);
+    assert_eq!(
+        texts(&root, ".site-nav a"),
+        ["Start", "Apps", "Geräte", "Geschützte Apps", "Hilfe & Support", "Einstellungen"]
+    );
     assert_eq!(texts(&root, "main h1"), ["Willkommen bei Fabrikam"]);
 
     // Arabic: right to left on <html>, so the stylesheet's logical properties mirror the page.

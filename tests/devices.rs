@@ -88,7 +88,9 @@ fn remove_and_reset_are_explained_in_their_own_words() {
     let corporate = Reason::AndroidCorporateOwned { kind: AndroidCorporateKind::FullyManaged };
     assert!(en(corporate, RemoteAction::Wipe).contains("can't be reset"));
     assert!(en(Reason::EntraJoinedWindows, RemoteAction::Retire).contains("Microsoft Entra ID"));
-    assert!(lookup(Locale::de, reason_key(Reason::IosUserEnrollment, RemoteAction::Wipe)).contains("Benutzerregistrierung"));
+    assert!(
+        lookup(Locale::de, reason_key(Reason::IosUserEnrollment, RemoteAction::Wipe)).contains("Benutzerregistrierung")
+    );
 }
 
 #[wasm_bindgen_test]

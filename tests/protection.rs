@@ -47,10 +47,13 @@ fn every_line() -> Vec<PolicyLine> {
 
 /// Every status, Blocked with every reason. The matches make a new variant a compile error.
 fn every_status() -> Vec<ProtectionStatus> {
-    let reasons = [BlockReason::RootedDevice, BlockReason::AndroidBootloaderUnlocked, BlockReason::AndroidFactoryRomModified];
+    let reasons =
+        [BlockReason::RootedDevice, BlockReason::AndroidBootloaderUnlocked, BlockReason::AndroidFactoryRomModified];
     for reason in reasons {
         match reason {
-            BlockReason::RootedDevice | BlockReason::AndroidBootloaderUnlocked | BlockReason::AndroidFactoryRomModified => {}
+            BlockReason::RootedDevice
+            | BlockReason::AndroidBootloaderUnlocked
+            | BlockReason::AndroidFactoryRomModified => {}
         }
     }
     let mut statuses = vec![
@@ -116,8 +119,14 @@ fn the_words_people_read() {
     assert_eq!(en(L::SaveAsBlocked), "Save As to personal storage blocked");
     assert_eq!(en(L::CopyPasteManagedOnly), "Copy and paste only into other managed apps");
     assert_eq!(en(L::BlockedOnJailbroken), "Blocked on jailbroken or rooted devices");
-    assert_eq!(en(L::PinRequired { simple_allowed: true, min_length: 4 }), "PIN required to open work data (at least 4 digits)");
-    assert_eq!(en(L::OfflineGraceMinutes { minutes: 129_600 }), "Work data is removed after 90 days without connecting");
+    assert_eq!(
+        en(L::PinRequired { simple_allowed: true, min_length: 4 }),
+        "PIN required to open work data (at least 4 digits)"
+    );
+    assert_eq!(
+        en(L::OfflineGraceMinutes { minutes: 129_600 }),
+        "Work data is removed after 90 days without connecting"
+    );
     assert_eq!(en(L::RecheckAfterMinutes { minutes: 30 }), "Access is checked again every 30 minutes");
     assert_eq!(
         line_text(Locale::de, &L::OfflineGraceMinutes { minutes: 1440 }),

@@ -34,7 +34,10 @@ pub async fn serve(Path(path): Path<String>) -> Response {
             (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400")),
             (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
             // An SVG opened on its own must not run script.
-            (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; sandbox")),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; sandbox"),
+            ),
         ],
         file.contents(),
     )

@@ -5,7 +5,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "portal-server", version, about = "Portal: the Portal API, the embedded tenant store and the development identity provider")]
+#[command(
+    name = "portal-server",
+    version,
+    about = "Portal: the Portal API, the embedded tenant store and the development identity provider"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

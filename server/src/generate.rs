@@ -20,9 +20,9 @@ use anyhow::Context;
 use argon2::password_hash::PasswordHasher;
 use portal_core::branding::HexColor;
 use portal_core::domain::{
-    ActionState, AppSource, AssignmentTarget, ComplianceState, DataTransferLevel, ClipboardSharingLevel,
-    DeviceEnrollmentType, EnrollmentAvailability, FlaggedReason, InstallIntent, OwnerType, Platform,
-    RemoteAction, ResultantAppState, SelectiveWipeState,
+    ActionState, AppSource, AssignmentTarget, ClipboardSharingLevel, ComplianceState, DataTransferLevel,
+    DeviceEnrollmentType, EnrollmentAvailability, FlaggedReason, InstallIntent, OwnerType, Platform, RemoteAction,
+    ResultantAppState, SelectiveWipeState,
 };
 use time::OffsetDateTime;
 
@@ -38,24 +38,46 @@ pub struct Size {
 const DEPARTMENTS: usize = 40;
 const DEVICE_GROUPS: usize = 20;
 const FIRST: &[&str] = &[
-    "Ada", "Ben", "Chloé", "Dev", "Elif", "Farah", "Goran", "Hana", "Ivo", "Jun", "Kofi", "Lena", "Mateo",
-    "Nia", "Omar", "Priya", "Quinn", "Rosa", "Sven", "Tariq", "Uma", "Viktor", "Wen", "Ximena", "Yusuf", "Zoë",
+    "Ada", "Ben", "Chloé", "Dev", "Elif", "Farah", "Goran", "Hana", "Ivo", "Jun", "Kofi", "Lena", "Mateo", "Nia",
+    "Omar", "Priya", "Quinn", "Rosa", "Sven", "Tariq", "Uma", "Viktor", "Wen", "Ximena", "Yusuf", "Zoë",
 ];
 const LAST: &[&str] = &[
-    "Abara", "Bianchi", "Castillo", "Dubois", "Eriksen", "Fischer", "García", "Haddad", "Ito", "Jansen",
-    "Kowalski", "Larsen", "Moreau", "Nakamura", "Okafor", "Petrov", "Quispe", "Rossi", "Schmidt", "Tanaka",
+    "Abara", "Bianchi", "Castillo", "Dubois", "Eriksen", "Fischer", "García", "Haddad", "Ito", "Jansen", "Kowalski",
+    "Larsen", "Moreau", "Nakamura", "Okafor", "Petrov", "Quispe", "Rossi", "Schmidt", "Tanaka",
 ];
 const WORDS: &[&str] = &[
-    "Atlas", "Beacon", "Cobalt", "Delta", "Ember", "Fjord", "Granite", "Harbor", "Iris", "Juniper", "Kestrel",
-    "Lumen", "Meridian", "Nimbus", "Orbit", "Pioneer", "Quartz", "Relay", "Summit", "Tidal", "Umber", "Vertex",
+    "Atlas", "Beacon", "Cobalt", "Delta", "Ember", "Fjord", "Granite", "Harbor", "Iris", "Juniper", "Kestrel", "Lumen",
+    "Meridian", "Nimbus", "Orbit", "Pioneer", "Quartz", "Relay", "Summit", "Tidal", "Umber", "Vertex",
 ];
 const KINDS: &[&str] = &[
-    "Notes", "Expenses", "Timesheets", "Inventory", "Scanner", "Reports", "Chat", "Travel", "Learning",
-    "Approvals", "Dashboards", "Forms", "Tickets", "Wiki", "Maps", "Docs",
+    "Notes",
+    "Expenses",
+    "Timesheets",
+    "Inventory",
+    "Scanner",
+    "Reports",
+    "Chat",
+    "Travel",
+    "Learning",
+    "Approvals",
+    "Dashboards",
+    "Forms",
+    "Tickets",
+    "Wiki",
+    "Maps",
+    "Docs",
 ];
 const CATEGORIES: &[&str] = &[
-    "Productivity", "Business", "Collaboration", "Finance", "Human resources", "Research", "Utilities",
-    "Security", "Sales", "Education",
+    "Productivity",
+    "Business",
+    "Collaboration",
+    "Finance",
+    "Human resources",
+    "Research",
+    "Utilities",
+    "Security",
+    "Sales",
+    "Education",
 ];
 const PUBLISHERS: &[&str] = &["Northwind Traders", "Fabrikam, Inc.", "Tailspin Toys", "Litware", "Adventure Works"];
 
@@ -119,7 +141,12 @@ pub fn tenant(size: &Size, seed: u64) -> anyhow::Result<TenantFile> {
         .collect();
 
     let mut device_groups: Vec<DeviceGroup> = (0..DEVICE_GROUPS)
-        .map(|g| DeviceGroup { id: format!("dg-{g:02}"), display_name: format!("Device ring {g:02}"), description: None, members: vec![] })
+        .map(|g| DeviceGroup {
+            id: format!("dg-{g:02}"),
+            display_name: format!("Device ring {g:02}"),
+            description: None,
+            members: vec![],
+        })
         .collect();
     let mut devices = Vec::with_capacity(size.devices);
     for i in 0..size.devices {
@@ -135,15 +162,25 @@ pub fn tenant(size: &Size, seed: u64) -> anyhow::Result<TenantFile> {
             (Platform::Ios, true) => (DeviceEnrollmentType::AppleBulkWithUser, "iPhone 15", "Apple", "17.5"),
             (Platform::Ios, false) => (DeviceEnrollmentType::UserEnrollment, "iPhone 13", "Apple", "17.4"),
             (Platform::Ipados, _) => (DeviceEnrollmentType::AppleBulkWithUser, "iPad Air", "Apple", "17.5"),
-            (Platform::Android, true) => (DeviceEnrollmentType::AndroidEnterpriseFullyManaged, "Galaxy S23", "Samsung", "14"),
-            (Platform::Android, false) => (DeviceEnrollmentType::AndroidEnterprisePersonalWorkProfile, "Pixel 8", "Google", "14"),
-            (Platform::Windows, true) => (DeviceEnrollmentType::WindowsAzureAdJoin, "Surface Laptop 5", "Microsoft", "10.0.22631.3880"),
-            (Platform::Windows, false) => (DeviceEnrollmentType::WindowsAutoEnrollment, "XPS 13", "Dell", "10.0.22631.3880"),
+            (Platform::Android, true) => {
+                (DeviceEnrollmentType::AndroidEnterpriseFullyManaged, "Galaxy S23", "Samsung", "14")
+            }
+            (Platform::Android, false) => {
+                (DeviceEnrollmentType::AndroidEnterprisePersonalWorkProfile, "Pixel 8", "Google", "14")
+            }
+            (Platform::Windows, true) => {
+                (DeviceEnrollmentType::WindowsAzureAdJoin, "Surface Laptop 5", "Microsoft", "10.0.22631.3880")
+            }
+            (Platform::Windows, false) => {
+                (DeviceEnrollmentType::WindowsAutoEnrollment, "XPS 13", "Dell", "10.0.22631.3880")
+            }
             _ => (DeviceEnrollmentType::UserEnrollment, "MacBook Air", "Apple", "14.5"),
         };
         let roll = rng.u8(..100);
         let (compliance, grace, failing) = match roll {
-            0..=4 => (ComplianceState::Noncompliant, None, vec![fix("osMinimumVersion", "Update the operating system.")]),
+            0..=4 => {
+                (ComplianceState::Noncompliant, None, vec![fix("osMinimumVersion", "Update the operating system.")])
+            }
             5..=7 => (
                 ComplianceState::InGracePeriod,
                 Some(at(40, 0)),
@@ -165,8 +202,12 @@ pub fn tenant(size: &Size, seed: u64) -> anyhow::Result<TenantFile> {
             vec![]
         };
         devices.push(Device {
-            device_name: format!("{}-{model}-{:05}", users[i % size.users].display_name.split(' ').next().unwrap_or("Device"), i + 1)
-                .replace(' ', "-"),
+            device_name: format!(
+                "{}-{model}-{:05}",
+                users[i % size.users].display_name.split(' ').next().unwrap_or("Device"),
+                i + 1
+            )
+            .replace(' ', "-"),
             id,
             operating_system: platform,
             os_version: os.into(),
@@ -250,7 +291,13 @@ pub fn tenant(size: &Size, seed: u64) -> anyhow::Result<TenantFile> {
             minimum_os: None,
             categories: vec![CATEGORIES[i % CATEGORIES.len()].into()],
             featured: i % 50 == 0,
-            source: if web { AppSource::WebLink } else if i % 4 == 0 { AppSource::LineOfBusiness } else { AppSource::Store },
+            source: if web {
+                AppSource::WebLink
+            } else if i % 4 == 0 {
+                AppSource::LineOfBusiness
+            } else {
+                AppSource::Store
+            },
             platforms,
             icon: Some(format!("/assets/icons/generic-{}.svg", i % 6 + 1)),
             information_url: Some(format!("https://apps.northwind.example/{}", i + 1)),
@@ -262,7 +309,8 @@ pub fn tenant(size: &Size, seed: u64) -> anyhow::Result<TenantFile> {
         });
     }
 
-    let protected: Vec<String> = apps.iter().filter(|a| !a.app_identifiers.is_empty()).take(50).map(|a| a.id.clone()).collect();
+    let protected: Vec<String> =
+        apps.iter().filter(|a| !a.app_identifiers.is_empty()).take(50).map(|a| a.id.clone()).collect();
     let protection_policies = vec![
         ProtectionPolicy {
             id: "pol-standard".into(),

@@ -43,9 +43,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), Error> {
     let outcome = store.load_tenant(&source, false).await?;
     tracing::info!("{outcome}");
 
-    let listener = TcpListener::bind(args.listen)
-        .await
-        .with_context(|| format!("listening on {}", args.listen))?;
+    let listener = TcpListener::bind(args.listen).await.with_context(|| format!("listening on {}", args.listen))?;
     let local = listener.local_addr().context("reading the bound address")?;
     let public_url = args.public_url.unwrap_or_else(|| format!("http://{local}"));
     let public_url = public_url.trim_end_matches('/');
@@ -54,15 +52,19 @@ pub async fn serve(args: ServeArgs) -> Result<(), Error> {
     tracing::info!("Portal API trusts access tokens of {} for audience {}", verifier.issuer(), args.identity.audience);
     let events = events::EventBus::default();
     simulator::spawn(store.clone(), events.clone(), std::time::Duration::from_millis(args.simulator_delay_ms));
-    let state = AppState { store, public_url: public_url.into(), oidc: Arc::new(oidc), verifier: Arc::new(verifier), events, verdicts: Default::default() };
+    let state = AppState {
+        store,
+        public_url: public_url.into(),
+        oidc: Arc::new(oidc),
+        verifier: Arc::new(verifier),
+        events,
+        verdicts: Default::default(),
+    };
     let app = http::router(state, args.dist.as_deref())?;
 
     // Tests and scripts read this line to learn the port when --listen ends in :0.
     println!("portal-server listening on http://{local}");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("serving")?;
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.context("serving")?;
     Ok(())
 }
 
@@ -104,7 +106,10 @@ pub fn hash_password() -> Result<(), Error> {
 /// `portal-server generate-tenant`: writes a large, valid tenant file to stdout.
 pub fn generate_tenant(args: cli::GenerateArgs) -> Result<(), Error> {
     use std::io::Write;
-    let text = generate::tenant_toml(&generate::Size { apps: args.apps, users: args.users, devices: args.devices }, args.seed)?;
+    let text = generate::tenant_toml(
+        &generate::Size { apps: args.apps, users: args.users, devices: args.devices },
+        args.seed,
+    )?;
     std::io::stdout().lock().write_all(text.as_bytes()).context("writing the tenant file")?;
     Ok(())
 }

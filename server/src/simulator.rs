@@ -22,8 +22,8 @@ use crate::http::install_status;
 use crate::store::{InstallOperation, PendingAction, PendingInstall, PendingWipe, Store};
 use portal_core::api::Event;
 use portal_core::domain::{
-    ActionState, ComplianceState, DeviceActionResult, MessageCode, Platform, PortalMessage, RemoteAction, ResultantAppState,
-    SelectiveWipeState,
+    ActionState, ComplianceState, DeviceActionResult, MessageCode, Platform, PortalMessage, RemoteAction,
+    ResultantAppState, SelectiveWipeState,
 };
 use rand::Rng;
 use std::time::Duration;
@@ -122,7 +122,9 @@ impl Simulator {
         let device_name = self.store.device(&work.device_id).await?.map(|d| d.device_name).unwrap_or_default();
         let (body, code) = match state {
             ResultantAppState::Failed => (
-                format!("{app_name} could not be installed on {device_name}. Try again later or contact your IT support."),
+                format!(
+                    "{app_name} could not be installed on {device_name}. Try again later or contact your IT support."
+                ),
                 MessageCode::AppInstallFailed,
             ),
             ResultantAppState::NotInstalled => {
@@ -210,7 +212,9 @@ impl Simulator {
                 format!("{name} was removed and company data deleted from it."),
                 MessageCode::DeviceRemoved,
             ),
-            RemoteAction::Wipe => ("Device reset", format!("{name} was reset to factory settings."), MessageCode::DeviceReset),
+            RemoteAction::Wipe => {
+                ("Device reset", format!("{name} was reset to factory settings."), MessageCode::DeviceReset)
+            }
             RemoteAction::Rename => ("Device renamed", format!("{name} was renamed."), MessageCode::DeviceRenamed),
         };
         let message = PortalMessage { code, app: None, device: Some(name.clone()) };

@@ -5,8 +5,7 @@
 mod support;
 
 use portal_core::domain::{
-    MessageCode, PortalMessage,
-    ActionState, OrganisationSettings, RemoteAction, ResolvedIntent, ResultantAppState,
+    ActionState, MessageCode, OrganisationSettings, PortalMessage, RemoteAction, ResolvedIntent, ResultantAppState,
 };
 use portal_core::rules::actions::{availability, Availability, Reason};
 use portal_core::rules::catalog::{entry, Caller, DeviceContext};
@@ -182,7 +181,10 @@ async fn reads_return_only_the_callers_own_things() {
     assert_eq!(me.devices.iter().map(|d| d.id.clone()).collect::<Vec<_>>(), amara);
     assert_eq!(me.unenrolled_devices.len(), 1);
     assert!(me.group_ids.contains(&"g-sales".to_string()));
-    assert!(!me.unread_notifications.is_empty() && me.unread_notifications.iter().all(|n| !n.read && n.id.starts_with("n-amara")));
+    assert!(
+        !me.unread_notifications.is_empty()
+            && me.unread_notifications.iter().all(|n| !n.read && n.id.starts_with("n-amara"))
+    );
     assert!(store.me("u-nobody").await.expect("q").is_none());
     let view = store.device_view_of_user("u-amara", "dev-amara-surface").await.expect("q").expect("hers");
     assert_eq!(view.group_ids, ["dg-corp-windows", "dg-legacy-removal"]);
@@ -194,7 +196,11 @@ async fn reads_return_only_the_callers_own_things() {
     for (device, label) in cases {
         assert_eq!(store.device_of_user("u-amara", device).await.expect("q"), None, "{label}");
         assert_eq!(store.rename_device("u-amara", device, "Mine now").await.expect("q"), None, "{label}");
-        assert_eq!(store.insert_action("u-amara", device, RemoteAction::Sync).await.expect("q"), ActionQueued::NotFound, "{label}");
+        assert_eq!(
+            store.insert_action("u-amara", device, RemoteAction::Sync).await.expect("q"),
+            ActionQueued::NotFound,
+            "{label}"
+        );
         assert_eq!(
             store.request_install("u-amara", device, "teams", InstallOperation::Install).await.expect("q"),
             None,
@@ -211,7 +217,12 @@ async fn reads_return_only_the_callers_own_things() {
     assert_eq!(jonas.device_name, "Jonas's iPhone");
     assert_eq!(jonas.device_action_results.len(), 1);
     assert!(store.notifications_of_user("u-jonas").await.expect("n").iter().all(|n| n.id != "n-jonas-wipe" || !n.read));
-    assert!(store.install_states("dev-jonas-iphone").await.expect("s").get("teams").is_some_and(|s| s.pending.is_none()));
+    assert!(store
+        .install_states("dev-jonas-iphone")
+        .await
+        .expect("s")
+        .get("teams")
+        .is_some_and(|s| s.pending.is_none()));
     let registrations = store.protected_apps_of_user("u-amara").await.expect("r");
     assert!(!registrations.is_empty());
     assert!(registrations.iter().all(|r| r.device_tag.contains("amara")), "{registrations:?}");
@@ -251,7 +262,10 @@ async fn writes_change_the_callers_own_things() {
     let work = store.pending_work().await.expect("work");
     let pending = work.installs.iter().find(|i| i.app_id == "lab-notebook").expect("pending install");
     assert!(pending.fails_install);
-    assert!(work.installs.iter().any(|i| i.app_id == "sales-hub" && i.device_id == "dev-amara-iphone"), "from the tenant file");
+    assert!(
+        work.installs.iter().any(|i| i.app_id == "sales-hub" && i.device_id == "dev-amara-iphone"),
+        "from the tenant file"
+    );
     store.set_install_state("dev-amara-surface", "lab-notebook", ResultantAppState::Failed, None).await.expect("set");
     let states = store.install_states("dev-amara-surface").await.expect("states");
     assert_eq!(states["lab-notebook"].state, ResultantAppState::Failed);
@@ -262,7 +276,13 @@ async fn writes_change_the_callers_own_things() {
     assert!(store.unread_notifications_of_user("u-amara").await.expect("q").iter().all(|n| n.id != "n-amara-grace"));
     let message = PortalMessage { code: MessageCode::AppInstallFailed, app: Some("Lab Notebook".into()), device: None };
     let note = store
-        .insert_notification("u-amara", "Install failed", "Try again later.", Some("/apps/lab-notebook"), Some(message.clone()))
+        .insert_notification(
+            "u-amara",
+            "Install failed",
+            "Try again later.",
+            Some("/apps/lab-notebook"),
+            Some(message.clone()),
+        )
         .await
         .expect("q");
     let newest = &store.notifications_of_user("u-amara").await.expect("q")[0];
@@ -276,42 +296,70 @@ async fn writes_change_the_callers_own_things() {
         store.check_in_registration(&w.registration_id).await.expect("check in");
     }
     let policies = store.protection_policies().await.expect("p");
-    for r in store.protected_apps_of_user("u-amara").await.expect("r").iter().filter(|r| r.device_tag == "mam-amara-ipad") {
+    for r in
+        store.protected_apps_of_user("u-amara").await.expect("r").iter().filter(|r| r.device_tag == "mam-amara-ipad")
+    {
         assert_eq!(protection_status(r, &policies), ProtectionStatus::WipeDone);
     }
 
     // Retire: the device and its registrations go.
     store.delete_device("dev-amara-pixel").await.expect("delete");
     assert!(store.device_of_user("u-amara", "dev-amara-pixel").await.expect("q").is_none());
-    assert!(store.protected_apps_of_user("u-amara").await.expect("r").iter().all(|r| r.device_tag != "dev-amara-pixel"));
+    assert!(store
+        .protected_apps_of_user("u-amara")
+        .await
+        .expect("r")
+        .iter()
+        .all(|r| r.device_tag != "dev-amara-pixel"));
 }
 
 #[tokio::test]
 async fn an_invalid_file_changes_nothing_and_a_reimport_replaces_everything() {
     let (dir, store) = demo_store().await;
     store.rename_device("u-amara", "dev-amara-pixel", "Renamed").await.expect("q");
-    let bad = Source { name: "bad.toml".into(), text: Source::demo().text.replace("primary_user = \"u-jonas\"", "primary_user = \"u-nobody\"") };
+    let bad = Source {
+        name: "bad.toml".into(),
+        text: Source::demo().text.replace("primary_user = \"u-jonas\"", "primary_user = \"u-nobody\""),
+    };
     let err = store.load_tenant(&bad, true).await.expect_err("dangling user");
     let message = format!("{err:#}");
-    assert!(message.contains("bad.toml") && message.contains("primary_user") && message.contains("u-nobody"), "{message}");
+    assert!(
+        message.contains("bad.toml") && message.contains("primary_user") && message.contains("u-nobody"),
+        "{message}"
+    );
     let pixel = store.device_of_user("u-amara", "dev-amara-pixel").await.expect("q").expect("still there");
     assert_eq!(pixel.device_name, "Renamed", "an invalid file changes nothing");
 
     // The same content again keeps state; --force resets it.
-    assert!(matches!(store.load_tenant(&Source::demo(), false).await.expect("q"), portal_server::store::ImportOutcome::Unchanged { .. }));
+    assert!(matches!(
+        store.load_tenant(&Source::demo(), false).await.expect("q"),
+        portal_server::store::ImportOutcome::Unchanged { .. }
+    ));
     store.load_tenant(&Source::demo(), true).await.expect("forced");
     let pixel = store.device_of_user("u-amara", "dev-amara-pixel").await.expect("q").expect("there");
     assert_eq!(pixel.device_name, "Amara's Pixel 8");
 
     // A smaller tenant replaces the demo entirely (and the cached catalog with it).
-    let small = Source { name: "small.toml".into(), text: "[organisation]\nname = \"Small\"\ntheme_color = \"#123456\"\n".into() };
+    let small = Source {
+        name: "small.toml".into(),
+        text: "[organisation]\nname = \"Small\"\ntheme_color = \"#123456\"\n".into(),
+    };
     store.load_tenant(&small, false).await.expect("small");
     assert!(store.apps_with_assignments().await.expect("q").is_empty());
     assert!(store.devices_of_user("u-amara").await.expect("q").is_empty());
     assert_eq!(store.user("u-amara").await.expect("q"), None);
     assert_eq!(store.organisation_settings().await.expect("q"), OrganisationSettings::default());
     let conn = rusqlite::Connection::open(dir.path().join("portal.db")).expect("open");
-    for table in ["users", "devices", "apps", "app_assignments", "install_states", "app_registrations", "notifications", "device_actions"] {
+    for table in [
+        "users",
+        "devices",
+        "apps",
+        "app_assignments",
+        "install_states",
+        "app_registrations",
+        "notifications",
+        "device_actions",
+    ] {
         let n: i64 = conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).expect("count");
         assert_eq!(n, 0, "{table}");
     }
@@ -324,18 +372,45 @@ async fn every_kind_of_invalid_file_is_refused_by_the_binary_and_imports_nothing
     let demo = Source::demo().text;
     // (edit of the demo tenant, expected path, expected reason)
     let cases = [
-        ("primary_user = \"u-jonas\"", "primary_user = \"u-ghost\"", "devices[5].primary_user", "no user has the id `u-ghost`"),
+        (
+            "primary_user = \"u-jonas\"",
+            "primary_user = \"u-ghost\"",
+            "devices[5].primary_user",
+            "no user has the id `u-ghost`",
+        ),
         ("id = \"u-jonas\"", "id = \"u-amara\"", "users[1].id", "duplicate id"),
-        ("information_url = \"https://contoso.example/apps/teams\"", "information_url = \"ftp://contoso.example\"", "apps[0].information_url", "http(s)"),
-        ("enrolled_date_time = \"2026-02-03T08:12:00Z\"", "enrolled_date_time = \"3 Feb 2026\"", "devices[0].enrolled_date_time", "RFC 3339"),
+        (
+            "information_url = \"https://contoso.example/apps/teams\"",
+            "information_url = \"ftp://contoso.example\"",
+            "apps[0].information_url",
+            "http(s)",
+        ),
+        (
+            "enrolled_date_time = \"2026-02-03T08:12:00Z\"",
+            "enrolled_date_time = \"3 Feb 2026\"",
+            "devices[0].enrolled_date_time",
+            "RFC 3339",
+        ),
         ("name = \"Microsoft Word\"", "name = \"  \"", "apps[2].name", "must not be empty"),
-        ("compliance_state = \"noncompliant\"", "compliance_state = \"nonCompliant\"", "devices[4].compliance_state", "unknown value"),
+        (
+            "compliance_state = \"noncompliant\"",
+            "compliance_state = \"nonCompliant\"",
+            "devices[4].compliance_state",
+            "unknown value",
+        ),
     ];
     for (from, to, path, reason) in cases {
         assert!(demo.contains(from), "{from}");
         let file = dir.path().join("bad.toml");
         std::fs::write(&file, demo.replacen(from, to, 1)).expect("write");
-        let out = support::run_to_end(&["import", "--db", db.to_str().expect("utf-8"), "--tenant", file.to_str().expect("utf-8")]).await;
+        let out = support::run_to_end(&[
+            "import",
+            "--db",
+            db.to_str().expect("utf-8"),
+            "--tenant",
+            file.to_str().expect("utf-8"),
+        ])
+        .await;
         assert!(!out.status.success(), "{to}");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains("bad.toml") && stderr.contains(path) && stderr.contains(reason), "{to}: {stderr}");
@@ -349,7 +424,9 @@ async fn every_kind_of_invalid_file_is_refused_by_the_binary_and_imports_nothing
 
 #[tokio::test]
 async fn hash_password_prints_an_argon2id_hash_that_verifies() {
-    for (input, password) in [("Portal-Demo-2026!", "Portal-Demo-2026!"), ("with spaces \n", "with spaces "), ("crlf\r\n", "crlf")] {
+    for (input, password) in
+        [("Portal-Demo-2026!", "Portal-Demo-2026!"), ("with spaces \n", "with spaces "), ("crlf\r\n", "crlf")]
+    {
         let mut child = tokio::process::Command::new(support::BIN)
             .arg("hash-password")
             .stdin(Stdio::piped())
@@ -368,7 +445,12 @@ async fn hash_password_prints_an_argon2id_hash_that_verifies() {
         assert!(verifies(password, hash), "{input:?}");
         assert!(!verifies("wrong", hash));
     }
-    let empty = tokio::process::Command::new(support::BIN).arg("hash-password").stdin(Stdio::null()).output().await.expect("run");
+    let empty = tokio::process::Command::new(support::BIN)
+        .arg("hash-password")
+        .stdin(Stdio::null())
+        .output()
+        .await
+        .expect("run");
     assert!(!empty.status.success());
 }
 
@@ -384,7 +466,14 @@ async fn generate_tenant_is_deterministic_and_imports() {
     let file = dir.path().join("big.toml");
     std::fs::write(&file, &one.stdout).expect("write");
     let db = dir.path().join("portal.db");
-    let out = support::run_to_end(&["import", "--db", db.to_str().expect("utf-8"), "--tenant", file.to_str().expect("utf-8")]).await;
+    let out = support::run_to_end(&[
+        "import",
+        "--db",
+        db.to_str().expect("utf-8"),
+        "--tenant",
+        file.to_str().expect("utf-8"),
+    ])
+    .await;
     assert!(out.status.success(), "{out:?}");
 
     let store = Store::open(&db).await.expect("open");
@@ -392,7 +481,11 @@ async fn generate_tenant_is_deterministic_and_imports() {
     let groups = store.user_groups_of("u-00001").await.expect("groups");
     let catalog = store.apps_with_assignments().await.expect("catalog");
     let caller = Caller { user_id: "u-00001", group_ids: &groups };
-    let visible = catalog.apps().iter().filter(|a| entry(&a.app, &a.assignments, &caller, &DeviceContext::None).is_visible()).count();
+    let visible = catalog
+        .apps()
+        .iter()
+        .filter(|a| entry(&a.app, &a.assignments, &caller, &DeviceContext::None).is_visible())
+        .count();
     assert_eq!(visible, 120, "the benchmark user sees every app with no device selected");
     let hash: String = rusqlite::Connection::open(&db)
         .expect("open")
@@ -417,5 +510,6 @@ async fn icons_are_served_from_the_binary() {
 fn verifies(password: &str, hash: &str) -> bool {
     use argon2::password_hash::phc::PasswordHash;
     use argon2::password_hash::PasswordVerifier;
-    PasswordHash::new(hash).is_ok_and(|parsed| argon2::Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    PasswordHash::new(hash)
+        .is_ok_and(|parsed| argon2::Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }

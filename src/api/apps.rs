@@ -12,7 +12,13 @@ fn encode(value: &str) -> String {
 
 /// One page of the catalog for `context` (a device id, MAM tag, `unenrolled:<platform>` or
 /// `none`; see `crate::device_context`).
-pub async fn page(auth: Auth, config: &PortalConfig, context: &str, offset: usize, limit: usize) -> Result<AppList, ApiError> {
+pub async fn page(
+    auth: Auth,
+    config: &PortalConfig,
+    context: &str,
+    offset: usize,
+    limit: usize,
+) -> Result<AppList, ApiError> {
     let url = config.api_url(&format!("/me/apps?device={}&offset={offset}&limit={limit}", encode(context)));
     get_json_signed_in(auth, &url).await
 }

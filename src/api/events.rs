@@ -262,8 +262,7 @@ impl Stream {
             }
         });
         if let Some(window) = web_sys::window() {
-            let _ = window
-                .set_timeout_with_callback_and_timeout_and_arguments_0(retry.unchecked_ref(), delay);
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(retry.unchecked_ref(), delay);
         }
     }
 

@@ -107,9 +107,7 @@ async fn send(
     body: Option<String>,
 ) -> Result<web_sys::Response, ApiError> {
     let signal = web_sys::AbortSignal::timeout_with_u32(REQUEST_TIMEOUT_SECONDS * 1000);
-    let mut request = gloo_net::http::RequestBuilder::new(url)
-        .method(method)
-        .header("Accept", "application/json");
+    let mut request = gloo_net::http::RequestBuilder::new(url).method(method).header("Accept", "application/json");
     if let Some(token) = bearer {
         request = request.header("Authorization", &format!("Bearer {token}"));
     }

@@ -93,9 +93,7 @@ pub fn safe_return_path(path: &str) -> String {
 /// Whether an automatic redirect may happen now (none in the last [`REDIRECT_WINDOW_MS`]).
 /// (Whole milliseconds: integer text keeps float formatting out of the wasm.)
 pub fn may_redirect_automatically(now_ms: u64) -> bool {
-    let last = storage()
-        .and_then(|s| s.get_item(REDIRECTED_AT_KEY).ok().flatten())
-        .and_then(|v| v.parse::<u64>().ok());
+    let last = storage().and_then(|s| s.get_item(REDIRECTED_AT_KEY).ok().flatten()).and_then(|v| v.parse::<u64>().ok());
     last.is_none_or(|at| now_ms.saturating_sub(at) >= REDIRECT_WINDOW_MS || now_ms < at)
 }
 

@@ -5,7 +5,9 @@ use super::attempt::Attempt;
 use super::discovery::ProviderMetadata;
 use super::error::AuthError;
 use super::http::{send, HttpError};
-use oauth2::basic::{BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse, BasicTokenType};
+use oauth2::basic::{
+    BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse, BasicTokenType,
+};
 use oauth2::{
     AuthType, AuthUrl, AuthorizationCode, ClientId, CsrfToken, EndpointNotSet, EndpointSet, ExtraTokenFields,
     PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken, RequestTokenError, Scope, StandardRevocableToken,
@@ -50,7 +52,9 @@ fn client(provider: &ProviderMetadata, client_id: &str, redirect_uri: &str) -> R
     Ok(oauth2::Client::new(ClientId::new(client_id.to_string()))
         // A public client: client_id in the body, no secret.
         .set_auth_type(AuthType::RequestBody)
-        .set_auth_uri(AuthUrl::new(provider.authorization_endpoint.clone()).map_err(|_| invalid("authorization_endpoint"))?)
+        .set_auth_uri(
+            AuthUrl::new(provider.authorization_endpoint.clone()).map_err(|_| invalid("authorization_endpoint"))?,
+        )
         .set_token_uri(TokenUrl::new(provider.token_endpoint.clone()).map_err(|_| invalid("token_endpoint"))?)
         .set_redirect_uri(RedirectUrl::new(redirect_uri.to_string()).map_err(|_| invalid("the redirect URI"))?))
 }
@@ -112,10 +116,9 @@ fn issued(tokens: Tokens) -> Issued {
 
 fn token_error(e: RequestTokenError<HttpError, BasicErrorResponse>) -> AuthError {
     match e {
-        RequestTokenError::ServerResponse(r) => AuthError::Token {
-            error: r.error().as_ref().to_string(),
-            description: r.error_description().cloned(),
-        },
+        RequestTokenError::ServerResponse(r) => {
+            AuthError::Token { error: r.error().as_ref().to_string(), description: r.error_description().cloned() }
+        }
         _ => AuthError::TokenUnreachable,
     }
 }

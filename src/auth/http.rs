@@ -21,9 +21,8 @@ impl std::error::Error for HttpError {}
 /// everything `oauth2` reads from a token response.
 pub async fn send(request: HttpRequest) -> Result<HttpResponse, HttpError> {
     let signal = web_sys::AbortSignal::timeout_with_u32(REQUEST_TIMEOUT_SECONDS * 1000);
-    let mut builder = RequestBuilder::new(&request.uri().to_string())
-        .method(request.method().clone())
-        .abort_signal(Some(&signal));
+    let mut builder =
+        RequestBuilder::new(&request.uri().to_string()).method(request.method().clone()).abort_signal(Some(&signal));
     for (name, value) in request.headers() {
         if let Ok(value) = value.to_str() {
             builder = builder.header(name.as_str(), value);

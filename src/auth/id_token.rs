@@ -71,7 +71,8 @@ pub struct Expected<'a> {
 /// The claims of a compact JWS, read without checking its signature (see the module docs).
 pub fn parse(token: &str) -> Result<IdClaims, AuthError> {
     let mut parts = token.split('.');
-    let (Some(_header), Some(payload), Some(_signature), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    let (Some(_header), Some(payload), Some(_signature), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return Err(AuthError::IdTokenMalformed);
     };

@@ -310,7 +310,9 @@ impl Auth {
         .await;
         self.refreshing.set_value(false);
         // Signed out (or signed in anew) meanwhile: the answer belongs to nobody.
-        let still_current = self.status.with_untracked(|s| matches!(s, Status::SignedIn(cur) if cur.refresh_token.as_deref() == Some(refresh_token.as_str())));
+        let still_current = self.status.with_untracked(
+            |s| matches!(s, Status::SignedIn(cur) if cur.refresh_token.as_deref() == Some(refresh_token.as_str())),
+        );
         if !still_current {
             return false;
         }

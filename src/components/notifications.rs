@@ -79,7 +79,11 @@ pub fn provide_notifications() {
 }
 
 pub fn use_notifications() -> Notifications {
-    use_context::<Notifications>().unwrap_or(Notifications { list: RwSignal::new(None), auth: None, config: StoredValue::new(None) })
+    use_context::<Notifications>().unwrap_or(Notifications {
+        list: RwSignal::new(None),
+        auth: None,
+        config: StoredValue::new(None),
+    })
 }
 
 /// The header's link to the notifications centre with the unread count (read out as

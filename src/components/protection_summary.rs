@@ -47,7 +47,8 @@ pub fn ProtectionSummary() -> impl IntoView {
         None => view! { <p>{tr!(protected_apps.loading)}</p> }.into_any(),
         Some(Err(error)) => view! { <p><ErrorText error /></p> }.into_any(),
         Some(Ok(c)) => {
-            let total = c.protected + c.waiting_for_check_in + c.blocked + c.wipe_pending + c.wipe_done + c.not_protected;
+            let total =
+                c.protected + c.waiting_for_check_in + c.blocked + c.wipe_pending + c.wipe_done + c.not_protected;
             if total == 0 {
                 return view! { <p>{tr!(protection_summary.none)}</p> }.into_any();
             }

@@ -45,7 +45,8 @@ pub fn Shell(
         Status::Failed(e) => Phase::Failed(e),
         Status::SignedIn(_) | Status::SignedOut => Phase::Ready,
     });
-    let page = move || match phase.get() {
+    let page = move || {
+        match phase.get() {
         Phase::Checking => view! {
             <div class="boot" role="status" aria-live="polite">
                 <span class="spinner" aria-hidden="true"></span>
@@ -75,6 +76,7 @@ pub fn Shell(
             </Routes>
         }
         .into_any(),
+    }
     };
     view! {
         <a class="skip-link" href="#main">{tr!(skip_to_content)}</a>

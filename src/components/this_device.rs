@@ -66,8 +66,11 @@ pub struct UserDevices {
 impl UserDevices {
     /// Starts reading `GET /me/devices`.
     pub fn load() -> UserDevices {
-        let devices =
-            UserDevices { list: RwSignal::new(None), config: StoredValue::new(use_context::<PortalConfig>()), auth: use_auth() };
+        let devices = UserDevices {
+            list: RwSignal::new(None),
+            config: StoredValue::new(use_context::<PortalConfig>()),
+            auth: use_auth(),
+        };
         devices.reload();
         devices
     }
@@ -81,11 +84,12 @@ impl UserDevices {
 
     /// The name of the enrolled device `id` (tracked); empty until the list is read.
     pub fn device_name(self, id: &str) -> String {
-        self.list.with(|d| match d {
-            Some(Ok(list)) => list.devices.iter().find(|d| d.device.id == id).map(|d| d.device.device_name.clone()),
-            _ => None,
-        })
-        .unwrap_or_default()
+        self.list
+            .with(|d| match d {
+                Some(Ok(list)) => list.devices.iter().find(|d| d.device.id == id).map(|d| d.device.device_name.clone()),
+                _ => None,
+            })
+            .unwrap_or_default()
     }
 }
 
@@ -175,7 +179,8 @@ fn Picker(list: DeviceList, picking: RwSignal<bool>, stale: bool) -> impl IntoVi
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let chosen = choice.get_untracked();
-        let context = if chosen == "unenrolled" { device_context::unenrolled(platform.get_untracked()) } else { chosen };
+        let context =
+            if chosen == "unenrolled" { device_context::unenrolled(platform.get_untracked()) } else { chosen };
         this.choose(context);
         picking.set(false);
     };
@@ -202,7 +207,8 @@ fn Picker(list: DeviceList, picking: RwSignal<bool>, stale: bool) -> impl IntoVi
         .iter()
         .map(|d| {
             let d = &d.device;
-            let label = view! { <span>{d.device_name.clone()} " · " {d.operating_system.display_name()}</span> }.into_any();
+            let label =
+                view! { <span>{d.device_name.clone()} " · " {d.operating_system.display_name()}</span> }.into_any();
             option(d.id.clone(), label, suggestion_hint(&d.id))
         })
         .collect_view();

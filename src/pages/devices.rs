@@ -53,9 +53,10 @@ where
 pub fn Devices() -> impl IntoView {
     let live = use_live_events();
     let reload = RwSignal::new(0u64);
-    let list = loader(move || reload.get() + live.resync(), |auth, config| async move {
-        api::devices::list(auth, &config).await
-    });
+    let list = loader(
+        move || reload.get() + live.resync(),
+        |auth, config| async move { api::devices::list(auth, &config).await },
+    );
     // Live: a removed device leaves, a renamed or checked-in one is re-read.
     Effect::new(move |_| match live.latest() {
         Some(Event::DeviceRemoved { device_id }) => list.update(|l| {
@@ -65,7 +66,10 @@ pub fn Devices() -> impl IntoView {
         }),
         Some(Event::DeviceRenamed { device_id, device_name }) => list.update(|l| {
             if let Some(Ok(l)) = l {
-                l.devices.iter_mut().filter(|d| d.device.id == device_id).for_each(|d| d.device.device_name = device_name.clone())
+                l.devices
+                    .iter_mut()
+                    .filter(|d| d.device.id == device_id)
+                    .for_each(|d| d.device.device_name = device_name.clone())
             }
         }),
         Some(Event::CheckIn { .. }) => reload.update(|n| *n += 1),

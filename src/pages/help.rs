@@ -10,10 +10,8 @@ pub fn Help() -> impl IntoView {
     let organisation = branding.as_ref().map(|b| b.organisation_name.clone()).unwrap_or_default();
     let support = branding.as_ref().map(|b| b.support.clone()).unwrap_or_default();
     let privacy = branding.and_then(|b| b.privacy_url);
-    let has_contact = support.name.is_some()
-        || support.phone.is_some()
-        || support.email.is_some()
-        || support.website_url.is_some();
+    let has_contact =
+        support.name.is_some() || support.phone.is_some() || support.email.is_some() || support.website_url.is_some();
     view! {
         <h1>{tr!(help.title)}</h1>
         <p>{tr_with!(help.intro, organisation = organisation)}</p>

@@ -10,7 +10,9 @@ use portal_core::domain::{MessageCode, Notification};
 /// page does not know (then the server's English text is shown).
 fn message_keys(code: MessageCode) -> Option<(Key, Key)> {
     Some(match code {
-        MessageCode::AppInstalled => (key!(notifications.portal.app_installed.title), key!(notifications.portal.app_installed.body)),
+        MessageCode::AppInstalled => {
+            (key!(notifications.portal.app_installed.title), key!(notifications.portal.app_installed.body))
+        }
         MessageCode::AppInstallFailed => {
             (key!(notifications.portal.app_install_failed.title), key!(notifications.portal.app_install_failed.body))
         }
@@ -20,17 +22,28 @@ fn message_keys(code: MessageCode) -> Option<(Key, Key)> {
         MessageCode::DeviceCheckedIn => {
             (key!(notifications.portal.device_checked_in.title), key!(notifications.portal.device_checked_in.body))
         }
-        MessageCode::DeviceLocked => (key!(notifications.portal.device_locked.title), key!(notifications.portal.device_locked.body)),
-        MessageCode::PasscodeReset => (key!(notifications.portal.passcode_reset.title), key!(notifications.portal.passcode_reset.body)),
+        MessageCode::DeviceLocked => {
+            (key!(notifications.portal.device_locked.title), key!(notifications.portal.device_locked.body))
+        }
+        MessageCode::PasscodeReset => {
+            (key!(notifications.portal.passcode_reset.title), key!(notifications.portal.passcode_reset.body))
+        }
         MessageCode::PasscodeRemoved => {
             (key!(notifications.portal.passcode_removed.title), key!(notifications.portal.passcode_removed.body))
         }
-        MessageCode::DeviceRemoved => (key!(notifications.portal.device_removed.title), key!(notifications.portal.device_removed.body)),
-        MessageCode::DeviceReset => (key!(notifications.portal.device_reset.title), key!(notifications.portal.device_reset.body)),
-        MessageCode::DeviceRenamed => (key!(notifications.portal.device_renamed.title), key!(notifications.portal.device_renamed.body)),
-        MessageCode::CompanyDataRemoved => {
-            (key!(notifications.portal.company_data_removed.title), key!(notifications.portal.company_data_removed.body))
+        MessageCode::DeviceRemoved => {
+            (key!(notifications.portal.device_removed.title), key!(notifications.portal.device_removed.body))
         }
+        MessageCode::DeviceReset => {
+            (key!(notifications.portal.device_reset.title), key!(notifications.portal.device_reset.body))
+        }
+        MessageCode::DeviceRenamed => {
+            (key!(notifications.portal.device_renamed.title), key!(notifications.portal.device_renamed.body))
+        }
+        MessageCode::CompanyDataRemoved => (
+            key!(notifications.portal.company_data_removed.title),
+            key!(notifications.portal.company_data_removed.body),
+        ),
         MessageCode::Other => return None,
     })
 }
@@ -42,7 +55,8 @@ pub fn words(n: &Notification) -> impl Fn() -> (String, String) + Send + Sync + 
     let n = n.clone();
     move || match n.message.as_ref().and_then(|m| message_keys(m.code).map(|keys| (m, keys))) {
         Some((m, (title, body))) => {
-            let values = [("app", m.app.as_deref().unwrap_or_default()), ("device", m.device.as_deref().unwrap_or_default())];
+            let values =
+                [("app", m.app.as_deref().unwrap_or_default()), ("device", m.device.as_deref().unwrap_or_default())];
             (i18n.format(title, &values), i18n.format(body, &values))
         }
         None => (n.title.clone(), n.body.clone()),

@@ -69,7 +69,8 @@ pub fn ProtectedApps() -> impl IntoView {
                 }
             });
             if let Some((app, device)) = done {
-                announcement.set(i18n.format(key!(protected_apps.wipe.app_done), &[("app", &app), ("device", &device)]));
+                announcement
+                    .set(i18n.format(key!(protected_apps.wipe.app_done), &[("app", &app), ("device", &device)]));
             }
         }
     });
@@ -126,7 +127,11 @@ pub fn ProtectedApps() -> impl IntoView {
                     let mut pending = false;
                     data.update(|d| {
                         let Some(Ok(list)) = d else { return };
-                        let apps = list.devices.iter_mut().filter(|d| d.device_tag == device.device_tag).flat_map(|d| &mut d.apps);
+                        let apps = list
+                            .devices
+                            .iter_mut()
+                            .filter(|d| d.device_tag == device.device_tag)
+                            .flat_map(|d| &mut d.apps);
                         for app in apps {
                             // The live events may have been quicker than this answer.
                             if app.registration.selective_wipe_state == SelectiveWipeState::None {
@@ -136,7 +141,8 @@ pub fn ProtectedApps() -> impl IntoView {
                         }
                     });
                     if pending {
-                        announcement.set(i18n.format(key!(protected_apps.wipe.requested), &[("device", &device.device_name)]));
+                        announcement
+                            .set(i18n.format(key!(protected_apps.wipe.requested), &[("device", &device.device_name)]));
                     }
                 }
                 Err(e) => wipe_error.set(Some((device.device_tag.clone(), e))),
@@ -168,7 +174,9 @@ pub fn ProtectedApps() -> impl IntoView {
             </div>
         }
         .into_any(),
-        Shape::Devices(devices) if devices.is_empty() => view! { <p class="empty">{tr!(protected_apps.empty)}</p> }.into_any(),
+        Shape::Devices(devices) if devices.is_empty() => {
+            view! { <p class="empty">{tr!(protected_apps.empty)}</p> }.into_any()
+        }
         Shape::Devices(devices) => devices
             .into_iter()
             .enumerate()
@@ -240,9 +248,8 @@ fn DeviceSection(
     wipe_error: RwSignal<Option<(String, ApiError)>>,
 ) -> impl IntoView {
     let heading = format!("device-{index}");
-    let (name, enrolled) = data
-        .with_untracked(|d| find_device(d, &tag).map(|d| (d.device_name.clone(), d.enrolled)))
-        .unwrap_or_default();
+    let (name, enrolled) =
+        data.with_untracked(|d| find_device(d, &tag).map(|d| (d.device_name.clone(), d.enrolled))).unwrap_or_default();
     let kind = if enrolled { key!(protected_apps.enrolled) } else { key!(protected_apps.unenrolled) };
     let wipeable = {
         let tag = tag.clone();

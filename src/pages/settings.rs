@@ -161,11 +161,9 @@ fn DeviceInWords(context: String) -> impl IntoView {
             let found = api::devices::list(auth, &config)
                 .await
                 .map(|list| {
-                    list.devices
-                        .iter()
-                        .find(|d| d.device.id == id)
-                        .map(|d| d.device.device_name.clone())
-                        .or_else(|| list.unenrolled_devices.iter().find(|d| d.device_tag == id).map(|d| d.device_name.clone()))
+                    list.devices.iter().find(|d| d.device.id == id).map(|d| d.device.device_name.clone()).or_else(
+                        || list.unenrolled_devices.iter().find(|d| d.device_tag == id).map(|d| d.device_name.clone()),
+                    )
                 })
                 .map_err(|_| ());
             let _ = name.try_set(Some(found));

@@ -29,10 +29,7 @@ pub enum AssignmentTarget {
 impl AssignmentTarget {
     /// Whether the target follows the user (rather than the device).
     pub fn is_user_target(&self) -> bool {
-        matches!(
-            self,
-            AssignmentTarget::AllUsers | AssignmentTarget::UserGroup { .. }
-        )
+        matches!(self, AssignmentTarget::AllUsers | AssignmentTarget::UserGroup { .. })
     }
 }
 
@@ -96,12 +93,9 @@ impl ResolvedIntent {
             ResolvedIntent::NotAvailable => MobileAppIntent::NotAvailable,
             ResolvedIntent::Exclude => MobileAppIntent::Exclude,
             ResolvedIntent::Available => MobileAppIntent::Available,
-            ResolvedIntent::AvailableWithoutEnrollment => {
-                MobileAppIntent::AvailableInstallWithoutEnrollment
-            }
+            ResolvedIntent::AvailableWithoutEnrollment => MobileAppIntent::AvailableInstallWithoutEnrollment,
             ResolvedIntent::Required => MobileAppIntent::RequiredInstall,
-            ResolvedIntent::RequiredAndAvailable
-            | ResolvedIntent::RequiredAndAvailableWithoutEnrollment => {
+            ResolvedIntent::RequiredAndAvailable | ResolvedIntent::RequiredAndAvailableWithoutEnrollment => {
                 MobileAppIntent::RequiredAndAvailableInstall
             }
             ResolvedIntent::Uninstall | ResolvedIntent::UninstallAndAvailableWithoutEnrollment => {
@@ -122,10 +116,7 @@ impl ResolvedIntent {
 
     /// The organisation removes it (unless, for the combination, the user installs it).
     pub fn is_uninstall(self) -> bool {
-        matches!(
-            self,
-            ResolvedIntent::Uninstall | ResolvedIntent::UninstallAndAvailableWithoutEnrollment
-        )
+        matches!(self, ResolvedIntent::Uninstall | ResolvedIntent::UninstallAndAvailableWithoutEnrollment)
     }
 
     /// The user may install it from the portal (an "Install" button makes sense).
@@ -148,33 +139,13 @@ mod tests {
     #[test]
     fn targets_serialise_with_a_type_tag() {
         let cases = [
-            (
-                "all users",
-                AssignmentTarget::AllUsers,
-                r#"{"type":"allUsers"}"#,
-            ),
-            (
-                "all devices",
-                AssignmentTarget::AllDevices,
-                r#"{"type":"allDevices"}"#,
-            ),
-            (
-                "user group",
-                AssignmentTarget::UserGroup { id: "g1".into() },
-                r#"{"type":"userGroup","id":"g1"}"#,
-            ),
-            (
-                "device group",
-                AssignmentTarget::DeviceGroup { id: "g2".into() },
-                r#"{"type":"deviceGroup","id":"g2"}"#,
-            ),
+            ("all users", AssignmentTarget::AllUsers, r#"{"type":"allUsers"}"#),
+            ("all devices", AssignmentTarget::AllDevices, r#"{"type":"allDevices"}"#),
+            ("user group", AssignmentTarget::UserGroup { id: "g1".into() }, r#"{"type":"userGroup","id":"g1"}"#),
+            ("device group", AssignmentTarget::DeviceGroup { id: "g2".into() }, r#"{"type":"deviceGroup","id":"g2"}"#),
         ];
         for (label, target, json) in cases {
-            assert_eq!(
-                serde_json::to_string(&target).ok().as_deref(),
-                Some(json),
-                "{label}"
-            );
+            assert_eq!(serde_json::to_string(&target).ok().as_deref(), Some(json), "{label}");
             let back: Result<AssignmentTarget, _> = serde_json::from_str(json);
             assert_eq!(back.ok(), Some(target), "{label}");
         }
@@ -182,9 +153,8 @@ mod tests {
 
     #[test]
     fn intents_use_graph_spellings() {
-        let a: Result<Assignment, _> = serde_json::from_str(
-            r#"{"intent":"availableWithoutEnrollment","target":{"type":"allUsers"}}"#,
-        );
+        let a: Result<Assignment, _> =
+            serde_json::from_str(r#"{"intent":"availableWithoutEnrollment","target":{"type":"allUsers"}}"#);
         assert_eq!(
             a.ok(),
             Some(Assignment {
@@ -193,12 +163,8 @@ mod tests {
                 excluded_groups: vec![],
             })
         );
-        let json =
-            serde_json::to_string(&ResolvedIntent::RequiredAndAvailable.to_mobile_app_intent());
-        assert_eq!(
-            json.ok().as_deref(),
-            Some("\"requiredAndAvailableInstall\"")
-        );
+        let json = serde_json::to_string(&ResolvedIntent::RequiredAndAvailable.to_mobile_app_intent());
+        assert_eq!(json.ok().as_deref(), Some("\"requiredAndAvailableInstall\""));
     }
 
     #[test]
@@ -209,21 +175,12 @@ mod tests {
             (R::NotAvailable, M::NotAvailable),
             (R::Exclude, M::Exclude),
             (R::Available, M::Available),
-            (
-                R::AvailableWithoutEnrollment,
-                M::AvailableInstallWithoutEnrollment,
-            ),
+            (R::AvailableWithoutEnrollment, M::AvailableInstallWithoutEnrollment),
             (R::Required, M::RequiredInstall),
             (R::RequiredAndAvailable, M::RequiredAndAvailableInstall),
-            (
-                R::RequiredAndAvailableWithoutEnrollment,
-                M::RequiredAndAvailableInstall,
-            ),
+            (R::RequiredAndAvailableWithoutEnrollment, M::RequiredAndAvailableInstall),
             (R::Uninstall, M::RequiredUninstall),
-            (
-                R::UninstallAndAvailableWithoutEnrollment,
-                M::RequiredUninstall,
-            ),
+            (R::UninstallAndAvailableWithoutEnrollment, M::RequiredUninstall),
         ];
         for (resolved, graph) in cases {
             assert_eq!(resolved.to_mobile_app_intent(), graph, "{resolved:?}");

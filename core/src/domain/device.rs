@@ -150,16 +150,12 @@ impl ManagedDevice {
 
     /// Whether an action of this kind is queued or running.
     pub fn has_in_progress(&self, action: RemoteAction) -> bool {
-        self.device_action_results
-            .iter()
-            .any(|r| r.action_name == action && r.action_state.is_in_progress())
+        self.device_action_results.iter().any(|r| r.action_name == action && r.action_state.is_in_progress())
     }
 
     /// Whether an action of this kind has completed.
     pub fn has_done(&self, action: RemoteAction) -> bool {
-        self.device_action_results
-            .iter()
-            .any(|r| r.action_name == action && r.action_state == ActionState::Done)
+        self.device_action_results.iter().any(|r| r.action_name == action && r.action_state == ActionState::Done)
     }
 }
 

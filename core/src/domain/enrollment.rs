@@ -84,20 +84,14 @@ impl DeviceEnrollmentType {
         match self {
             Self::AndroidEnterpriseFullyManaged => Some(AndroidCorporateKind::FullyManaged),
             Self::AndroidEnterpriseDedicatedDevice => Some(AndroidCorporateKind::Dedicated),
-            Self::AndroidEnterpriseCorporateWorkProfile => {
-                Some(AndroidCorporateKind::CorporateWorkProfile)
-            }
+            Self::AndroidEnterpriseCorporateWorkProfile => Some(AndroidCorporateKind::CorporateWorkProfile),
             _ => None,
         }
     }
 
     /// A work profile, personal or corporate-owned.
     pub fn is_android_work_profile(self) -> bool {
-        matches!(
-            self,
-            Self::AndroidEnterprisePersonalWorkProfile
-                | Self::AndroidEnterpriseCorporateWorkProfile
-        )
+        matches!(self, Self::AndroidEnterprisePersonalWorkProfile | Self::AndroidEnterpriseCorporateWorkProfile)
     }
 }
 
@@ -108,22 +102,10 @@ mod tests {
     #[test]
     fn graph_spellings_and_unknown_values() {
         let cases = [
-            (
-                "\"windowsAzureADJoin\"",
-                DeviceEnrollmentType::WindowsAzureAdJoin,
-            ),
-            (
-                "\"appleBulkWithUser\"",
-                DeviceEnrollmentType::AppleBulkWithUser,
-            ),
-            (
-                "\"appleUserEnrollment\"",
-                DeviceEnrollmentType::AppleUserEnrollment,
-            ),
-            (
-                "\"androidEnterpriseFullyManaged\"",
-                DeviceEnrollmentType::AndroidEnterpriseFullyManaged,
-            ),
+            ("\"windowsAzureADJoin\"", DeviceEnrollmentType::WindowsAzureAdJoin),
+            ("\"appleBulkWithUser\"", DeviceEnrollmentType::AppleBulkWithUser),
+            ("\"appleUserEnrollment\"", DeviceEnrollmentType::AppleUserEnrollment),
+            ("\"androidEnterpriseFullyManaged\"", DeviceEnrollmentType::AndroidEnterpriseFullyManaged),
             ("\"somethingNew\"", DeviceEnrollmentType::Unknown),
         ];
         for (json, expected) in cases {

@@ -20,14 +20,8 @@ pub enum Platform {
 }
 
 impl Platform {
-    pub const ALL: [Platform; 6] = [
-        Platform::Ios,
-        Platform::Ipados,
-        Platform::Android,
-        Platform::Windows,
-        Platform::Macos,
-        Platform::Web,
-    ];
+    pub const ALL: [Platform; 6] =
+        [Platform::Ios, Platform::Ipados, Platform::Android, Platform::Windows, Platform::Macos, Platform::Web];
 
     /// The wire code (`"ios"`, `"ipados"`, …), as used in query strings and JSON.
     pub fn code(self) -> &'static str {
@@ -85,10 +79,7 @@ impl FromStr for Platform {
 
     /// Parses the wire code, case-insensitively (query strings are typed by people).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Platform::ALL
-            .into_iter()
-            .find(|p| p.code().eq_ignore_ascii_case(s.trim()))
-            .ok_or(UnknownPlatform)
+        Platform::ALL.into_iter().find(|p| p.code().eq_ignore_ascii_case(s.trim())).ok_or(UnknownPlatform)
     }
 }
 
@@ -111,27 +102,12 @@ mod tests {
     fn which_apps_a_device_platform_runs() {
         let cases = [
             ("iphone runs ios", Platform::Ios, Platform::Ios, true),
-            (
-                "iphone does not run ipados",
-                Platform::Ios,
-                Platform::Ipados,
-                false,
-            ),
+            ("iphone does not run ipados", Platform::Ios, Platform::Ipados, false),
             ("ipad runs ipados", Platform::Ipados, Platform::Ipados, true),
             ("ipad runs ios", Platform::Ipados, Platform::Ios, true),
             ("windows runs web", Platform::Windows, Platform::Web, true),
-            (
-                "android does not run windows",
-                Platform::Android,
-                Platform::Windows,
-                false,
-            ),
-            (
-                "macos does not run ios",
-                Platform::Macos,
-                Platform::Ios,
-                false,
-            ),
+            ("android does not run windows", Platform::Android, Platform::Windows, false),
+            ("macos does not run ios", Platform::Macos, Platform::Ios, false),
         ];
         for (label, device, app, expected) in cases {
             assert_eq!(device.runs_apps_of(app), expected, "{label}");

@@ -10,10 +10,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy)]
 pub enum DeviceContext<'a> {
     /// An enrolled device, with the ids of the device groups it belongs to.
-    Enrolled {
-        device: &'a ManagedDevice,
-        group_ids: &'a [String],
-    },
+    Enrolled { device: &'a ManagedDevice, group_ids: &'a [String] },
     /// A MAM-only device, known by its platform.
     Unenrolled(Platform),
     /// No device: only what may be installed without enrollment, on any platform.
@@ -125,12 +122,7 @@ pub fn required_carries_available(app: &App, platform: Option<Platform>) -> bool
 }
 
 /// The catalog entry of one app with all of its assignments.
-pub fn entry(
-    app: &App,
-    assignments: &[Assignment],
-    caller: &Caller<'_>,
-    context: &DeviceContext<'_>,
-) -> CatalogEntry {
+pub fn entry(app: &App, assignments: &[Assignment], caller: &Caller<'_>, context: &DeviceContext<'_>) -> CatalogEntry {
     let platform = context.platform();
     if !platform_matches(app, platform) {
         return CatalogEntry {
@@ -142,47 +134,27 @@ pub fn entry(
         };
     }
     let (device_groups, primary): (&[String], bool) = match context {
-        DeviceContext::Enrolled { device, group_ids } => {
-            (group_ids, device.is_primary_user(caller.user_id))
-        }
+        DeviceContext::Enrolled { device, group_ids } => (group_ids, device.is_primary_user(caller.user_id)),
         _ => (&[], false),
     };
     let enrolled = matches!(context, DeviceContext::Enrolled { .. });
     let audience = Audience {
         user_group_ids: caller.group_ids,
-        device: enrolled.then_some(DeviceAudience {
-            group_ids: device_groups,
-            caller_is_primary_user: primary,
-        }),
+        device: enrolled.then_some(DeviceAudience { group_ids: device_groups, caller_is_primary_user: primary }),
     };
     let carries = required_carries_available(app, platform);
     let reached = intent::reach(assignments, &audience);
-    let enrollment = if enrolled {
-        Enrollment::Enrolled {
-            caller_is_primary_user: primary,
-        }
-    } else {
-        Enrollment::NotEnrolled
-    };
+    let enrollment =
+        if enrolled { Enrollment::Enrolled { caller_is_primary_user: primary } } else { Enrollment::NotEnrolled };
     let resolved = intent::resolve(&reached, enrollment, carries);
 
-    let as_primary = || {
-        intent::resolve(
-            &reached,
-            Enrollment::Enrolled {
-                caller_is_primary_user: true,
-            },
-            carries,
-        )
-    };
+    let as_primary = || intent::resolve(&reached, Enrollment::Enrolled { caller_is_primary_user: true }, carries);
     let visibility = match shown_reason(resolved) {
         Some(reason) => Visibility::Shown(reason),
         None => Visibility::Hidden(match resolved {
             ResolvedIntent::Exclude => HiddenReason::Excluded,
             ResolvedIntent::Uninstall => HiddenReason::RemovedByOrganisation,
-            _ if enrolled && !primary && as_primary().user_may_install() => {
-                HiddenReason::NotPrimaryUser
-            }
+            _ if enrolled && !primary && as_primary().user_may_install() => HiddenReason::NotPrimaryUser,
             _ if !enrolled && as_primary().is_required() => HiddenReason::RequiresEnrollment,
             _ => HiddenReason::NotAssigned,
         }),
@@ -196,25 +168,16 @@ pub fn entry(
         can_uninstall: enrolled
             && primary
             && !app.is_web_link()
-            && matches!(
-                resolved,
-                ResolvedIntent::Available | ResolvedIntent::AvailableWithoutEnrollment
-            ),
+            && matches!(resolved, ResolvedIntent::Available | ResolvedIntent::AvailableWithoutEnrollment),
     }
 }
 
 /// The catalog entries of many apps, in the order given.
-pub fn catalog<'a, I>(
-    apps: I,
-    caller: &Caller<'_>,
-    context: &DeviceContext<'_>,
-) -> Vec<CatalogEntry>
+pub fn catalog<'a, I>(apps: I, caller: &Caller<'_>, context: &DeviceContext<'_>) -> Vec<CatalogEntry>
 where
     I: IntoIterator<Item = (&'a App, &'a [Assignment])>,
 {
-    apps.into_iter()
-        .map(|(app, assignments)| entry(app, assignments, caller, context))
-        .collect()
+    apps.into_iter().map(|(app, assignments)| entry(app, assignments, caller, context)).collect()
 }
 
 fn shown_reason(intent: ResolvedIntent) -> Option<ShownReason> {
@@ -226,9 +189,7 @@ fn shown_reason(intent: ResolvedIntent) -> Option<ShownReason> {
         }
         ResolvedIntent::Available => Some(ShownReason::Available),
         ResolvedIntent::AvailableWithoutEnrollment => Some(ShownReason::AvailableWithoutEnrollment),
-        ResolvedIntent::UninstallAndAvailableWithoutEnrollment => {
-            Some(ShownReason::RemovedUnlessInstalledFromPortal)
-        }
+        ResolvedIntent::UninstallAndAvailableWithoutEnrollment => Some(ShownReason::RemovedUnlessInstalledFromPortal),
         ResolvedIntent::NotAvailable | ResolvedIntent::Exclude | ResolvedIntent::Uninstall => None,
     }
 }

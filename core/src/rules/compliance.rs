@@ -28,9 +28,7 @@ pub enum AccessStatus {
 pub fn access_status(state: ComplianceState, grace_period_until: Option<&str>) -> AccessStatus {
     match state {
         ComplianceState::Compliant => AccessStatus::CanAccess,
-        ComplianceState::InGracePeriod => AccessStatus::GracePeriod {
-            until: grace_period_until.map(str::to_string),
-        },
+        ComplianceState::InGracePeriod => AccessStatus::GracePeriod { until: grace_period_until.map(str::to_string) },
         ComplianceState::Noncompliant | ComplianceState::Conflict | ComplianceState::Error => {
             AccessStatus::CannotAccess
         }
@@ -40,12 +38,7 @@ pub fn access_status(state: ComplianceState, grace_period_until: Option<&str>) -
 
 /// The access status of a device.
 pub fn device_access_status(device: &ManagedDevice) -> AccessStatus {
-    access_status(
-        device.compliance_state,
-        device
-            .compliance_grace_period_expiration_date_time
-            .as_deref(),
-    )
+    access_status(device.compliance_state, device.compliance_grace_period_expiration_date_time.as_deref())
 }
 
 /// What the user should fix: the failing settings while access is lost or in a grace
@@ -68,38 +61,16 @@ mod tests {
     #[test]
     fn every_compliance_state() {
         use ComplianceState as C;
-        let grace = || AccessStatus::GracePeriod {
-            until: Some(UNTIL.into()),
-        };
+        let grace = || AccessStatus::GracePeriod { until: Some(UNTIL.into()) };
         let cases = [
-            (
-                "compliant",
-                C::Compliant,
-                Some(UNTIL),
-                AccessStatus::CanAccess,
-            ),
-            (
-                "noncompliant",
-                C::Noncompliant,
-                None,
-                AccessStatus::CannotAccess,
-            ),
+            ("compliant", C::Compliant, Some(UNTIL), AccessStatus::CanAccess),
+            ("noncompliant", C::Noncompliant, None, AccessStatus::CannotAccess),
             ("in grace period", C::InGracePeriod, Some(UNTIL), grace()),
-            (
-                "in grace period, no date",
-                C::InGracePeriod,
-                None,
-                AccessStatus::GracePeriod { until: None },
-            ),
+            ("in grace period, no date", C::InGracePeriod, None, AccessStatus::GracePeriod { until: None }),
             ("conflict", C::Conflict, None, AccessStatus::CannotAccess),
             ("error", C::Error, None, AccessStatus::CannotAccess),
             ("unknown", C::Unknown, None, AccessStatus::Checking),
-            (
-                "config manager",
-                C::ConfigManager,
-                None,
-                AccessStatus::Checking,
-            ),
+            ("config manager", C::ConfigManager, None, AccessStatus::Checking),
         ];
         for (label, state, until, expected) in cases {
             assert_eq!(access_status(state, until), expected, "{label}");
@@ -115,29 +86,17 @@ mod tests {
             ("checking", ComplianceState::Unknown, 0),
         ];
         for (label, state, expected) in cases {
-            let mut d = device(
-                Platform::Ios,
-                DeviceEnrollmentType::UserEnrollment,
-                OwnerType::Personal,
-            );
+            let mut d = device(Platform::Ios, DeviceEnrollmentType::UserEnrollment, OwnerType::Personal);
             d.compliance_state = state;
-            d.failing_settings = vec![FailingSetting {
-                setting: "osMinimumVersion".into(),
-                what_to_fix: "Update iOS".into(),
-            }];
+            d.failing_settings =
+                vec![FailingSetting { setting: "osMinimumVersion".into(), what_to_fix: "Update iOS".into() }];
             assert_eq!(settings_to_fix(&d).len(), expected, "{label}");
         }
     }
 
     #[test]
     fn wire_shape() {
-        let json = serde_json::to_value(AccessStatus::GracePeriod {
-            until: Some(UNTIL.into()),
-        });
-        assert_eq!(
-            json.ok(),
-            Some(serde_json::json!({"status": "gracePeriod", "until": UNTIL})),
-            "grace period"
-        );
+        let json = serde_json::to_value(AccessStatus::GracePeriod { until: Some(UNTIL.into()) });
+        assert_eq!(json.ok(), Some(serde_json::json!({"status": "gracePeriod", "until": UNTIL})), "grace period");
     }
 }

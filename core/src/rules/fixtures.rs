@@ -5,11 +5,7 @@ use crate::domain::{ComplianceState, DeviceEnrollmentType, ManagedDevice, OwnerT
 pub const ME: &str = "user-me";
 
 /// A compliant device of `platform`, enrolled as `enrollment`, whose primary user is [`ME`].
-pub fn device(
-    platform: Platform,
-    enrollment: DeviceEnrollmentType,
-    owner: OwnerType,
-) -> ManagedDevice {
+pub fn device(platform: Platform, enrollment: DeviceEnrollmentType, owner: OwnerType) -> ManagedDevice {
     ManagedDevice {
         id: "device-1".into(),
         device_name: "My device".into(),

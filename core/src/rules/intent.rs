@@ -100,10 +100,8 @@ pub fn reach(assignments: &[Assignment], audience: &Audience<'_>) -> Reached {
         if !targeted {
             continue;
         }
-        let excluded = a
-            .excluded_groups
-            .iter()
-            .any(|g| audience.user_group_ids.contains(g) || device_groups.contains(g));
+        let excluded =
+            a.excluded_groups.iter().any(|g| audience.user_group_ids.contains(g) || device_groups.contains(g));
         if excluded {
             reached.excluded = true;
         } else if a.target.is_user_target() {
@@ -127,11 +125,7 @@ pub fn reach(assignments: &[Assignment], audience: &Audience<'_>) -> Reached {
 ///   enrollment remain.
 /// - Enrolled, caller not the primary user: nothing is offered to the caller (neither
 ///   Available nor Available without enrollment), since they may not act on that device.
-pub fn resolve(
-    reached: &Reached,
-    enrollment: Enrollment,
-    required_carries_available: bool,
-) -> ResolvedIntent {
+pub fn resolve(reached: &Reached, enrollment: Enrollment, required_carries_available: bool) -> ResolvedIntent {
     let mut user = reached.user;
     if required_carries_available && user.required {
         user.available = true;
@@ -142,9 +136,7 @@ pub fn resolve(
             user.uninstall = false;
             IntentSet::default()
         }
-        Enrollment::Enrolled {
-            caller_is_primary_user,
-        } => {
+        Enrollment::Enrolled { caller_is_primary_user } => {
             if !caller_is_primary_user {
                 user.available = false;
                 user.available_without_enrollment = false;
@@ -186,16 +178,10 @@ pub fn resolve_assignments(
     required_carries_available: bool,
 ) -> ResolvedIntent {
     let enrollment = match audience.device {
-        Some(d) => Enrollment::Enrolled {
-            caller_is_primary_user: d.caller_is_primary_user,
-        },
+        Some(d) => Enrollment::Enrolled { caller_is_primary_user: d.caller_is_primary_user },
         None => Enrollment::NotEnrolled,
     };
-    resolve(
-        &reach(assignments, audience),
-        enrollment,
-        required_carries_available,
-    )
+    resolve(&reach(assignments, audience), enrollment, required_carries_available)
 }
 
 #[cfg(test)]

@@ -2,8 +2,8 @@
 //! one app registration. Codes only; the UI localises them.
 
 use crate::domain::{
-    AppProtectionPolicy, ClipboardSharingLevel, DataTransferLevel, FlaggedReason,
-    ManagedAppRegistration, SelectiveWipeState,
+    AppProtectionPolicy, ClipboardSharingLevel, DataTransferLevel, FlaggedReason, ManagedAppRegistration,
+    SelectiveWipeState,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -28,10 +28,7 @@ pub enum PolicyLine {
     SendToAnyAppBlocked,
     /// A PIN is needed to open the app with the work account.
     #[serde(rename_all = "camelCase")]
-    PinRequired {
-        simple_allowed: bool,
-        min_length: u32,
-    },
+    PinRequired { simple_allowed: bool, min_length: u32 },
     /// The app's work data cannot be used on a jailbroken or rooted device.
     BlockedOnJailbroken,
     /// Access is checked again after this many minutes.
@@ -49,9 +46,7 @@ pub fn policy_lines(policy: &AppProtectionPolicy) -> Vec<PolicyLine> {
     }
     match policy.allowed_outbound_clipboard_sharing_level {
         ClipboardSharingLevel::AllApps => {}
-        ClipboardSharingLevel::ManagedAppsWithPasteIn => {
-            lines.push(PolicyLine::CopyPasteManagedWithPasteIn)
-        }
+        ClipboardSharingLevel::ManagedAppsWithPasteIn => lines.push(PolicyLine::CopyPasteManagedWithPasteIn),
         ClipboardSharingLevel::ManagedApps => lines.push(PolicyLine::CopyPasteManagedOnly),
         ClipboardSharingLevel::Blocked => lines.push(PolicyLine::CopyPasteBlocked),
     }
@@ -69,10 +64,7 @@ pub fn policy_lines(policy: &AppProtectionPolicy) -> Vec<PolicyLine> {
     if policy.device_compliance_required {
         lines.push(PolicyLine::BlockedOnJailbroken);
     }
-    if let Some(minutes) = policy
-        .period_online_before_access_check_minutes
-        .filter(|&m| m > 0)
-    {
+    if let Some(minutes) = policy.period_online_before_access_check_minutes.filter(|&m| m > 0) {
         lines.push(PolicyLine::RecheckAfterMinutes { minutes });
     }
     if let Some(minutes) = policy.period_offline_before_wipe_minutes.filter(|&m| m > 0) {
@@ -118,28 +110,22 @@ pub enum ProtectionStatus {
 
 /// The status of `registration`, consulting `policies` (any superset of its applied ones)
 /// for whether they block jailbroken or rooted devices. Unknown policy ids block nothing.
-pub fn protection_status(
-    registration: &ManagedAppRegistration,
-    policies: &[AppProtectionPolicy],
-) -> ProtectionStatus {
+pub fn protection_status(registration: &ManagedAppRegistration, policies: &[AppProtectionPolicy]) -> ProtectionStatus {
     match registration.selective_wipe_state {
         SelectiveWipeState::Done => return ProtectionStatus::WipeDone,
         SelectiveWipeState::Pending => return ProtectionStatus::WipePending,
         SelectiveWipeState::None => {}
     }
-    let blocks_flagged = registration.applied_policies.iter().any(|applied| {
-        policies
-            .iter()
-            .any(|p| p.id == applied.id && p.device_compliance_required)
-    });
+    let blocks_flagged = registration
+        .applied_policies
+        .iter()
+        .any(|applied| policies.iter().any(|p| p.id == applied.id && p.device_compliance_required));
     if blocks_flagged {
         if let Some(reason) = block_reason(&registration.flagged_reasons) {
             return ProtectionStatus::Blocked { reason };
         }
     }
-    let ids = |refs: &[crate::domain::PolicyRef]| -> BTreeSet<String> {
-        refs.iter().map(|r| r.id.clone()).collect()
-    };
+    let ids = |refs: &[crate::domain::PolicyRef]| -> BTreeSet<String> { refs.iter().map(|r| r.id.clone()).collect() };
     let intended = ids(&registration.intended_policies);
     if intended != ids(&registration.applied_policies) {
         ProtectionStatus::WaitingForCheckIn
@@ -154,14 +140,8 @@ pub fn protection_status(
 fn block_reason(flags: &[FlaggedReason]) -> Option<BlockReason> {
     [
         (FlaggedReason::RootedDevice, BlockReason::RootedDevice),
-        (
-            FlaggedReason::AndroidBootloaderUnlocked,
-            BlockReason::AndroidBootloaderUnlocked,
-        ),
-        (
-            FlaggedReason::AndroidFactoryRomModified,
-            BlockReason::AndroidFactoryRomModified,
-        ),
+        (FlaggedReason::AndroidBootloaderUnlocked, BlockReason::AndroidBootloaderUnlocked),
+        (FlaggedReason::AndroidFactoryRomModified, BlockReason::AndroidFactoryRomModified),
     ]
     .into_iter()
     .find(|(flag, _)| flags.contains(flag))
@@ -171,19 +151,9 @@ fn block_reason(flags: &[FlaggedReason]) -> Option<BlockReason> {
 /// Whether `policy` is meant to apply to the app `app_identifier` for a user in
 /// `user_group_ids` — the server uses it to compute a registration's intended policies.
 /// App identifiers compare ASCII-case-insensitively (iOS bundle ids are case-insensitive).
-pub fn policy_targets(
-    policy: &AppProtectionPolicy,
-    app_identifier: &str,
-    user_group_ids: &[String],
-) -> bool {
-    policy
-        .targeted_group_ids
-        .iter()
-        .any(|g| user_group_ids.contains(g))
-        && policy
-            .protected_app_identifiers
-            .iter()
-            .any(|a| a.eq_ignore_ascii_case(app_identifier))
+pub fn policy_targets(policy: &AppProtectionPolicy, app_identifier: &str, user_group_ids: &[String]) -> bool {
+    policy.targeted_group_ids.iter().any(|g| user_group_ids.contains(g))
+        && policy.protected_app_identifiers.iter().any(|a| a.eq_ignore_ascii_case(app_identifier))
 }
 
 #[cfg(test)]

@@ -22,7 +22,11 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
 /// The user with this id (a token's `oid`/`sub`).
 pub async fn by_id(store: &Store, id: &str) -> anyhow::Result<Option<User>> {
     let id = id.to_string();
-    store.run(move |conn| Ok(conn.prepare_cached(&format!("{COLUMNS} WHERE id = ?1"))?.query_row([&id], row).optional()?)).await
+    store
+        .run(move |conn| {
+            Ok(conn.prepare_cached(&format!("{COLUMNS} WHERE id = ?1"))?.query_row([&id], row).optional()?)
+        })
+        .await
 }
 
 /// The user signing in with this UPN (case-insensitive, as the column is).

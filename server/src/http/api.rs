@@ -2,9 +2,9 @@
 
 use super::ApiError;
 use crate::AppState;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use portal_core::branding::Branding;

@@ -15,7 +15,9 @@ pub fn service(
 ) -> anyhow::Result<
     impl tower::Service<
             Request<axum::body::Body>,
-            Response = Response<impl axum::body::HttpBody<Data = axum::body::Bytes, Error = impl Into<axum::BoxError>> + Send + 'static>,
+            Response = Response<
+                impl axum::body::HttpBody<Data = axum::body::Bytes, Error = impl Into<axum::BoxError>> + Send + 'static,
+            >,
             Error = std::convert::Infallible,
             Future = impl Send + 'static,
         > + Clone
@@ -32,7 +34,10 @@ pub fn service(
     // files from public/ keep their names: revalidate everything, cheaply, with ETags.
     Ok(ServiceBuilder::new()
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
         .layer(CompressionLayer::new())
         .service(ServeDir::new(&dist).fallback(ServeFile::new(dist.join("index.html")))))
 }

@@ -167,8 +167,9 @@ impl Store {
             }
             let state = match operation {
                 InstallOperation::Install => ResultantAppState::PendingInstall,
-                InstallOperation::Uninstall => install_state_in(&tx, &device_id, &app_id)?
-                    .map_or(ResultantAppState::Installed, |r| r.state),
+                InstallOperation::Uninstall => {
+                    install_state_in(&tx, &device_id, &app_id)?.map_or(ResultantAppState::Installed, |r| r.state)
+                }
             };
             // A new attempt clears the last failure's reason.
             upsert_install(&tx, &device_id, &app_id, state, Some(operation), None)?;
@@ -181,7 +182,9 @@ impl Store {
 }
 
 pub(super) fn install_states_in(conn: &Connection, device_id: &str) -> anyhow::Result<HashMap<String, InstallRecord>> {
-    let mut stmt = conn.prepare_cached("SELECT app_id, state, pending, last_updated_at, failure FROM install_states WHERE device_id = ?1")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT app_id, state, pending, last_updated_at, failure FROM install_states WHERE device_id = ?1",
+    )?;
     let rows: Vec<InstallRow> = stmt.query_map([device_id], install_row)?.collect::<Result<_, _>>()?;
     rows.into_iter().map(|row| install_record(row).map(|r| (r.app_id.clone(), r))).collect()
 }
@@ -200,7 +203,14 @@ fn upsert_install(
          ON CONFLICT (device_id, app_id) DO UPDATE SET state = excluded.state, pending = excluded.pending,
            last_updated_at = excluded.last_updated_at, failure = excluded.failure",
     )?
-    .execute(params![device_id, app_id, code(&state), pending.map(|p| code(&p)), dates::now(), failure.map(|f| code(&f))])?;
+    .execute(params![
+        device_id,
+        app_id,
+        code(&state),
+        pending.map(|p| code(&p)),
+        dates::now(),
+        failure.map(|f| code(&f))
+    ])?;
     Ok(())
 }
 
@@ -291,7 +301,24 @@ pub(super) fn load_catalog(conn: &Connection) -> anyhow::Result<AppCatalog> {
         .collect::<Result<_, _>>()?;
     let mut apps = Vec::with_capacity(rows.len());
     for row in rows {
-        let (id, name, publisher, description, version, size, platforms, minimum_os, categories, featured, source, icon_url, information_url, privacy_url, published, fails_install) = row;
+        let (
+            id,
+            name,
+            publisher,
+            description,
+            version,
+            size,
+            platforms,
+            minimum_os,
+            categories,
+            featured,
+            source,
+            icon_url,
+            information_url,
+            privacy_url,
+            published,
+            fails_install,
+        ) = row;
         apps.push(CatalogApp {
             assignments: assignments.remove(&id).unwrap_or_default(),
             app_identifiers: identifiers.remove(&id).unwrap_or_default(),

@@ -9,8 +9,7 @@ use super::codec::{code, decode, from_json, to_json};
 use super::Store;
 use crate::dates;
 use portal_core::domain::{
-    ActionState, ComplianceState, DeviceActionResult, FailingSetting, ManagedDevice, RemoteAction,
-    UnenrolledDevice,
+    ActionState, ComplianceState, DeviceActionResult, FailingSetting, ManagedDevice, RemoteAction, UnenrolledDevice,
 };
 use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::HashMap;
@@ -182,7 +181,11 @@ impl Store {
     }
 
     /// One of `user_id`'s MAM-only devices; `None` when it does not exist or is someone else's.
-    pub async fn unenrolled_device_of_user(&self, user_id: &str, device_tag: &str) -> anyhow::Result<Option<UnenrolledDevice>> {
+    pub async fn unenrolled_device_of_user(
+        &self,
+        user_id: &str,
+        device_tag: &str,
+    ) -> anyhow::Result<Option<UnenrolledDevice>> {
         let all = self.unenrolled_devices_of_user(user_id).await?;
         Ok(all.into_iter().find(|d| d.device_tag == device_tag))
     }
@@ -190,7 +193,12 @@ impl Store {
     /// Renames (the portal's display name only) one of `user_id`'s devices and returns it;
     /// `None` when it is not theirs. The caller validates the name first
     /// (`portal_core::rules::actions::validate_device_name`).
-    pub async fn rename_device(&self, user_id: &str, device_id: &str, name: &str) -> anyhow::Result<Option<ManagedDevice>> {
+    pub async fn rename_device(
+        &self,
+        user_id: &str,
+        device_id: &str,
+        name: &str,
+    ) -> anyhow::Result<Option<ManagedDevice>> {
         let (user_id, device_id, name) = (user_id.to_string(), device_id.to_string(), name.trim().to_string());
         self.run(move |conn| {
             let changed = conn
@@ -208,7 +216,12 @@ impl Store {
     /// `portal_core::rules::actions::availability` first; the store still refuses a second
     /// pending action of the same kind atomically (a unique index), so two concurrent
     /// requests cannot both queue it.
-    pub async fn insert_action(&self, user_id: &str, device_id: &str, action: RemoteAction) -> anyhow::Result<ActionQueued> {
+    pub async fn insert_action(
+        &self,
+        user_id: &str,
+        device_id: &str,
+        action: RemoteAction,
+    ) -> anyhow::Result<ActionQueued> {
         let (user_id, device_id) = (user_id.to_string(), device_id.to_string());
         self.run(move |conn| {
             let now = dates::now();
@@ -240,7 +253,12 @@ impl Store {
     }
 
     /// Moves an action record on (simulator). `passcode` is kept when `None`.
-    pub async fn set_action_state(&self, action_id: i64, state: ActionState, passcode: Option<String>) -> anyhow::Result<()> {
+    pub async fn set_action_state(
+        &self,
+        action_id: i64,
+        state: ActionState,
+        passcode: Option<String>,
+    ) -> anyhow::Result<()> {
         self.run(move |conn| {
             conn.prepare_cached(
                 "UPDATE device_actions SET state = ?2, last_updated_at = ?3, passcode = COALESCE(?4, passcode) WHERE id = ?1",
@@ -265,7 +283,13 @@ impl Store {
                 "UPDATE devices SET last_sync_at = ?2, compliance_state = ?3, grace_period_expires_at = ?4,
                    failing_settings = ?5 WHERE id = ?1",
             )?
-            .execute(params![device_id, dates::now(), code(&compliance), grace_period_expires, to_json(&failing_settings)?])?;
+            .execute(params![
+                device_id,
+                dates::now(),
+                code(&compliance),
+                grace_period_expires,
+                to_json(&failing_settings)?
+            ])?;
             Ok(())
         })
         .await
@@ -295,7 +319,8 @@ pub(super) fn owns_device(conn: &Connection, user_id: &str, device_id: &str) -> 
 }
 
 pub(super) fn device_groups_in(conn: &Connection, device_id: &str) -> anyhow::Result<Vec<String>> {
-    let mut stmt = conn.prepare_cached("SELECT group_id FROM device_group_members WHERE device_id = ?1 ORDER BY group_id")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT group_id FROM device_group_members WHERE device_id = ?1 ORDER BY group_id")?;
     let ids = stmt.query_map([device_id], |r| r.get(0))?.collect::<Result<_, _>>()?;
     Ok(ids)
 }
@@ -307,6 +332,8 @@ pub(super) fn unenrolled_of(conn: &Connection, user_id: &str) -> anyhow::Result<
     let rows: Vec<(String, String, String)> =
         stmt.query_map([user_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
     rows.into_iter()
-        .map(|(device_tag, device_name, platform)| Ok(UnenrolledDevice { device_tag, device_name, platform: decode(&platform)? }))
+        .map(|(device_tag, device_name, platform)| {
+            Ok(UnenrolledDevice { device_tag, device_name, platform: decode(&platform)? })
+        })
         .collect()
 }

@@ -1,12 +1,16 @@
 //! Notifications, per user.
 
+use super::codec::to_json;
 use super::Store;
 use crate::dates;
-use super::codec::to_json;
 use portal_core::domain::{Notification, PortalMessage};
 use rusqlite::{params, Connection};
 
-pub(super) fn notifications_where(conn: &Connection, condition: &str, user_id: &str) -> anyhow::Result<Vec<Notification>> {
+pub(super) fn notifications_where(
+    conn: &Connection,
+    condition: &str,
+    user_id: &str,
+) -> anyhow::Result<Vec<Notification>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT id, title, body, created_at, read, link, message FROM notifications
          WHERE user_id = ?1 {condition} ORDER BY created_at DESC, id"
@@ -63,7 +67,8 @@ impl Store {
         link: Option<&str>,
         message: Option<PortalMessage>,
     ) -> anyhow::Result<Notification> {
-        let (user_id, title, body, link) = (user_id.to_string(), title.to_string(), body.to_string(), link.map(str::to_string));
+        let (user_id, title, body, link) =
+            (user_id.to_string(), title.to_string(), body.to_string(), link.map(str::to_string));
         let encoded = message.as_ref().map(to_json).transpose()?;
         self.run(move |conn| {
             let created = dates::now();

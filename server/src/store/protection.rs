@@ -12,24 +12,53 @@ const REGISTRATION_COLUMNS: &str = "id, app_identifier, application_version, dev
     platform_version, created_at, last_sync_at, management_sdk_version, flagged_reasons, applied_policies,
     intended_policies, wipe_state";
 
-type RegistrationRow = (String, String, String, String, String, String, String, String, String, String, String, String, String, String);
+type RegistrationRow =
+    (String, String, String, String, String, String, String, String, String, String, String, String, String, String);
 
 fn registration_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RegistrationRow> {
     Ok((
-        r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?,
-        r.get(7)?, r.get(8)?, r.get(9)?, r.get(10)?, r.get(11)?, r.get(12)?, r.get(13)?,
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+        r.get(9)?,
+        r.get(10)?,
+        r.get(11)?,
+        r.get(12)?,
+        r.get(13)?,
     ))
 }
 
 fn registration(row: RegistrationRow, policies: &[AppProtectionPolicy]) -> anyhow::Result<ManagedAppRegistration> {
-    let (id, app_identifier, application_version, device_name, device_type, device_tag, platform_version, created, last_sync, sdk, flagged, applied, intended, wipe) = row;
+    let (
+        id,
+        app_identifier,
+        application_version,
+        device_name,
+        device_type,
+        device_tag,
+        platform_version,
+        created,
+        last_sync,
+        sdk,
+        flagged,
+        applied,
+        intended,
+        wipe,
+    ) = row;
     // Policies are named, not just referenced, so the page can show their names.
     let refs = |json: &str| -> anyhow::Result<Vec<PolicyRef>> {
         let ids: Vec<String> = from_json(json)?;
         Ok(ids
             .into_iter()
             .map(|id| {
-                let display_name = policies.iter().find(|p| p.id == id).map_or_else(|| id.clone(), |p| p.display_name.clone());
+                let display_name =
+                    policies.iter().find(|p| p.id == id).map_or_else(|| id.clone(), |p| p.display_name.clone());
                 PolicyRef { id, display_name }
             })
             .collect())
@@ -79,8 +108,7 @@ impl Store {
     pub async fn protected_apps_of_user(&self, user_id: &str) -> anyhow::Result<Vec<ManagedAppRegistration>> {
         let policies = self.protection_policies().await?;
         let user_id = user_id.to_string();
-        self.run(move |conn| registrations_of(conn, &user_id, &policies))
-        .await
+        self.run(move |conn| registrations_of(conn, &user_id, &policies)).await
     }
 
     /// Requests a selective wipe of the work data in `user_id`'s apps on the device
@@ -182,29 +210,54 @@ pub(super) fn load_policies(conn: &Connection) -> anyhow::Result<Vec<AppProtecti
         )?
         .query_map([], |r| {
             Ok((
-                r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?,
-                r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?, r.get(10)?, r.get(11)?,
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+                r.get(9)?,
+                r.get(10)?,
+                r.get(11)?,
             ))
         })?
         .collect::<Result<_, _>>()?;
     rows.into_iter()
-        .map(|(id, display_name, description, save_as, clipboard, transfer, pin, simple, min_len, compliance, recheck, offline)| {
-            Ok(AppProtectionPolicy {
-                targeted_group_ids: groups.remove(&id).unwrap_or_default(),
-                protected_app_identifiers: identifiers.remove(&id).unwrap_or_default(),
+        .map(
+            |(
                 id,
                 display_name,
                 description,
-                save_as_blocked: save_as,
-                allowed_outbound_clipboard_sharing_level: decode(&clipboard)?,
-                allowed_outbound_data_transfer_destinations: decode(&transfer)?,
-                pin_required: pin,
-                simple_pin_blocked: simple,
-                minimum_pin_length: min_len,
-                device_compliance_required: compliance,
-                period_online_before_access_check_minutes: recheck,
-                period_offline_before_wipe_minutes: offline,
-            })
-        })
+                save_as,
+                clipboard,
+                transfer,
+                pin,
+                simple,
+                min_len,
+                compliance,
+                recheck,
+                offline,
+            )| {
+                Ok(AppProtectionPolicy {
+                    targeted_group_ids: groups.remove(&id).unwrap_or_default(),
+                    protected_app_identifiers: identifiers.remove(&id).unwrap_or_default(),
+                    id,
+                    display_name,
+                    description,
+                    save_as_blocked: save_as,
+                    allowed_outbound_clipboard_sharing_level: decode(&clipboard)?,
+                    allowed_outbound_data_transfer_destinations: decode(&transfer)?,
+                    pin_required: pin,
+                    simple_pin_blocked: simple,
+                    minimum_pin_length: min_len,
+                    device_compliance_required: compliance,
+                    period_online_before_access_check_minutes: recheck,
+                    period_offline_before_wipe_minutes: offline,
+                })
+            },
+        )
         .collect()
 }

@@ -19,9 +19,14 @@ use std::fmt;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImportOutcome {
-    Imported { source: String, organisation: String },
+    Imported {
+        source: String,
+        organisation: String,
+    },
     /// The same file content was imported before: its live state (installs, actions) is kept.
-    Unchanged { source: String },
+    Unchanged {
+        source: String,
+    },
 }
 
 impl fmt::Display for ImportOutcome {
@@ -46,9 +51,8 @@ impl Store {
         let name = source.name.clone();
         let outcome = self
             .run(move |conn| {
-                let stored: Option<String> = conn
-                    .query_row("SELECT sha256 FROM tenant_import WHERE id = 1", [], |r| r.get(0))
-                    .ok();
+                let stored: Option<String> =
+                    conn.query_row("SELECT sha256 FROM tenant_import WHERE id = 1", [], |r| r.get(0)).ok();
                 if !force && stored.as_deref() == Some(digest.as_str()) {
                     return Ok(ImportOutcome::Unchanged { source: name });
                 }
@@ -162,7 +166,8 @@ fn users(tx: &Transaction<'_>, t: &TenantFile) -> anyhow::Result<()> {
          ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name, upn = excluded.upn,
            email = excluded.email, password_hash = excluded.password_hash",
     )?;
-    let mut member = tx.prepare_cached("INSERT OR IGNORE INTO user_group_members (user_id, group_id) VALUES (?1, ?2)")?;
+    let mut member =
+        tx.prepare_cached("INSERT OR IGNORE INTO user_group_members (user_id, group_id) VALUES (?1, ?2)")?;
     for u in &t.users {
         user.execute(params![u.id, u.display_name.trim(), u.upn, u.email, u.password_hash])?;
         for g in &u.groups {
@@ -215,8 +220,10 @@ fn devices(tx: &Transaction<'_>, t: &TenantFile) -> anyhow::Result<()> {
             action.execute(params![d.id, code(&a.action), code(&a.state), started, updated, a.passcode])?;
         }
     }
-    let mut group = tx.prepare_cached("INSERT INTO device_groups (id, display_name, description) VALUES (?1, ?2, ?3)")?;
-    let mut member = tx.prepare_cached("INSERT OR IGNORE INTO device_group_members (device_id, group_id) VALUES (?1, ?2)")?;
+    let mut group =
+        tx.prepare_cached("INSERT INTO device_groups (id, display_name, description) VALUES (?1, ?2, ?3)")?;
+    let mut member =
+        tx.prepare_cached("INSERT OR IGNORE INTO device_group_members (device_id, group_id) VALUES (?1, ?2)")?;
     for g in &t.device_groups {
         group.execute(params![g.id, g.display_name.trim(), g.description])?;
         for m in &g.members {
@@ -276,7 +283,14 @@ fn apps(tx: &Transaction<'_>, t: &TenantFile) -> anyhow::Result<()> {
                 AssignmentTarget::UserGroup { id } => ("userGroup", Some(id.as_str())),
                 AssignmentTarget::DeviceGroup { id } => ("deviceGroup", Some(id.as_str())),
             };
-            assignment.execute(params![a.id, position as i64, code(&s.intent), kind, id, to_json(&s.excluded_groups)?])?;
+            assignment.execute(params![
+                a.id,
+                position as i64,
+                code(&s.intent),
+                kind,
+                id,
+                to_json(&s.excluded_groups)?
+            ])?;
         }
     }
     Ok(())
@@ -289,8 +303,10 @@ fn protection(tx: &Transaction<'_>, t: &TenantFile) -> anyhow::Result<()> {
             minimum_pin_length, device_compliance_required, recheck_after_minutes, offline_wipe_after_minutes)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?;
-    let mut group = tx.prepare_cached("INSERT OR IGNORE INTO protection_policy_groups (policy_id, group_id) VALUES (?1, ?2)")?;
-    let mut app = tx.prepare_cached("INSERT OR IGNORE INTO protection_policy_apps (policy_id, app_id) VALUES (?1, ?2)")?;
+    let mut group =
+        tx.prepare_cached("INSERT OR IGNORE INTO protection_policy_groups (policy_id, group_id) VALUES (?1, ?2)")?;
+    let mut app =
+        tx.prepare_cached("INSERT OR IGNORE INTO protection_policy_apps (policy_id, app_id) VALUES (?1, ?2)")?;
     for (position, p) in t.protection_policies.iter().enumerate() {
         policy.execute(params![
             p.id,
@@ -322,7 +338,8 @@ fn protection(tx: &Transaction<'_>, t: &TenantFile) -> anyhow::Result<()> {
         device_info.insert(&d.id, (d.device_name.trim().to_string(), kind, d.os_version.clone()));
     }
     for d in &t.unenrolled_devices {
-        device_info.insert(&d.device_tag, (d.device_name.trim().to_string(), device_type(d.platform), d.os_version.clone()));
+        device_info
+            .insert(&d.device_tag, (d.device_name.trim().to_string(), device_type(d.platform), d.os_version.clone()));
     }
     let mut registration = tx.prepare_cached(
         "INSERT INTO app_registrations (id, user_id, device_tag, app_identifier, application_version,

@@ -61,7 +61,8 @@ impl Store {
 }
 
 pub(super) fn user_groups_in(conn: &Connection, user_id: &str) -> anyhow::Result<Vec<String>> {
-    let mut stmt = conn.prepare_cached("SELECT group_id FROM user_group_members WHERE user_id = ?1 ORDER BY group_id")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT group_id FROM user_group_members WHERE user_id = ?1 ORDER BY group_id")?;
     let ids = stmt.query_map([user_id], |r| r.get(0))?.collect::<Result<_, _>>()?;
     Ok(ids)
 }

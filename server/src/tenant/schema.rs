@@ -12,9 +12,9 @@
 
 use portal_core::branding::HexColor;
 use portal_core::domain::{
-    ActionState, AppSource, AssignmentTarget, ClipboardSharingLevel, ComplianceState,
-    DataTransferLevel, DeviceEnrollmentType, EnrollmentAvailability, FlaggedReason,
-    InstallIntent, OwnerType, Platform, RemoteAction, ResultantAppState, SelectiveWipeState,
+    ActionState, AppSource, AssignmentTarget, ClipboardSharingLevel, ComplianceState, DataTransferLevel,
+    DeviceEnrollmentType, EnrollmentAvailability, FlaggedReason, InstallIntent, OwnerType, Platform, RemoteAction,
+    ResultantAppState, SelectiveWipeState,
 };
 use serde::de::{DeserializeOwned, IntoDeserializer};
 use serde::{Deserialize, Deserializer, Serialize};

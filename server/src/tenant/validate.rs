@@ -30,7 +30,10 @@ pub fn tenant(t: &TenantFile) -> Check {
     let device_groups = unique_ids("device_groups", t.device_groups.iter().map(|g| g.id.as_str()))?;
     for (i, g) in t.device_groups.iter().enumerate() {
         if user_groups.contains(g.id.as_str()) {
-            return fail(format!("device_groups[{i}].id"), format!("`{}` is also a user group's id; group ids must be unique", g.id));
+            return fail(
+                format!("device_groups[{i}].id"),
+                format!("`{}` is also a user group's id; group ids must be unique", g.id),
+            );
         }
     }
     for (i, g) in t.user_groups.iter().enumerate() {
@@ -96,7 +99,10 @@ fn users<'a>(t: &'a TenantFile, user_groups: &HashSet<&str>) -> Result<HashSet<&
             match PasswordHash::new(hash) {
                 Ok(parsed) if parsed.algorithm.as_str().starts_with("argon2") => {}
                 Ok(parsed) => {
-                    return fail(at("password_hash"), format!("is a `{}` hash; only argon2 is accepted", parsed.algorithm.as_str()))
+                    return fail(
+                        at("password_hash"),
+                        format!("is a `{}` hash; only argon2 is accepted", parsed.algorithm.as_str()),
+                    )
                 }
                 Err(e) => {
                     return fail(
@@ -133,11 +139,17 @@ fn device(i: usize, d: &Device, users: &HashSet<&str>) -> Check {
     }
     match (d.compliance_state, d.compliance_grace_period_expiration.as_deref()) {
         (ComplianceState::InGracePeriod, None) => {
-            return fail(at("compliance_grace_period_expiration"), "is required when compliance_state is `inGracePeriod`")
+            return fail(
+                at("compliance_grace_period_expiration"),
+                "is required when compliance_state is `inGracePeriod`",
+            )
         }
         (ComplianceState::InGracePeriod, Some(date)) => rfc3339(&at("compliance_grace_period_expiration"), date)?,
         (_, Some(_)) => {
-            return fail(at("compliance_grace_period_expiration"), "is allowed only when compliance_state is `inGracePeriod`")
+            return fail(
+                at("compliance_grace_period_expiration"),
+                "is allowed only when compliance_state is `inGracePeriod`",
+            )
         }
         (_, None) => {}
     }
@@ -160,7 +172,11 @@ fn device(i: usize, d: &Device, users: &HashSet<&str>) -> Check {
     Ok(())
 }
 
-fn unenrolled<'a>(t: &'a TenantFile, users: &HashSet<&str>, devices: &HashSet<&str>) -> Result<HashSet<&'a str>, Invalid> {
+fn unenrolled<'a>(
+    t: &'a TenantFile,
+    users: &HashSet<&str>,
+    devices: &HashSet<&str>,
+) -> Result<HashSet<&'a str>, Invalid> {
     let tags = unique_ids("unenrolled_devices", t.unenrolled_devices.iter().map(|d| d.device_tag.as_str()))
         .map_err(|(path, reason)| (path.replace(".id", ".device_tag"), reason))?;
     for (i, d) in t.unenrolled_devices.iter().enumerate() {
@@ -181,7 +197,11 @@ type AppIds<'a> = HashSet<&'a str>;
 /// App identifier (lowercase) → app id.
 type Identifiers = HashMap<String, String>;
 
-fn apps<'a>(t: &'a TenantFile, user_groups: &HashSet<&str>, device_groups: &HashSet<&str>) -> Result<(AppIds<'a>, Identifiers), Invalid> {
+fn apps<'a>(
+    t: &'a TenantFile,
+    user_groups: &HashSet<&str>,
+    device_groups: &HashSet<&str>,
+) -> Result<(AppIds<'a>, Identifiers), Invalid> {
     let ids = unique_ids("apps", t.apps.iter().map(|a| a.id.as_str()))?;
     let mut identifiers: Identifiers = HashMap::new();
     for (i, a) in t.apps.iter().enumerate() {
@@ -206,7 +226,10 @@ fn apps<'a>(t: &'a TenantFile, user_groups: &HashSet<&str>, device_groups: &Hash
         for (j, ident) in a.app_identifiers.iter().enumerate() {
             id_text(&at(&format!("app_identifiers[{j}]")), ident)?;
             if let Some(other) = identifiers.insert(ident.to_ascii_lowercase(), a.id.clone()) {
-                return fail(at(&format!("app_identifiers[{j}]")), format!("`{ident}` is also an identifier of app `{other}`"));
+                return fail(
+                    at(&format!("app_identifiers[{j}]")),
+                    format!("`{ident}` is also an identifier of app `{other}`"),
+                );
             }
         }
         for (j, s) in a.assignments.iter().enumerate() {
@@ -222,7 +245,10 @@ fn apps<'a>(t: &'a TenantFile, user_groups: &HashSet<&str>, device_groups: &Hash
             }
             for (k, g) in s.excluded_groups.iter().enumerate() {
                 if !user_groups.contains(g.as_str()) && !device_groups.contains(g.as_str()) {
-                    return fail(at(&format!("excluded_groups[{k}]")), format!("no user or device group has the id `{g}`"));
+                    return fail(
+                        at(&format!("excluded_groups[{k}]")),
+                        format!("no user or device group has the id `{g}`"),
+                    );
                 }
             }
         }
@@ -230,7 +256,11 @@ fn apps<'a>(t: &'a TenantFile, user_groups: &HashSet<&str>, device_groups: &Hash
     Ok((ids, identifiers))
 }
 
-fn policies<'a>(t: &'a TenantFile, user_groups: &HashSet<&str>, apps: &HashSet<&str>) -> Result<HashSet<&'a str>, Invalid> {
+fn policies<'a>(
+    t: &'a TenantFile,
+    user_groups: &HashSet<&str>,
+    apps: &HashSet<&str>,
+) -> Result<HashSet<&'a str>, Invalid> {
     let ids = unique_ids("protection_policies", t.protection_policies.iter().map(|p| p.id.as_str()))?;
     for (i, p) in t.protection_policies.iter().enumerate() {
         let at = |field: &str| format!("protection_policies[{i}].{field}");
@@ -298,7 +328,10 @@ fn install_states(t: &TenantFile, devices: &HashSet<&str>, apps: &HashSet<&str>)
             rfc3339(&at("last_updated_date_time"), date)?;
         }
         if let Some(other) = seen.insert((s.device.as_str(), s.app.as_str()), i) {
-            return fail(at("app"), format!("install_states[{other}] already gives app `{}` on device `{}`", s.app, s.device));
+            return fail(
+                at("app"),
+                format!("install_states[{other}] already gives app `{}` on device `{}`", s.app, s.device),
+            );
         }
     }
     Ok(())
@@ -381,7 +414,10 @@ fn email_address(path: &str, email: &str) -> Check {
 
 /// A path on this server: starts with one `/`, no whitespace or control characters.
 fn local_path(path: &str, value: &str) -> Check {
-    if value.starts_with('/') && !value.starts_with("//") && !value.contains("..") && !value.contains('\\')
+    if value.starts_with('/')
+        && !value.starts_with("//")
+        && !value.contains("..")
+        && !value.contains('\\')
         && !value.chars().any(|c| c.is_whitespace() || c.is_control())
     {
         Ok(())
@@ -396,7 +432,10 @@ fn optional_url(path: &str, value: Option<&str>) -> Check {
     let clean = !v.chars().any(|c| c.is_whitespace() || c.is_control());
     let absolute = ["https://", "http://"].iter().any(|scheme| {
         v.get(..scheme.len()).is_some_and(|s| s.eq_ignore_ascii_case(scheme))
-            && v[scheme.len()..].split(['/', '?', '#']).next().is_some_and(|host| !host.is_empty() && !host.contains('@'))
+            && v[scheme.len()..]
+                .split(['/', '?', '#'])
+                .next()
+                .is_some_and(|host| !host.is_empty() && !host.contains('@'))
     });
     let local = v.starts_with('/') && !v.starts_with("//");
     if clean && (absolute || local) {

@@ -49,7 +49,9 @@ impl InstallState {
     pub fn of(install: Option<&InstallStatus>) -> InstallState {
         let Some(install) = install else { return InstallState::NotInstalled };
         match (install.pending, install.state) {
-            (Some(InstallOperation::Install), _) | (None, ResultantAppState::PendingInstall) => InstallState::Installing,
+            (Some(InstallOperation::Install), _) | (None, ResultantAppState::PendingInstall) => {
+                InstallState::Installing
+            }
             (Some(InstallOperation::Uninstall), _) => InstallState::Uninstalling,
             (None, ResultantAppState::Installed) => InstallState::Installed,
             (None, ResultantAppState::Failed | ResultantAppState::UninstallFailed) => InstallState::Failed,

@@ -119,11 +119,14 @@ fn App(
         })
     });
     let state = move || {
-        i18n.text(state_key(InstallState::of(details_signal.with(|d| match d {
-            Some(Ok(d)) => d.install.clone(),
-            _ => None,
-        })
-        .as_ref())))
+        i18n.text(state_key(InstallState::of(
+            details_signal
+                .with(|d| match d {
+                    Some(Ok(d)) => d.install.clone(),
+                    _ => None,
+                })
+                .as_ref(),
+        )))
     };
     let locale = move || i18n.locale().code();
     let platforms = app.platforms.iter().map(|p| p.display_name()).collect::<Vec<_>>().join(", ");

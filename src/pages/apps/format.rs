@@ -23,7 +23,8 @@ fn call(formatter: &js_sys::Intl::NumberFormat, n: f64) -> String {
 
 /// A download size in megabytes (or kilobytes below one), e.g. "48 MB", "48 Mo".
 pub fn size(bytes: u64, locale: &str) -> String {
-    let (value, unit) = if bytes >= 1_000_000 { (bytes as f64 / 1e6, "megabyte") } else { (bytes as f64 / 1e3, "kilobyte") };
+    let (value, unit) =
+        if bytes >= 1_000_000 { (bytes as f64 / 1e6, "megabyte") } else { (bytes as f64 / 1e3, "kilobyte") };
     let pairs = [
         ("style", JsValue::from_str("unit")),
         ("unit", JsValue::from_str(unit)),

@@ -4,8 +4,8 @@
 //! [`PAGE_SIZE`] rows are in the DOM at a time, whatever the catalog's size.
 
 use super::catalog::{Assignment, Catalog, Filters, InstallState};
-use super::toolbar::Toolbar;
 use super::install::{assignment_key, state_key, why_key, InstallControl, Target};
+use super::toolbar::Toolbar;
 use crate::api::events::use_live_events;
 use crate::api::{self, ApiError};
 use crate::auth::use_auth;
@@ -77,7 +77,7 @@ pub fn CatalogView(context: String, devices: UserDevices) -> impl IntoView {
             };
             load_state.set(Load::Loading { loaded: offset, total });
             loop {
-                                let result: Result<AppList, ApiError> =
+                let result: Result<AppList, ApiError> =
                     api::apps::page(auth, &config, &context, offset, APP_PAGE_MAX).await;
                 match result {
                     Ok(list) => {
@@ -171,14 +171,21 @@ pub fn CatalogView(context: String, devices: UserDevices) -> impl IntoView {
 }
 
 #[component]
-fn Progress(load_state: RwSignal<Load>, catalog: RwSignal<Catalog, LocalStorage>, retry: Callback<()>) -> impl IntoView {
+fn Progress(
+    load_state: RwSignal<Load>,
+    catalog: RwSignal<Catalog, LocalStorage>,
+    retry: Callback<()>,
+) -> impl IntoView {
     let i18n = use_i18n();
     move || match load_state.get() {
         Load::Loading { loaded, total } => {
             let text = match total {
                 Some(total) => i18n.format(
                     key!(apps.loading_progress),
-                    &[("loaded", &crate::i18n::number(i18n.locale(), loaded as f64)), ("expected", &crate::i18n::number(i18n.locale(), total as f64))],
+                    &[
+                        ("loaded", &crate::i18n::number(i18n.locale(), loaded as f64)),
+                        ("expected", &crate::i18n::number(i18n.locale(), total as f64)),
+                    ],
                 ),
                 None => i18n.text(key!(apps.loading)).to_string(),
             };
@@ -360,7 +367,8 @@ fn AppRow(
     let why = why_key(&item);
     let assignment = Assignment::of(&item);
     // Memoised: the row's controls read it often, and only a change to this app re-renders them.
-    let live_item: Signal<Option<portal_core::api::CatalogItem>> = Memo::new(move |_| catalog.with(|c| c.item(index).cloned())).into();
+    let live_item: Signal<Option<portal_core::api::CatalogItem>> =
+        Memo::new(move |_| catalog.with(|c| c.item(index).cloned())).into();
     view! {
         <li class="app-row card" data-app=app.id.clone()>
             <AppIcon src=app.icon_url.clone() />

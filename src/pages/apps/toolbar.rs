@@ -20,7 +20,11 @@ pub fn Toolbar(filters: RwSignal<Filters>, catalog: RwSignal<Catalog, LocalStora
             </button>
         }
     };
-    let select = move |id: &'static str, label: crate::i18n::Key, options: Vec<(String, String)>, value: Signal<String>, set: Callback<String>| {
+    let select = move |id: &'static str,
+                       label: crate::i18n::Key,
+                       options: Vec<(String, String)>,
+                       value: Signal<String>,
+                       set: Callback<String>| {
         view! {
             <div class="filter">
                 <label for=id>{crate::text::text(label)}</label>
@@ -146,4 +150,3 @@ fn Categories(filters: RwSignal<Filters>, catalog: RwSignal<Catalog, LocalStorag
         </nav>
     }
 }
-

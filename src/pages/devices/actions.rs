@@ -21,11 +21,12 @@ use wasm_bindgen::JsCast;
 pub const PASSCODE_VISIBLE_MS: f64 = 5.0 * 60_000.0;
 
 fn availability(page: Page, action: RemoteAction) -> Availability {
-    page.details.with(|d| match d {
-        Some(Ok(d)) => d.actions.iter().find(|o| o.action == action).map(|o| o.availability),
-        _ => None,
-    })
-    .unwrap_or(Availability::NotApplicable)
+    page.details
+        .with(|d| match d {
+            Some(Ok(d)) => d.actions.iter().find(|o| o.action == action).map(|o| o.availability),
+            _ => None,
+        })
+        .unwrap_or(Availability::NotApplicable)
 }
 
 /// Whether the typed confirmation matches the device name (trimmed; case matters, as the
@@ -78,7 +79,10 @@ pub(super) fn Actions() -> impl IntoView {
 }
 
 #[component]
-fn ActionRow(action: RemoteAction, open: impl Fn(RemoteAction, leptos::ev::MouseEvent) + Copy + 'static) -> impl IntoView {
+fn ActionRow(
+    action: RemoteAction,
+    open: impl Fn(RemoteAction, leptos::ev::MouseEvent) + Copy + 'static,
+) -> impl IntoView {
     let page = expect_context::<Page>();
     let state = move || availability(page, action);
     let reason_id = format!("reason-{action:?}").to_lowercase();

@@ -80,10 +80,13 @@ pub fn DeviceDetails(id: String) -> impl IntoView {
     let reload = RwSignal::new(0u64);
     let removed = RwSignal::new(false);
     let load_id = id.clone();
-    let details = loader(move || reload.get() + live.resync(), move |auth, config| {
-        let id = load_id.clone();
-        async move { api::devices::details(auth, &config, &id).await }
-    });
+    let details = loader(
+        move || reload.get() + live.resync(),
+        move |auth, config| {
+            let id = load_id.clone();
+            async move { api::devices::details(auth, &config, &id).await }
+        },
+    );
     let page = Page { id: StoredValue::new(id.clone()), details, reload, status: RwSignal::new(String::new()) };
     provide_context(page);
     let i18n = crate::i18n::use_i18n();
@@ -208,7 +211,8 @@ fn ThisDevice() -> impl IntoView {
     };
     move || {
         if mine() {
-            view! { <p><span class="badge">{tr!(devices.this_device)}</span> " " {tr!(device.is_this_device)}</p> }.into_any()
+            view! { <p><span class="badge">{tr!(devices.this_device)}</span> " " {tr!(device.is_this_device)}</p> }
+                .into_any()
         } else {
             let id = id.clone();
             view! {
@@ -275,7 +279,10 @@ fn enrollment_key(enrollment: E) -> Key {
         E::DeviceEnrollmentManager => key!(enrollment.device_enrollment_manager),
         E::AppleBulkWithUser | E::AppleBulkWithoutUser => key!(enrollment.apple_automated),
         E::AppleUserEnrollment => key!(enrollment.apple_user_enrollment),
-        E::WindowsAzureAdJoin | E::WindowsBulkAzureDomainJoin | E::WindowsAzureAdJoinUsingDeviceAuth | E::WindowsCoManagement => {
+        E::WindowsAzureAdJoin
+        | E::WindowsBulkAzureDomainJoin
+        | E::WindowsAzureAdJoinUsingDeviceAuth
+        | E::WindowsCoManagement => {
             key!(enrollment.entra_joined)
         }
         E::WindowsAutoEnrollment => key!(enrollment.windows_auto),

@@ -49,9 +49,7 @@ pub fn rename_error_text(error: RenameError, locale: crate::i18n::Locale) -> Str
     use crate::i18n::lookup;
     match error {
         RenameError::Empty => lookup(locale, key!(rename.empty)).to_string(),
-        RenameError::TooLong { max_chars } => {
-            crate::i18n::plural(locale, key!(rename.too_long), max_chars as f64, &[])
-        }
+        RenameError::TooLong { max_chars } => crate::i18n::plural(locale, key!(rename.too_long), max_chars as f64, &[]),
         RenameError::ControlCharacter => lookup(locale, key!(rename.control)).to_string(),
     }
 }

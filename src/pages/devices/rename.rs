@@ -78,11 +78,13 @@ pub(super) fn Rename() -> impl IntoView {
                     live.publish(Event::DeviceRenamed { device_id: id, device_name });
                     stop();
                 }
-                Err(ApiError::Status { problem: Some(p), .. }) if p.reason.is_some() => error.set(Some(match p.reason {
-                    Some(Refusal::Rename(e)) => rename_error_text(e, i18n.locale()),
-                    Some(Refusal::Action(r)) => i18n.text(reason_key(r, RemoteAction::Rename)).to_string(),
-                    _ => p.title,
-                })),
+                Err(ApiError::Status { problem: Some(p), .. }) if p.reason.is_some() => {
+                    error.set(Some(match p.reason {
+                        Some(Refusal::Rename(e)) => rename_error_text(e, i18n.locale()),
+                        Some(Refusal::Action(r)) => i18n.text(reason_key(r, RemoteAction::Rename)).to_string(),
+                        _ => p.title,
+                    }))
+                }
                 Err(_) => error.set(Some(i18n.text(key!(errors.network)).to_string())),
             }
         });

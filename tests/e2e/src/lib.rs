@@ -47,7 +47,10 @@ impl Portal {
             bail!("{} is missing: build it with `cargo build -p portal-server` (scripts/test does)", bin.display());
         }
         if !dist.join("index.html").is_file() {
-            bail!("{} has no index.html: build the SPA with `trunk build --release` (scripts/test does)", dist.display());
+            bail!(
+                "{} has no index.html: build the SPA with `trunk build --release` (scripts/test does)",
+                dist.display()
+            );
         }
         let dir = tempfile::tempdir()?;
         let db = dir.path().join("portal.db");
@@ -120,7 +123,8 @@ impl Browser {
         wait_for_port(port).await.context("chromedriver did not start")?;
 
         let profile = tempfile::tempdir()?;
-        let accept_languages = if language.starts_with("en") { format!("{language},en") } else { format!("{language},en-US,en") };
+        let accept_languages =
+            if language.starts_with("en") { format!("{language},en") } else { format!("{language},en-US,en") };
         let caps = serde_json::json!({
             "browserName": "chrome",
             "goog:chromeOptions": {
@@ -329,8 +333,10 @@ impl Browser {
     /// Goes to `path` inside the app (the router follows `popstate`), as a link would: a
     /// full page load would need a silent sign-in redirect, which the SPA allows once in 30 s.
     pub async fn visit(&self, path: &str) -> Result<()> {
-        self.eval(&format!("(history.pushState(null, '', {path:?}), dispatchEvent(new PopStateEvent('popstate')), true)"))
-            .await?;
+        self.eval(&format!(
+            "(history.pushState(null, '', {path:?}), dispatchEvent(new PopStateEvent('popstate')), true)"
+        ))
+        .await?;
         let want = path.split('?').next().unwrap_or(path);
         self.wait_for_path(want).await
     }

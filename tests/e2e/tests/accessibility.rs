@@ -43,7 +43,15 @@ async fn settled(browser: &Browser, path: &str) -> Result<()> {
 }
 
 /// Checks one page: axe, sideways scrolling at phone width, a screenshot.
-async fn check(browser: &Browser, source: &str, name: &str, path: &str, size: (u32, u32), theme: &str, problems: &mut Vec<String>) -> Result<()> {
+async fn check(
+    browser: &Browser,
+    source: &str,
+    name: &str,
+    path: &str,
+    size: (u32, u32),
+    theme: &str,
+    problems: &mut Vec<String>,
+) -> Result<()> {
     settled(browser, path).await?;
     let label = format!("{path} at {}×{} ({theme})", size.0, size.1);
     problems.extend(browser.axe(source, &label).await?);
@@ -69,9 +77,7 @@ async fn check(browser: &Browser, source: &str, name: &str, path: &str, size: (u
 
 /// The check itself works: an image without a text alternative is reported.
 async fn axe_reports_a_planted_violation(browser: &Browser, source: &str) -> Result<()> {
-    browser
-        .eval("(document.body.insertAdjacentHTML('beforeend', '<img id=planted src=/icon-192.png>'), true)")
-        .await?;
+    browser.eval("(document.body.insertAdjacentHTML('beforeend', '<img id=planted src=/icon-192.png>'), true)").await?;
     let found = browser.axe(source, "planted").await?;
     browser.eval("(document.getElementById('planted').remove(), true)").await?;
     if !found.iter().any(|v| v.starts_with("planted: image-alt ")) {
@@ -112,7 +118,8 @@ async fn every_page_passes_axe_at_phone_and_desktop_size_in_light_and_dark() -> 
             browser.visit("/devices").await?;
             check(&browser, &source, "landing", "landing (signed out)", size, theme, &mut problems).await?;
             browser.visit("/settings").await?;
-            check(&browser, &source, "settings-signed-out", "/settings (signed out)", size, theme, &mut problems).await?;
+            check(&browser, &source, "settings-signed-out", "/settings (signed out)", size, theme, &mut problems)
+                .await?;
         }
     }
 

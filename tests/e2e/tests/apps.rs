@@ -26,7 +26,9 @@ async fn choose_device(browser: &Browser, option: &str, platform: Option<&str>) 
             .await?;
     }
     browser.click("form.device-picker button[type=submit]").await?;
-    browser.wait_until("the catalog", "!!document.querySelector('.app-row') || !!document.querySelector('.empty')").await
+    browser
+        .wait_until("the catalog", "!!document.querySelector('.app-row') || !!document.querySelector('.empty')")
+        .await
 }
 
 /// The text of the row of `app`.
@@ -76,9 +78,15 @@ async fn enrolled_iphone_shows_required_and_available_and_unenrolled_hides_requi
     choose_device(&browser, "unenrolled", Some("ios")).await?;
     browser.wait_for_contains(".context-note", "isn't enrolled").await?;
     browser.wait_for_contains(".this-device-current", "not enrolled").await?;
-    browser.wait_until("the unenrolled catalog", "document.querySelectorAll('.app-row .assignment-required').length === 0").await?;
+    browser
+        .wait_until("the unenrolled catalog", "document.querySelectorAll('.app-row .assignment-required').length === 0")
+        .await?;
     assert_eq!(count(&browser, ".app-row button[aria-label^='Uninstall']").await?, 0, "no uninstall unenrolled");
-    assert_eq!(count(&browser, ".app-row button[aria-label^='Install']").await?, 0, "nothing pushed to an unenrolled device");
+    assert_eq!(
+        count(&browser, ".app-row button[aria-label^='Install']").await?,
+        0,
+        "nothing pushed to an unenrolled device"
+    );
     assert!(matches(&browser).await? <= all);
     browser.screenshot("apps-unenrolled-1440").await?;
     browser.close().await
@@ -97,7 +105,12 @@ async fn install_goes_pending_then_installed_without_a_reload() -> Result<()> {
     browser.click(&format!("{expenses} button.primary")).await?;
     browser.wait_for_contains(&expenses, "Installing").await?;
     browser.wait_for_contains(&expenses, "Installed").await?;
-    browser.wait_until("no Installing left", &format!("!document.querySelector({expenses:?}).innerText.includes('Installing')")).await?;
+    browser
+        .wait_until(
+            "no Installing left",
+            &format!("!document.querySelector({expenses:?}).innerText.includes('Installing')"),
+        )
+        .await?;
     assert_eq!(browser.eval("window.__sameDocument === true").await?, serde_json::json!(true), "no reload");
     // Installed and offered (not required) on her own device: uninstall is offered, after a confirmation.
     browser.click(&format!("{expenses} button[aria-label^='Uninstall']")).await?;
@@ -164,11 +177,18 @@ async fn search_category_and_filter_narrow_the_list() -> Result<()> {
     browser.fill("#app-search", "zzzz-no-such-app").await?;
     browser.wait_for_contains(".results .empty", "No apps match").await?;
     browser.click(".results .empty button").await?;
-    browser.wait_until("the list back", &format!("document.querySelector('.results-summary')?.dataset.matches === '{all}'")).await?;
+    browser
+        .wait_until(
+            "the list back",
+            &format!("document.querySelector('.results-summary')?.dataset.matches === '{all}'"),
+        )
+        .await?;
 
     // A category chip.
     browser.click(".categories button[aria-pressed=false]").await?;
-    browser.wait_until("fewer apps", &format!("+document.querySelector('.results-summary')?.dataset.matches < {all}")).await?;
+    browser
+        .wait_until("fewer apps", &format!("+document.querySelector('.results-summary')?.dataset.matches < {all}"))
+        .await?;
     let chip = browser.text_of(".categories button[aria-pressed=true]").await?;
     browser.eval("document.querySelector('.categories button').click()").await?;
 
@@ -177,7 +197,9 @@ async fn search_category_and_filter_narrow_the_list() -> Result<()> {
     browser
         .eval("(s => (s.value = 'required', s.dispatchEvent(new Event('change')), true))(document.querySelector('#app-assignment'))")
         .await?;
-    browser.wait_until("only Required", &format!("+document.querySelector('.results-summary')?.dataset.matches < {all}")).await?;
+    browser
+        .wait_until("only Required", &format!("+document.querySelector('.results-summary')?.dataset.matches < {all}"))
+        .await?;
     let rows = count(&browser, ".app-row").await?;
     let required = count(&browser, ".app-row .assignment-required").await?;
     assert!(rows > 0 && rows == required, "{rows} rows, {required} say Required (after chip {chip:?})");
@@ -287,7 +309,12 @@ async fn install_and_uninstall_with_the_keyboard_alone() -> Result<()> {
     browser.wait_until("focus in the dialog", "!!document.activeElement?.closest('dialog[open]')").await?;
     press(&browser, Key::Escape).await?;
     browser.wait_until("the dialog closed", "!document.querySelector('dialog[open]')").await?;
-    browser.wait_until("focus back on Uninstall", "document.activeElement?.getAttribute('aria-label') === 'Uninstall Contoso Expenses'").await?;
+    browser
+        .wait_until(
+            "focus back on Uninstall",
+            "document.activeElement?.getAttribute('aria-label') === 'Uninstall Contoso Expenses'",
+        )
+        .await?;
     // Again, and confirm: Tab from Cancel to Uninstall, Enter.
     press(&browser, Key::Enter).await?;
     browser.wait_until("focus in the dialog", "!!document.activeElement?.closest('dialog[open]')").await?;

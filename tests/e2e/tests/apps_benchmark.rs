@@ -56,7 +56,12 @@ async fn two_thousand_apps_render_and_filter_within_a_frame() -> Result<()> {
     browser.client.goto(&format!("{}/help", portal.url)).await?;
     browser.eval("(localStorage.setItem('portal.deviceContext', 'none'), true)").await?;
     browser.sign_in(&portal, &user, "/apps").await?;
-    browser.wait_until("the whole catalog", "!document.querySelector('.loading') && !!document.querySelector('.results-summary')").await?;
+    browser
+        .wait_until(
+            "the whole catalog",
+            "!document.querySelector('.loading') && !!document.querySelector('.results-summary')",
+        )
+        .await?;
     let total: u64 = browser
         .eval("document.querySelector('.results-summary').dataset.matches")
         .await?

@@ -216,11 +216,17 @@ fn every_language_has_exactly_the_default_keys() {
     let build = std::fs::read_to_string(root().join("build.rs")).unwrap();
     let line = build.lines().find(|l| l.starts_with("const LOCALES")).expect("build.rs declares LOCALES");
     for language in &languages {
-        assert!(line.contains(&format!("\"{language}\"")), "locales/{language}.json is not registered in build.rs LOCALES: {line}");
+        assert!(
+            line.contains(&format!("\"{language}\"")),
+            "locales/{language}.json is not registered in build.rs LOCALES: {line}"
+        );
         let keys = catalog_keys(language);
         let lacks: Vec<&String> = default.difference(&keys).collect();
         let extra: Vec<&String> = keys.difference(&default).collect();
-        assert!(lacks.is_empty() && extra.is_empty(), "locales/{language}.json lacks {lacks:?} and has extra {extra:?}");
+        assert!(
+            lacks.is_empty() && extra.is_empty(),
+            "locales/{language}.json lacks {lacks:?} and has extra {extra:?}"
+        );
     }
 }
 

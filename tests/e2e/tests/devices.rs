@@ -13,7 +13,9 @@ async fn start() -> Result<Portal> {
 /// The reason shown beside `action`'s disabled button.
 async fn disabled_with_reason(browser: &Browser, action: &str, reason: &str) -> Result<()> {
     let button = format!("button[data-action={action}]");
-    browser.wait_until(&format!("{action} disabled"), &format!("document.querySelector('{button}')?.disabled === true")).await?;
+    browser
+        .wait_until(&format!("{action} disabled"), &format!("document.querySelector('{button}')?.disabled === true"))
+        .await?;
     browser.wait_for_contains(&format!("#reason-{action}, #{action}-reason"), reason).await
 }
 
@@ -26,7 +28,9 @@ async fn not_offered(browser: &Browser, action: &str) -> Result<()> {
 /// Runs `action` through its confirmation (typing `name` where asked) and waits for done.
 async fn run_to_done(browser: &Browser, action: &str, label: &str, name: Option<&str>) -> Result<()> {
     let button = format!("button[data-action={action}]");
-    browser.wait_until(&format!("{action} enabled"), &format!("document.querySelector('{button}')?.disabled === false")).await?;
+    browser
+        .wait_until(&format!("{action} enabled"), &format!("document.querySelector('{button}')?.disabled === false"))
+        .await?;
     browser.click(&button).await?;
     if let Some(name) = name {
         browser.fill("dialog[open] input[name=confirm-name]", name).await?;
@@ -101,10 +105,15 @@ async fn amara_runs_every_allowed_action_and_sees_why_the_others_are_not() -> Re
     browser.click("main a[href='/devices']").await?;
     browser.wait_for_contains(".device-list", "Amara's MacBook Air").await?;
     let list = browser.eval("document.querySelector('main').innerText").await?;
-    assert!(!list.as_str().unwrap_or_default().contains("Amara's personal iPhone"), "removed device still listed: {list}");
+    assert!(
+        !list.as_str().unwrap_or_default().contains("Amara's personal iPhone"),
+        "removed device still listed: {list}"
+    );
 
     // Results arrive as notifications: an unread count in the header, read state kept.
-    browser.wait_until("an unread count", "Number(document.querySelector('.notifications-link .count')?.innerText) > 0").await?;
+    browser
+        .wait_until("an unread count", "Number(document.querySelector('.notifications-link .count')?.innerText) > 0")
+        .await?;
     browser.click(".notifications-link").await?;
     browser.wait_for_text("main h1", "Notifications").await?;
     browser.wait_for_contains(".notification-list", "Unread").await?;
@@ -187,7 +196,9 @@ async fn jonas_sees_organisation_hidden_actions_and_a_temporary_passcode() -> Re
     browser.visit("/devices/dev-jonas-iphone").await?;
     browser.wait_for_text("main h1", "Jonas's iPhone").await?;
     let button = "button[data-action=remotelock]";
-    browser.wait_until("remote lock enabled", &format!("document.querySelector('{button}')?.disabled === false")).await?;
+    browser
+        .wait_until("remote lock enabled", &format!("document.querySelector('{button}')?.disabled === false"))
+        .await?;
     browser.click(button).await?;
     browser.click("dialog[open] button[data-confirm]").await?;
     disabled_with_reason(&browser, "remotelock", "already requested").await?;

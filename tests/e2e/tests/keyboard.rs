@@ -23,7 +23,10 @@ async fn amara_removes_a_device_with_the_keyboard_only() -> Result<()> {
     let browser = Browser::chromium(1280, 900).await?;
     browser.sign_in(&portal, "amara.okoye@contoso.example", "/devices").await?;
     browser
-        .wait_until("the device list", "document.querySelector(\"a[href='/devices/dev-amara-iphone-personal']\") !== null")
+        .wait_until(
+            "the device list",
+            "document.querySelector(\"a[href='/devices/dev-amara-iphone-personal']\") !== null",
+        )
         .await?;
 
     // From the top of the page to the device with Tab, opened with Enter.
@@ -67,7 +70,11 @@ async fn amara_removes_a_device_with_the_keyboard_only() -> Result<()> {
     browser.tab_until("the confirm button", confirm, false, 5).await?;
     browser.press_shifted(Key::Tab).await?;
     assert!(
-        focused(&browser, "document.activeElement?.closest('dialog[open]') !== null && document.activeElement?.type === 'button'").await?,
+        focused(
+            &browser,
+            "document.activeElement?.closest('dialog[open]') !== null && document.activeElement?.type === 'button'"
+        )
+        .await?,
         "Shift+Tab moves back to Cancel"
     );
     browser.press(&key(Key::Tab)).await?;

@@ -92,7 +92,10 @@ async fn arabic_mirrors_the_portal_with_arabic_words_plurals_and_dates() -> Resu
     // the current page's bar is on their right.
     let (nav_left, nav_right, _) = rect(&browser, ".site-nav").await?;
     let (main_left, main_right, _) = rect(&browser, "main").await?;
-    assert!(nav_left >= main_right - 1.0, "Arabic: the navigation ({nav_left}..{nav_right}) is not right of the page ({main_left}..{main_right})");
+    assert!(
+        nav_left >= main_right - 1.0,
+        "Arabic: the navigation ({nav_left}..{nav_right}) is not right of the page ({main_left}..{main_right})"
+    );
     let bar = browser
         .eval("(() => { const s = getComputedStyle(document.querySelector('.site-nav a[aria-current=page]')); return [s.borderRightWidth, s.borderLeftWidth]; })()")
         .await?;
@@ -137,7 +140,10 @@ async fn arabic_mirrors_the_portal_with_arabic_words_plurals_and_dates() -> Resu
     let (first_left, _, first_top) = rect(&browser, ".site-nav li:nth-child(1) a").await?;
     let (second_left, _, second_top) = rect(&browser, ".site-nav li:nth-child(2) a").await?;
     assert_eq!(first_top, second_top, "the first two navigation links are not on one row");
-    assert!(first_left > second_left, "the navigation row is not mirrored: first at {first_left}, second at {second_left}");
+    assert!(
+        first_left > second_left,
+        "the navigation row is not mirrored: first at {first_left}, second at {second_left}"
+    );
     browser.screenshot("ar-home-360").await?;
 
     browser.close().await?;

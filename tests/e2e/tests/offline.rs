@@ -33,9 +33,7 @@ async fn the_shell_is_cached_without_personal_data_and_opens_offline() -> Result
     let browser = Browser::chromium(1280, 900).await?;
     // One online visit, signed in, so the API is used while the worker controls the page.
     browser.sign_in(&portal, "amara.okoye@contoso.example", "/devices").await?;
-    browser
-        .wait_until("the worker to control the page", "navigator.serviceWorker.controller !== null")
-        .await?;
+    browser.wait_until("the worker to control the page", "navigator.serviceWorker.controller !== null").await?;
     browser
         .wait_until("the device list", "document.querySelector(\"a[href='/devices/dev-amara-macbook']\") !== null")
         .await?;
@@ -44,7 +42,8 @@ async fn the_shell_is_cached_without_personal_data_and_opens_offline() -> Result
 
     // Only the shell is cached: no /api/ or /oidc/ response, no page of the provider.
     let urls = browser.eval(CACHED_URLS).await?;
-    let urls: Vec<String> = urls.as_array().into_iter().flatten().filter_map(|u| u.as_str().map(String::from)).collect();
+    let urls: Vec<String> =
+        urls.as_array().into_iter().flatten().filter_map(|u| u.as_str().map(String::from)).collect();
     if !urls.iter().any(|u| u.ends_with(".wasm")) || !urls.iter().any(|u| u.ends_with("/index.html")) {
         bail!("the app shell is not cached: {urls:?}");
     }

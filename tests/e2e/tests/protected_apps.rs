@@ -69,10 +69,7 @@ async fn the_demo_devices_show_every_status_in_plain_words() -> anyhow::Result<(
         browser.text_of(&format!("{ipad} .device-kind")).await?,
         "Not enrolled: only the work data in these apps is managed"
     );
-    assert_eq!(
-        browser.text_of("section[data-device-tag='dev-amara-pixel'] .device-kind").await?,
-        "Enrolled device"
-    );
+    assert_eq!(browser.text_of("section[data-device-tag='dev-amara-pixel'] .device-kind").await?, "Enrolled device");
     let ipad_apps = browser
         .eval(&format!(
             "Array.from(document.querySelectorAll(\"{ipad} .protected-app\")).map(li => ({{
@@ -191,12 +188,16 @@ async fn removing_company_data_goes_from_confirmation_to_removed_for_every_app()
     let what = browser.text_of("dialog.confirm-wipe #wipe-what").await?;
     assert!(what.contains("Microsoft Outlook") && what.contains("Microsoft Teams"), "{what}");
     assert!(what.contains("The apps stay installed") && what.contains("personal"), "{what}");
-    assert_eq!(browser.eval("document.querySelector('dialog.confirm-wipe').contains(document.activeElement)").await?, true);
+    assert_eq!(
+        browser.eval("document.querySelector('dialog.confirm-wipe').contains(document.activeElement)").await?,
+        true
+    );
     browser.screenshot("protected-apps-confirm-1440").await?;
     browser.click("dialog.confirm-wipe button.cancel").await?;
     wait_until(&browser, "document.activeElement && document.activeElement.id", |v| *v == button_id).await?;
     assert_eq!(browser.eval("document.querySelector('dialog.confirm-wipe').open").await?, false);
-    let statuses = format!("Array.from(document.querySelectorAll(\"{ipad} .protection-status\")).map(e => e.className)");
+    let statuses =
+        format!("Array.from(document.querySelectorAll(\"{ipad} .protection-status\")).map(e => e.className)");
     assert!(!browser.eval(&statuses).await?.to_string().contains("wipe"), "Cancel removed something");
 
     // Record every status the iPad's apps pass through, then confirm.
@@ -218,7 +219,9 @@ async fn removing_company_data_goes_from_confirmation_to_removed_for_every_app()
     assert!(seen.to_string().contains("wipe-pending"), "never pending: {seen}");
     // The live region said so (its last message: the last app that removed its data).
     wait_until(&browser, "document.querySelector('.live-status').textContent", |v| {
-        v.as_str().is_some_and(|t| t.starts_with("Company data was removed from Microsoft") && t.ends_with("on Amara's iPad."))
+        v.as_str().is_some_and(|t| {
+            t.starts_with("Company data was removed from Microsoft") && t.ends_with("on Amara's iPad.")
+        })
     })
     .await?;
     // Focus did not fall to the page: it is on the note that replaced the button.

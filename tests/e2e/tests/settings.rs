@@ -13,7 +13,12 @@ async fn settings_show_this_device_in_words_and_remember_the_colours() -> Result
     browser.sign_in(&portal, "amara.okoye@contoso.example", "/").await?;
     browser.visit("/settings").await?;
     browser.wait_for_text("main h1", "Settings").await?;
-    browser.wait_for_text(".remembered-device", "No device is remembered. The portal asks which device you're using when it needs to know.").await?;
+    browser
+        .wait_for_text(
+            ".remembered-device",
+            "No device is remembered. The portal asks which device you're using when it needs to know.",
+        )
+        .await?;
 
     // A remembered device id: its name from the devices API.
     browser.eval("(localStorage.setItem('portal.deviceContext', 'dev-amara-macbook'), true)").await?;
@@ -29,8 +34,18 @@ async fn settings_show_this_device_in_words_and_remember_the_colours() -> Result
         .wait_for_text(".remembered-device", "This browser runs on a device that isn't listed (not enrolled), iOS.")
         .await?;
     browser.click("button.forget-device").await?;
-    browser.wait_for_text(".remembered-device", "No device is remembered. The portal asks which device you're using when it needs to know.").await?;
-    browser.wait_for_text("main .live-status", "Forgotten. The portal will ask which device you're using when it needs to know.").await?;
+    browser
+        .wait_for_text(
+            ".remembered-device",
+            "No device is remembered. The portal asks which device you're using when it needs to know.",
+        )
+        .await?;
+    browser
+        .wait_for_text(
+            "main .live-status",
+            "Forgotten. The portal will ask which device you're using when it needs to know.",
+        )
+        .await?;
     assert_eq!(browser.eval("localStorage.getItem('portal.deviceContext')").await?, Value::Null);
     assert_eq!(
         browser.eval("document.activeElement === document.querySelector('.settings-actions a')").await?,

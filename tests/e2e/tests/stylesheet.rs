@@ -80,11 +80,16 @@ fn physical(property: &str, value: &str) -> Option<String> {
     if let Some((_, logical)) = PHYSICAL.iter().find(|(p, _)| *p == property) {
         return Some(format!("use `{logical}`"));
     }
-    let words: Vec<String> = value.split(|c: char| c.is_whitespace() || c == ',').map(|w| w.to_ascii_lowercase()).collect();
+    let words: Vec<String> =
+        value.split(|c: char| c.is_whitespace() || c == ',').map(|w| w.to_ascii_lowercase()).collect();
     let sided = words.iter().any(|w| w == "left" || w == "right");
     match property {
-        "float" | "clear" | "text-align" | "caption-side" if sided => Some("use `inline-start` / `inline-end` (`start` / `end` for text-align)".into()),
-        "background-position" | "background-position-x" | "background" | "transform-origin" | "object-position" if sided => {
+        "float" | "clear" | "text-align" | "caption-side" if sided => {
+            Some("use `inline-start` / `inline-end` (`start` / `end` for text-align)".into())
+        }
+        "background-position" | "background-position-x" | "background" | "transform-origin" | "object-position"
+            if sided =>
+        {
             Some("a physical side; mirror it for [dir=rtl] or avoid it".into())
         }
         "transform" | "translate" if value.contains("translateX(") || property == "translate" => {
@@ -105,11 +110,14 @@ fn physical(property: &str, value: &str) -> Option<String> {
 const MIRRORED: &str = "/* mirrored";
 
 fn problems(css: &str) -> Vec<String> {
-    let mirrored: Vec<usize> = css.lines().enumerate().filter(|(_, l)| l.contains(MIRRORED)).map(|(i, _)| i + 1).collect();
+    let mirrored: Vec<usize> =
+        css.lines().enumerate().filter(|(_, l)| l.contains(MIRRORED)).map(|(i, _)| i + 1).collect();
     declarations(css)
         .into_iter()
         .filter(|(line, _, _)| !mirrored.contains(line))
-        .filter_map(|(line, property, value)| physical(&property, &value).map(|why| format!("line {line}: `{property}: {value}` — {why}")))
+        .filter_map(|(line, property, value)| {
+            physical(&property, &value).map(|why| format!("line {line}: `{property}: {value}` — {why}"))
+        })
         .collect()
 }
 
@@ -120,7 +128,13 @@ fn the_checker_finds_physical_declarations() {
     let names: Vec<&str> = found.iter().map(|p| p.split('`').nth(1).unwrap_or("")).collect();
     assert_eq!(
         names,
-        ["margin-left: 1rem", "text-align: left", "box-shadow: inset 3px 0 0 red", "left: 0", "transform: rotate(1deg) translateX(2px)"],
+        [
+            "margin-left: 1rem",
+            "text-align: left",
+            "box-shadow: inset 3px 0 0 red",
+            "left: 0",
+            "transform: rotate(1deg) translateX(2px)"
+        ],
         "{found:#?}"
     );
     assert!(found[0].starts_with("line 1:") && found[3].starts_with("line 4:"), "{found:#?}");

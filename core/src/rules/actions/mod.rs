@@ -7,8 +7,7 @@ mod rename;
 pub use rename::{validate_device_name, RenameError, DEVICE_NAME_MAX_CHARS};
 
 use crate::domain::{
-    AndroidCorporateKind, DeviceEnrollmentType, ManagedDevice, OrganisationSettings, OwnerType,
-    Platform, RemoteAction,
+    AndroidCorporateKind, DeviceEnrollmentType, ManagedDevice, OrganisationSettings, OwnerType, Platform, RemoteAction,
 };
 use serde::{Deserialize, Serialize};
 
@@ -100,17 +99,10 @@ pub fn availability(
 }
 
 /// Every action with its availability, in [`RemoteAction::ALL`] order.
-pub fn action_options(
-    device: &ManagedDevice,
-    caller_user_id: &str,
-    org: &OrganisationSettings,
-) -> Vec<ActionOption> {
+pub fn action_options(device: &ManagedDevice, caller_user_id: &str, org: &OrganisationSettings) -> Vec<ActionOption> {
     RemoteAction::ALL
         .into_iter()
-        .map(|action| ActionOption {
-            action,
-            availability: availability(device, action, caller_user_id, org),
-        })
+        .map(|action| ActionOption { action, availability: availability(device, action, caller_user_id, org) })
         .collect()
 }
 
@@ -155,10 +147,7 @@ fn check(
     let removal_pending = match action {
         // Sync lets the device pick the removal up; Reset may escalate a pending Remove.
         RemoteAction::Sync | RemoteAction::Wipe => false,
-        _ => {
-            device.has_in_progress(RemoteAction::Retire)
-                || device.has_in_progress(RemoteAction::Wipe)
-        }
+        _ => device.has_in_progress(RemoteAction::Retire) || device.has_in_progress(RemoteAction::Wipe),
     };
     if removal_pending {
         return fail(Reason::RemovalPending);
@@ -172,10 +161,7 @@ fn enrollment_restriction(device: &ManagedDevice, action: RemoteAction) -> Optio
     let platform = device.operating_system;
     match action {
         RemoteAction::Retire | RemoteAction::Wipe => {
-            if action == RemoteAction::Retire
-                && platform == Platform::Windows
-                && enrollment.is_entra_joined()
-            {
+            if action == RemoteAction::Retire && platform == Platform::Windows && enrollment.is_entra_joined() {
                 return Some(Reason::EntraJoinedWindows);
             }
             if let Some(kind) = enrollment.android_corporate_kind() {
@@ -184,9 +170,7 @@ fn enrollment_restriction(device: &ManagedDevice, action: RemoteAction) -> Optio
             if enrollment.is_apple_automated() {
                 return Some(Reason::AppleAutomatedDeviceEnrollment);
             }
-            if action == RemoteAction::Wipe
-                && enrollment == DeviceEnrollmentType::AppleUserEnrollment
-            {
+            if action == RemoteAction::Wipe && enrollment == DeviceEnrollmentType::AppleUserEnrollment {
                 return Some(Reason::IosUserEnrollment);
             }
             None

@@ -28,9 +28,7 @@ impl fmt::Display for RenameError {
             RenameError::TooLong { max_chars } => {
                 write!(f, "device name is longer than {max_chars} characters")
             }
-            RenameError::ControlCharacter => {
-                f.write_str("device name contains a control character")
-            }
+            RenameError::ControlCharacter => f.write_str("device name contains a control character"),
         }
     }
 }
@@ -43,16 +41,11 @@ pub fn validate_device_name(input: &str) -> Result<String, RenameError> {
     if name.is_empty() {
         return Err(RenameError::Empty);
     }
-    if name
-        .chars()
-        .any(|c| c.is_control() || c == '\u{2028}' || c == '\u{2029}')
-    {
+    if name.chars().any(|c| c.is_control() || c == '\u{2028}' || c == '\u{2029}') {
         return Err(RenameError::ControlCharacter);
     }
     if name.chars().count() > DEVICE_NAME_MAX_CHARS {
-        return Err(RenameError::TooLong {
-            max_chars: DEVICE_NAME_MAX_CHARS,
-        });
+        return Err(RenameError::TooLong { max_chars: DEVICE_NAME_MAX_CHARS });
     }
     Ok(name.to_string())
 }
@@ -70,57 +63,17 @@ mod tests {
             ("empty", "".into(), Err(RenameError::Empty)),
             ("only whitespace", " \t\n ".into(), Err(RenameError::Empty)),
             ("64 ascii chars", "a".repeat(64), Ok("a".repeat(64))),
-            (
-                "65 ascii chars",
-                "a".repeat(65),
-                Err(RenameError::TooLong { max_chars: 64 }),
-            ),
-            (
-                "64 chars of 2 bytes",
-                sixty_four_e_acute.clone(),
-                Ok(sixty_four_e_acute),
-            ),
-            (
-                "65 chars of 2 bytes",
-                "é".repeat(65),
-                Err(RenameError::TooLong { max_chars: 64 }),
-            ),
+            ("65 ascii chars", "a".repeat(65), Err(RenameError::TooLong { max_chars: 64 })),
+            ("64 chars of 2 bytes", sixty_four_e_acute.clone(), Ok(sixty_four_e_acute)),
+            ("65 chars of 2 bytes", "é".repeat(65), Err(RenameError::TooLong { max_chars: 64 })),
             ("emoji and CJK", "李的 📱".into(), Ok("李的 📱".into())),
-            (
-                "newline inside",
-                "Work\nphone".into(),
-                Err(RenameError::ControlCharacter),
-            ),
-            (
-                "tab inside",
-                "Work\tphone".into(),
-                Err(RenameError::ControlCharacter),
-            ),
-            (
-                "NUL",
-                "Work\u{0}".into(),
-                Err(RenameError::ControlCharacter),
-            ),
-            (
-                "DEL",
-                "Work\u{7f}phone".into(),
-                Err(RenameError::ControlCharacter),
-            ),
-            (
-                "C1 control",
-                "Work\u{85}phone".into(),
-                Err(RenameError::ControlCharacter),
-            ),
-            (
-                "line separator",
-                "Work\u{2028}phone".into(),
-                Err(RenameError::ControlCharacter),
-            ),
-            (
-                "padding does not count",
-                format!("  {}  ", "a".repeat(64)),
-                Ok("a".repeat(64)),
-            ),
+            ("newline inside", "Work\nphone".into(), Err(RenameError::ControlCharacter)),
+            ("tab inside", "Work\tphone".into(), Err(RenameError::ControlCharacter)),
+            ("NUL", "Work\u{0}".into(), Err(RenameError::ControlCharacter)),
+            ("DEL", "Work\u{7f}phone".into(), Err(RenameError::ControlCharacter)),
+            ("C1 control", "Work\u{85}phone".into(), Err(RenameError::ControlCharacter)),
+            ("line separator", "Work\u{2028}phone".into(), Err(RenameError::ControlCharacter)),
+            ("padding does not count", format!("  {}  ", "a".repeat(64)), Ok("a".repeat(64))),
         ];
         for (label, input, expected) in cases {
             assert_eq!(validate_device_name(&input), expected, "{label}");

@@ -128,6 +128,11 @@ fn the_words_people_read() {
         "Work data is removed after 90 days without connecting"
     );
     assert_eq!(en(L::RecheckAfterMinutes { minutes: 30 }), "Access is checked again every 30 minutes");
+    // Not "alle 1 Tag": "alle" needs a plural after it.
+    assert_eq!(
+        line_text(Locale::de, &L::RecheckAfterMinutes { minutes: 1440 }),
+        "Der Zugriff wird in Abständen von 1 Tag erneut geprüft"
+    );
     assert_eq!(
         line_text(Locale::de, &L::OfflineGraceMinutes { minutes: 1440 }),
         "Arbeitsdaten werden nach 1 Tag ohne Verbindung entfernt"

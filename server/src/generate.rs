@@ -417,6 +417,8 @@ pub fn tenant(size: &Size, seed: u64) -> anyhow::Result<TenantFile> {
         .collect();
 
     Ok(TenantFile {
+        // Fixed dates: the same arguments give the same file (a benchmark's input).
+        dates_as_of: None,
         organisation: Organisation {
             name: "Northwind Traders (generated)".into(),
             theme_color: HexColor { r: 0x5c, g: 0x2d, b: 0x91 },

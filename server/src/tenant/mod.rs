@@ -4,6 +4,7 @@
 //! A tenant file is untrusted input. [`parse`] rejects a bad file as a whole, naming
 //! the file, the field path and the reason, before anything reaches the database.
 
+pub mod as_of;
 mod schema;
 mod validate;
 
@@ -55,8 +56,29 @@ impl fmt::Display for TenantError {
 
 impl std::error::Error for TenantError {}
 
-/// Parses and validates a tenant file.
+/// Parses and validates a tenant file; a file with `dates_as_of` has its dates moved to
+/// now (see [`as_of`]).
 pub fn parse(source: &Source) -> Result<TenantFile, TenantError> {
+    parse_at(source, time::OffsetDateTime::now_utc())
+}
+
+/// [`parse`], with `now` as the moment a `dates_as_of` file's dates are moved to.
+pub fn parse_at(source: &Source, now: time::OffsetDateTime) -> Result<TenantFile, TenantError> {
+    let tenant = parse_as_written(source)?;
+    let Some(written_for) = tenant.dates_as_of.as_deref() else { return Ok(tenant) };
+    // Validation has checked it parses.
+    let Ok(written_for) = time::OffsetDateTime::parse(written_for, &time::format_description::well_known::Rfc3339)
+    else {
+        return Ok(tenant);
+    };
+    let shift = as_of::shift_between(written_for, now);
+    if shift.is_zero() {
+        return Ok(tenant);
+    }
+    parse_as_written(&Source { name: source.name.clone(), text: as_of::shift_dates(&source.text, shift) })
+}
+
+fn parse_as_written(source: &Source) -> Result<TenantFile, TenantError> {
     let error = |path: String, reason: String| TenantError { file: source.name.clone(), path, reason };
     let de = toml::Deserializer::parse(&source.text).map_err(|e| error(".".into(), e.to_string()))?;
     let tenant: TenantFile = serde_path_to_error::deserialize(de).map_err(|e| {
@@ -409,6 +431,34 @@ link = "/apps/a1"
     fn the_demo_tenant_is_valid() {
         let tenant = parse(&Source::demo()).expect("demo tenant parses");
         assert!(!tenant.organisation.name.is_empty());
+    }
+
+    #[test]
+    fn the_demo_keeps_its_dates_relative_to_the_import() {
+        use time::format_description::well_known::Rfc3339;
+        use time::OffsetDateTime;
+        let at = |text: &str| OffsetDateTime::parse(text, &Rfc3339).expect("a date-time");
+        let written = parse_at(&Source::demo(), at("2026-11-21T09:30:00Z")).expect("as written");
+        assert_eq!(written.dates_as_of.as_deref(), Some("2026-11-21T09:30:00Z"));
+        let pixel = |t: &TenantFile| {
+            let d = t.devices.iter().find(|d| d.id == "dev-amara-pixel").expect("Amara's Pixel");
+            at(&d.last_sync_date_time)
+        };
+        // Every date of the demo but the grace-period deadline is at or before the moment
+        // it was written for, so no check-in or notification ends up in the future.
+        let demo = Source::demo().text;
+        let dates: Vec<OffsetDateTime> =
+            demo.split('"').filter_map(|s| OffsetDateTime::parse(s, &Rfc3339).ok()).collect();
+        assert!(dates.len() > 40, "{}", dates.len());
+        let future: Vec<_> = dates.iter().filter(|d| **d > at("2026-11-21T09:30:00Z")).collect();
+        assert_eq!(future, [&at("2026-12-05T17:00:00Z")], "only the grace-period deadline is ahead");
+        let later = parse_at(&Source::demo(), at("2027-04-02T10:00:00Z")).expect("five months on");
+        assert_eq!(pixel(&later) - pixel(&written), at("2027-04-02T10:00:00Z") - at("2026-11-21T09:30:00Z"));
+        assert_eq!(later.dates_as_of.as_deref(), Some("2027-04-02T10:00:00Z"));
+        // A file without dates_as_of is read as written.
+        let plain = Source { name: "plain.toml".into(), text: BASE.into() };
+        let plain_text = parse_at(&plain, at("2030-01-01T00:00:00Z")).expect("plain");
+        assert_eq!(plain_text.devices[0].last_sync_date_time, "2026-01-02T00:00:00Z");
     }
 
     #[test]

@@ -25,6 +25,9 @@ fn fail<T>(path: impl Into<String>, reason: impl Into<String>) -> Result<T, Inva
 }
 
 pub fn tenant(t: &TenantFile) -> Check {
+    if let Some(as_of) = &t.dates_as_of {
+        rfc3339("dates_as_of", as_of)?;
+    }
     organisation(t)?;
     let user_groups = unique_ids("user_groups", t.user_groups.iter().map(|g| g.id.as_str()))?;
     let device_groups = unique_ids("device_groups", t.device_groups.iter().map(|g| g.id.as_str()))?;

@@ -396,6 +396,7 @@ pub fn tenant(size: &Size, seed: u64) -> anyhow::Result<TenantFile> {
                         _ => ResultantAppState::Installed,
                     },
                     last_updated_date_time: Some(at(-2, (i * 3 + k) as i64)),
+                    failure: None,
                 });
             }
         }

@@ -384,13 +384,15 @@ fn device_type(platform: Platform) -> String {
 
 fn install_states(tx: &Transaction<'_>, t: &TenantFile, now: &str) -> anyhow::Result<()> {
     let mut state = tx.prepare_cached(
-        "INSERT INTO install_states (device_id, app_id, state, pending, last_updated_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO install_states (device_id, app_id, state, pending, last_updated_at, failure)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
     for s in &t.install_states {
         let updated = s.last_updated_date_time.as_deref().map(date).transpose()?.unwrap_or_else(|| now.to_string());
         // A file that starts an app as pendingInstall gives the simulator something to do.
         let pending = (s.state == portal_core::domain::ResultantAppState::PendingInstall).then_some("install");
-        state.execute(params![s.device, s.app, code(&s.state), pending, updated])?;
+        let failure = s.failure.as_ref().map(code);
+        state.execute(params![s.device, s.app, code(&s.state), pending, updated, failure])?;
     }
     Ok(())
 }

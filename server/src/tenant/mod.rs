@@ -279,6 +279,20 @@ link = "/apps/a1"
             ("dangling install device", "device = \"d1\"", "device = \"d9\"", "install_states[0].device", "no device"),
             ("dangling install app", "app = \"a1\"", "app = \"a9\"", "install_states[0].app", "no app"),
             (
+                "a failure reason on an install that did not fail",
+                "state = \"installed\"",
+                "state = \"installed\"\nfailure = \"notDetected\"",
+                "install_states[0].failure",
+                "only for an install whose state is `failed`",
+            ),
+            (
+                "a misspelt failure reason",
+                "state = \"installed\"",
+                "state = \"failed\"\nfailure = \"diskFull\"",
+                "install_states[0].failure",
+                "diskFull",
+            ),
+            (
                 "dangling notification user",
                 "id = \"n1\"\nuser = \"u1\"",
                 "id = \"n1\"\nuser = \"u9\"",

@@ -338,6 +338,9 @@ pub struct InstallState {
     /// RFC 3339; defaults to the import time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_updated_date_time: Option<String>,
+    /// Why a `failed` install failed, as the device reported it; the Apps page explains it.
+    #[serde(default, deserialize_with = "strict_option", skip_serializing_if = "Option::is_none")]
+    pub failure: Option<portal_core::api::InstallFailure>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -359,6 +362,15 @@ pub struct Notification {
 
 fn yes() -> bool {
     true
+}
+
+/// [`strict`] for an optional field (absent is `None`, given with `#[serde(default)]`).
+fn strict_option<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned + Serialize,
+{
+    strict(d).map(Some)
 }
 
 /// Deserialises a unit-variant enum from its exact spelling, refusing values that only a

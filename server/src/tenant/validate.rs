@@ -330,6 +330,9 @@ fn install_states(t: &TenantFile, devices: &HashSet<&str>, apps: &HashSet<&str>)
         if let Some(date) = s.last_updated_date_time.as_deref() {
             rfc3339(&at("last_updated_date_time"), date)?;
         }
+        if s.failure.is_some() && s.state != portal_core::domain::ResultantAppState::Failed {
+            return fail(at("failure"), "a reason is given only for an install whose state is `failed`");
+        }
         if let Some(other) = seen.insert((s.device.as_str(), s.app.as_str()), i) {
             return fail(
                 at("app"),

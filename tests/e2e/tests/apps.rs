@@ -145,6 +145,8 @@ async fn failing_install_shows_its_reason_and_a_working_retry() -> Result<()> {
     choose_device(&browser, "dev-amara-surface", None).await?;
     let notebook = row("lab-notebook");
     browser.wait_for_contains(&notebook, "Install failed").await?;
+    // The tenant file gives no reason for this one.
+    browser.wait_for_contains(&notebook, "The device didn't say why.").await?;
     browser.click(&format!("{notebook} button[aria-label^='Retry']")).await?;
     browser.wait_for_contains(&notebook, "Installing").await?;
     // The tenant makes this app fail: it fails again, now with the device's reason.
@@ -155,6 +157,8 @@ async fn failing_install_shows_its_reason_and_a_working_retry() -> Result<()> {
     // check-in, which its page can ask for.
     let connector = row("print-connector");
     browser.wait_for_contains(&connector, "Install failed").await?;
+    // The tenant file's reason for this one.
+    browser.wait_for_contains(&connector, "There isn't enough free space on the device.").await?;
     browser.wait_for_contains(&connector, "installs it again when the device next checks in").await?;
     assert_eq!(count(&browser, &format!("{connector} button")).await?, 0);
     assert_eq!(count(&browser, &format!("{connector} a[href='/devices/dev-amara-surface']")).await?, 1);

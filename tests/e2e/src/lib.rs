@@ -135,7 +135,8 @@ impl Browser {
                     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
                     "--disable-quic", "--no-first-run", format!("--lang={language}"),
-                    format!("--window-size={width},{height}"),
+                    // Room for every viewport the tests use; set_viewport sets the page's size.
+                    "--window-size=1600,1200".to_string(),
                     format!("--user-data-dir={}", profile.path().display()),
                 ],
                 "prefs": { "intl.accept_languages": accept_languages }
@@ -147,7 +148,29 @@ impl Browser {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .context("opening a Chromium session")?;
-        Ok(Browser { client, driver, _profile: profile })
+        let browser = Browser { client, driver, _profile: profile };
+        browser.set_viewport(width, height).await?;
+        Ok(browser)
+    }
+
+    /// Makes the page's viewport `width`×`height` CSS pixels, as on a phone or a desktop.
+    /// A window size is not enough: headless Chromium keeps its windows at least 500 px
+    /// wide and counts a frame in their height, so a "360×740" window laid the page out at
+    /// 500×597. DevTools' device-metrics override sets the page's size exactly.
+    pub async fn set_viewport(&self, width: u32, height: u32) -> Result<()> {
+        self.client
+            .issue_cmd(DevTools {
+                method: "Emulation.setDeviceMetricsOverride",
+                params: serde_json::json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": false }),
+            })
+            .await
+            .context("setting the viewport")?;
+        let inner = self.eval("[window.innerWidth, window.innerHeight]").await?;
+        anyhow::ensure!(
+            inner == serde_json::json!([width, height]),
+            "asked for a {width}×{height} viewport, got {inner}"
+        );
+        Ok(())
     }
 
     /// The trimmed text of the first element matching `css`, waiting for it to appear.
@@ -464,5 +487,23 @@ impl Browser {
                 )
             })
             .collect())
+    }
+}
+
+/// A Chrome DevTools Protocol command, sent through chromedriver's `goog/cdp/execute`.
+#[derive(Debug)]
+struct DevTools {
+    method: &'static str,
+    params: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for DevTools {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/goog/cdp/execute", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = serde_json::json!({ "cmd": self.method, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
     }
 }

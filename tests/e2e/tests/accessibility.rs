@@ -114,7 +114,7 @@ async fn every_page_passes_axe_at_phone_and_desktop_size_in_light_and_dark() -> 
     for theme in ["light", "dark"] {
         set_theme(&browser, theme, false).await?;
         for &size in SIZES {
-            browser.client.set_window_size(size.0, size.1).await?;
+            browser.set_viewport(size.0, size.1).await?;
             browser.visit("/devices").await?;
             check(&browser, &source, "landing", "landing (signed out)", size, theme, &mut problems).await?;
             browser.visit("/settings").await?;
@@ -130,7 +130,7 @@ async fn every_page_passes_axe_at_phone_and_desktop_size_in_light_and_dark() -> 
     for theme in ["light", "dark"] {
         set_theme(&browser, theme, true).await?;
         for &size in SIZES {
-            browser.client.set_window_size(size.0, size.1).await?;
+            browser.set_viewport(size.0, size.1).await?;
             for &(name, path) in PAGES {
                 browser.visit(path).await?;
                 check(&browser, &source, name, path, size, theme, &mut problems).await?;

@@ -125,7 +125,7 @@ async fn arabic_mirrors_the_portal_with_arabic_words_plurals_and_dates() -> Resu
 
     // Phone width: no horizontal scrolling, the brand at the right, the navigation row runs
     // from right to left.
-    browser.client.set_window_size(360, 740).await?;
+    browser.set_viewport(360, 740).await?;
     browser.click(".site-nav a[href='/']").await?;
     browser.wait_for_text("main h1", &format!("مرحبًا بك في {ORGANISATION}")).await?;
     browser.wait_for_text("main .protection-summary .attention-blocked", "تطبيقان محظوران").await?;

@@ -48,7 +48,7 @@ async fn the_shell_shows_the_organisation_from_the_api_on_desktop_and_phone() ->
     assert_eq!(phone, "tel:+442079460000");
 
     // Phone width: the same shell, no horizontal scrolling.
-    browser.client.set_window_size(360, 740).await?;
+    browser.set_viewport(360, 740).await?;
     browser.client.goto(&portal.url).await?;
     browser.wait_for_text(".site-header .org-name", "Fabrikam E2E Ltd").await?;
     let overflow = browser.eval("document.documentElement.scrollWidth - document.documentElement.clientWidth").await?;

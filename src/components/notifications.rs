@@ -102,7 +102,14 @@ pub fn NotificationsLink() -> impl IntoView {
     };
     view! {
         <a class="button on-brand notifications-link" href="/notifications" aria-label=label>
-            {tr!(notifications.link)}
+            // On a phone the bell stands for the word (the link's label still says it).
+            <svg class="bell" aria-hidden="true" viewBox="0 0 24 24" width="20" height="20">
+                <path
+                    fill="currentColor"
+                    d="M12 22a2 2 0 0 0 2-2h-4a2 2 0 0 0 2 2zm6-6v-5a6 6 0 0 0-5-5.9V4a1 1 0 0 0-2 0v1.1A6 6 0 0 0 6 11v5l-2 2v1h16v-1z"
+                />
+            </svg>
+            <span class="notifications-word">{tr!(notifications.link)}</span>
             {move || (count() > 0).then(|| view! { " " <span class="count" aria-hidden="true">{move || crate::i18n::number(i18n.locale(), count() as f64)}</span> })}
         </a>
     }

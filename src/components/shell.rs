@@ -213,7 +213,8 @@ fn Account() -> impl IntoView {
             view! {
                 <div class="account">
                     <crate::components::notifications::NotificationsLink />
-                    <span class="user-name">{move || name.get()}</span>
+                    // Shortened with an ellipsis on a phone; the title gives it whole.
+                    <span class="user-name" title=move || name.get()>{move || name.get()}</span>
                     <button class="button on-brand sign-out" on:click=move |_| auth.sign_out()>
                         {tr!(auth.sign_out)}
                     </button>

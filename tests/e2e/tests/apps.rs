@@ -125,6 +125,24 @@ async fn install_goes_pending_then_installed_without_a_reload() -> Result<()> {
     browser.screenshot("apps-installed-360").await?;
     let overflow = browser.eval("document.documentElement.scrollWidth > window.innerWidth").await?;
     assert_eq!(overflow, serde_json::json!(false), "no horizontal scrolling at 360 px");
+    // On a phone the category chips and the navigation are single rows that scroll inside
+    // themselves: every chip and link keeps its words on one line, at one height, and none
+    // is squeezed under its neighbour.
+    let rows = browser
+        .eval(
+            "['.categories .chip', '.site-nav a'].map(css => {
+                const boxes = Array.from(document.querySelectorAll(css)).map(e => e.getBoundingClientRect());
+                const overlaps = boxes.slice(1).filter((b, i) => b.left < boxes[i].right - 0.5).length;
+                return [boxes.length, new Set(boxes.map(b => b.top)).size, Math.max(...boxes.map(b => b.height)), overlaps];
+            })",
+        )
+        .await?;
+    for (row, name) in rows.as_array().into_iter().flatten().zip(["category chips", "navigation"]) {
+        let one_row = row[1] == 1 && row[2].as_f64() < Some(50.0) && row[3] == 0;
+        assert!(row[0].as_u64() > Some(3) && one_row, "{name} [count, rows, tallest, overlapping]: {row}");
+    }
+    let header = browser.eval("Math.round(document.querySelector('.site-nav').getBoundingClientRect().bottom)").await?;
+    assert!(header.as_u64() < Some(160), "header and navigation take {header} px of a 740 px screen");
 
     // The results arrived as notifications, worded in the reader's language.
     browser.visit("/notifications").await?;

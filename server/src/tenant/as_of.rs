@@ -6,7 +6,8 @@
 //! grace period that ended long ago.
 //!
 //! The shift works on the file's text, so line numbers in any later error stay true: every
-//! quoted string that is an RFC 3339 date-time is rewritten, in UTC, whole minutes later.
+//! quoted string (`"…"` or `'…'`) that is an RFC 3339 date-time is rewritten, in UTC, whole
+//! minutes later.
 
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
@@ -20,19 +21,21 @@ pub fn shift_between(as_of: OffsetDateTime, now: OffsetDateTime) -> Duration {
 pub fn shift_dates(text: &str, shift: Duration) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(open) = rest.find('"') {
+    while let Some(open) = rest.find(['"', '\'']) {
+        let quote = if rest[open..].starts_with('"') { '"' } else { '\'' };
         out.push_str(&rest[..=open]);
         rest = &rest[open + 1..];
         // A date-time is short; a longer string is left as it is, and so is one that
-        // does not parse, or would leave the representable range.
-        let Some(close) = rest.find('"').filter(|&close| close <= 40) else { continue };
+        // does not parse, or would leave the representable range. (An apostrophe in a
+        // text is tried too, finds no date-time, and is passed over.)
+        let Some(close) = rest.find(quote).filter(|&close| close <= 40) else { continue };
         let shifted = OffsetDateTime::parse(&rest[..close], &Rfc3339)
             .ok()
             .and_then(|date| date.checked_add(shift))
             .and_then(|date| date.to_offset(time::UtcOffset::UTC).format(&Rfc3339).ok());
         if let Some(shifted) = shifted {
             out.push_str(&shifted);
-            out.push('"');
+            out.push(quote);
             rest = &rest[close + 1..];
         }
     }
@@ -56,6 +59,8 @@ mod tests {
             "last_sync_date_time = \"2026-11-20T18:30:00Z\"\n",
             "other = \"2026-12-05T17:00:00+01:00\"\n",
             "quote = \"\"\n",
+            "device_name = \"Amara's iPad\"\n",
+            "literal = '2026-11-20T18:30:00Z'\n",
         );
         let shifted = shift_dates(text, Duration::days(10) + Duration::hours(2));
         assert_eq!(
@@ -66,6 +71,8 @@ mod tests {
                 "last_sync_date_time = \"2026-11-30T20:30:00Z\"\n",
                 "other = \"2026-12-15T18:00:00Z\"\n",
                 "quote = \"\"\n",
+                "device_name = \"Amara's iPad\"\n",
+                "literal = '2026-11-30T20:30:00Z'\n",
             )
         );
         let utc_only = "a = \"2026-11-20T18:30:00Z\"\nb = \"x\"\n";

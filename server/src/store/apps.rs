@@ -109,7 +109,7 @@ fn install_record((app_id, state, pending, updated, failure): InstallRow) -> any
 }
 
 fn install_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<InstallRow> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+    r.try_into()
 }
 
 impl Store {
@@ -248,7 +248,7 @@ pub(super) fn load_catalog(conn: &Connection) -> anyhow::Result<AppCatalog> {
         .prepare(
             "SELECT app_id, intent, target_type, target_id, excluded_groups FROM app_assignments ORDER BY app_id, position",
         )?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+        .query_map([], |r| r.try_into())?
         .collect::<Result<_, _>>()?;
     for (app_id, intent, kind, target_id, excluded) in rows {
         let target = match (kind.as_str(), target_id) {
@@ -267,7 +267,7 @@ pub(super) fn load_catalog(conn: &Connection) -> anyhow::Result<AppCatalog> {
     let mut identifiers: HashMap<String, Vec<String>> = HashMap::new();
     let rows: Vec<(String, String)> = conn
         .prepare("SELECT app_id, identifier FROM app_identifiers ORDER BY app_id, identifier")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map([], |r| r.try_into())?
         .collect::<Result<_, _>>()?;
     for (app_id, identifier) in rows {
         identifiers.entry(app_id).or_default().push(identifier);
@@ -278,26 +278,7 @@ pub(super) fn load_catalog(conn: &Connection) -> anyhow::Result<AppCatalog> {
                     featured, source, icon_url, information_url, privacy_url, published_at, fails_install
              FROM apps ORDER BY position",
         )?
-        .query_map([], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-                r.get(7)?,
-                r.get(8)?,
-                r.get(9)?,
-                r.get(10)?,
-                r.get(11)?,
-                r.get(12)?,
-                r.get(13)?,
-                r.get(14)?,
-                r.get(15)?,
-            ))
-        })?
+        .query_map([], |r| r.try_into())?
         .collect::<Result<_, _>>()?;
     let mut apps = Vec::with_capacity(rows.len());
     for row in rows {

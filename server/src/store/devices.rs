@@ -129,9 +129,7 @@ pub(super) fn load_devices(conn: &Connection, filter: &str, arg: &str) -> anyhow
         "SELECT device_id, action, state, started_at, last_updated_at, passcode FROM device_actions
          WHERE device_id IN (SELECT id FROM devices WHERE {filter}) ORDER BY device_id, id"
     ))?;
-    let raw: Vec<ActionRow> = stmt
-        .query_map([arg], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
-        .collect::<Result<_, _>>()?;
+    let raw: Vec<ActionRow> = stmt.query_map([arg], |r| r.try_into())?.collect::<Result<_, _>>()?;
     for row in raw {
         let (device_id, result) = action_result(row)?;
         actions.entry(device_id).or_default().push(result);
@@ -329,8 +327,7 @@ pub(super) fn unenrolled_of(conn: &Connection, user_id: &str) -> anyhow::Result<
     let mut stmt = conn.prepare_cached(
         "SELECT device_tag, device_name, platform FROM unenrolled_devices WHERE user_id = ?1 ORDER BY device_name, device_tag",
     )?;
-    let rows: Vec<(String, String, String)> =
-        stmt.query_map([user_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+    let rows: Vec<(String, String, String)> = stmt.query_map([user_id], |r| r.try_into())?.collect::<Result<_, _>>()?;
     rows.into_iter()
         .map(|(device_tag, device_name, platform)| {
             Ok(UnenrolledDevice { device_tag, device_name, platform: decode(&platform)? })

@@ -16,22 +16,7 @@ type RegistrationRow =
     (String, String, String, String, String, String, String, String, String, String, String, String, String, String);
 
 fn registration_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RegistrationRow> {
-    Ok((
-        r.get(0)?,
-        r.get(1)?,
-        r.get(2)?,
-        r.get(3)?,
-        r.get(4)?,
-        r.get(5)?,
-        r.get(6)?,
-        r.get(7)?,
-        r.get(8)?,
-        r.get(9)?,
-        r.get(10)?,
-        r.get(11)?,
-        r.get(12)?,
-        r.get(13)?,
-    ))
+    r.try_into()
 }
 
 fn registration(row: RegistrationRow, policies: &[AppProtectionPolicy]) -> anyhow::Result<ManagedAppRegistration> {
@@ -184,7 +169,7 @@ pub(super) fn load_policies(conn: &Connection) -> anyhow::Result<Vec<AppProtecti
     let mut groups: HashMap<String, Vec<String>> = HashMap::new();
     let rows: Vec<(String, String)> = conn
         .prepare("SELECT policy_id, group_id FROM protection_policy_groups ORDER BY policy_id, group_id")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map([], |r| r.try_into())?
         .collect::<Result<_, _>>()?;
     for (policy, group) in rows {
         groups.entry(policy).or_default().push(group);
@@ -195,7 +180,7 @@ pub(super) fn load_policies(conn: &Connection) -> anyhow::Result<Vec<AppProtecti
             "SELECT pa.policy_id, ai.identifier FROM protection_policy_apps pa
              JOIN app_identifiers ai ON ai.app_id = pa.app_id ORDER BY pa.policy_id, ai.identifier",
         )?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map([], |r| r.try_into())?
         .collect::<Result<_, _>>()?;
     for (policy, identifier) in rows {
         identifiers.entry(policy).or_default().push(identifier);
@@ -208,22 +193,7 @@ pub(super) fn load_policies(conn: &Connection) -> anyhow::Result<Vec<AppProtecti
                     recheck_after_minutes, offline_wipe_after_minutes
              FROM protection_policies ORDER BY position",
         )?
-        .query_map([], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-                r.get(7)?,
-                r.get(8)?,
-                r.get(9)?,
-                r.get(10)?,
-                r.get(11)?,
-            ))
-        })?
+        .query_map([], |r| r.try_into())?
         .collect::<Result<_, _>>()?;
     rows.into_iter()
         .map(

@@ -64,7 +64,7 @@ impl Store {
                      FROM install_states s JOIN apps a ON a.id = s.app_id JOIN devices d ON d.id = s.device_id
                      WHERE s.pending IS NOT NULL ORDER BY s.last_updated_at, s.device_id, s.app_id",
                 )?
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
+                .query_map([], |r| r.try_into())?
                 .collect::<Result<_, _>>()?;
             let installs = rows
                 .into_iter()
@@ -78,7 +78,7 @@ impl Store {
                      FROM device_actions a JOIN devices d ON d.id = a.device_id
                      WHERE a.state IN ('pending', 'active') ORDER BY a.started_at, a.id",
                 )?
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+                .query_map([], |r| r.try_into())?
                 .collect::<Result<_, _>>()?;
             let actions = rows
                 .into_iter()

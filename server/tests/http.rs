@@ -104,9 +104,7 @@ async fn an_invalid_tenant_file_is_rejected_whole_with_file_path_and_reason() {
     let db = dir.path().join("portal.db");
     let bad = dir.path().join("bad.toml");
     std::fs::write(&bad, "[organisation]\nname = \"Fabrikam\"\ntheme_color = \"blue\"\n").expect("write");
-    let out =
-        support::run_to_end(&["import", "--db", db.to_str().expect("utf-8"), "--tenant", bad.to_str().expect("utf-8")])
-            .await;
+    let out = support::import(&db, &bad).await;
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("bad.toml"), "{stderr}");

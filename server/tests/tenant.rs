@@ -403,14 +403,7 @@ async fn every_kind_of_invalid_file_is_refused_by_the_binary_and_imports_nothing
         assert!(demo.contains(from), "{from}");
         let file = dir.path().join("bad.toml");
         std::fs::write(&file, demo.replacen(from, to, 1)).expect("write");
-        let out = support::run_to_end(&[
-            "import",
-            "--db",
-            db.to_str().expect("utf-8"),
-            "--tenant",
-            file.to_str().expect("utf-8"),
-        ])
-        .await;
+        let out = support::import(&db, &file).await;
         assert!(!out.status.success(), "{to}");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains("bad.toml") && stderr.contains(path) && stderr.contains(reason), "{to}: {stderr}");
@@ -466,14 +459,7 @@ async fn generate_tenant_is_deterministic_and_imports() {
     let file = dir.path().join("big.toml");
     std::fs::write(&file, &one.stdout).expect("write");
     let db = dir.path().join("portal.db");
-    let out = support::run_to_end(&[
-        "import",
-        "--db",
-        db.to_str().expect("utf-8"),
-        "--tenant",
-        file.to_str().expect("utf-8"),
-    ])
-    .await;
+    let out = support::import(&db, &file).await;
     assert!(out.status.success(), "{out:?}");
 
     let store = Store::open(&db).await.expect("open");

@@ -83,6 +83,11 @@ pub async fn run_to_end(args: &[&str]) -> Output {
     Command::new(BIN).args(args).env("PORTAL_LOG", "warn").output().await.expect("run portal-server")
 }
 
+/// `portal-server import --db DB --tenant FILE`, run to its end.
+pub async fn import(db: &std::path::Path, tenant: &std::path::Path) -> Output {
+    run_to_end(&["import", "--db", db.to_str().expect("utf-8"), "--tenant", tenant.to_str().expect("utf-8")]).await
+}
+
 /// Asserts the response is a problem document and returns it.
 pub async fn problem_of(res: reqwest::Response) -> Problem {
     assert_eq!(res.headers()["content-type"], "application/problem+json");

@@ -15,7 +15,7 @@
 //! - every password is `Portal-Demo-2026!` (one argon2id hash, salted from the seed).
 
 use crate::dates;
-use crate::tenant::*;
+use crate::tenant_file::*;
 use anyhow::Context;
 use argon2::password_hash::PasswordHasher;
 use portal_core::branding::HexColor;
@@ -481,7 +481,7 @@ fn ascii(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tenant::{parse, Source};
+    use crate::tenant_file::{parse, Source};
 
     #[test]
     fn generated_tenants_validate_and_are_deterministic() {

@@ -10,7 +10,7 @@ pub mod http;
 pub mod oidc;
 pub mod simulator;
 pub mod store;
-pub mod tenant;
+pub mod tenant_file;
 pub mod verdicts;
 
 use anyhow::Context;
@@ -39,7 +39,7 @@ pub struct AppState {
 /// `portal-server serve`.
 pub async fn serve(args: ServeArgs) -> Result<(), Error> {
     let store = store::Store::open(&args.store.db).await.context("opening the database")?;
-    let source = tenant::Source::from_arg(args.store.tenant.as_deref()).context("reading the tenant file")?;
+    let source = tenant_file::Source::from_arg(args.store.tenant.as_deref()).context("reading the tenant file")?;
     let outcome = store.load_tenant(&source, false).await?;
     tracing::info!("{outcome}");
 
@@ -71,7 +71,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), Error> {
 /// `portal-server import`.
 pub async fn import(args: ImportArgs) -> Result<(), Error> {
     let store = store::Store::open(&args.store.db).await.context("opening the database")?;
-    let source = tenant::Source::from_arg(args.store.tenant.as_deref()).context("reading the tenant file")?;
+    let source = tenant_file::Source::from_arg(args.store.tenant.as_deref()).context("reading the tenant file")?;
     let outcome = store.load_tenant(&source, args.force).await?;
     println!("{outcome}");
     Ok(())

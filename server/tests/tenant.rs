@@ -11,7 +11,7 @@ use portal_core::rules::actions::{availability, Availability, Reason};
 use portal_core::rules::catalog::{entry, Caller, DeviceContext};
 use portal_core::rules::protection::{protection_status, ProtectionStatus};
 use portal_server::store::{ActionQueued, InstallOperation, Store};
-use portal_server::tenant::Source;
+use portal_server::tenant_file::Source;
 use std::collections::BTreeSet;
 use std::process::Stdio;
 use tokio::io::AsyncWriteExt;

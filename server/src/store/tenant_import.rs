@@ -9,7 +9,7 @@
 use super::codec::{code, to_json};
 use super::Store;
 use crate::dates;
-use crate::tenant::{self, Source, TenantFile};
+use crate::tenant_file::{self, Source, TenantFile};
 use anyhow::Context;
 use portal_core::domain::{AssignmentTarget, FailingSetting, Platform};
 use rusqlite::{params, Transaction};
@@ -46,7 +46,7 @@ impl Store {
     /// Validates `source` and, unless the same content is already loaded (and not `force`),
     /// replaces the stored tenant with it.
     pub async fn load_tenant(&self, source: &Source, force: bool) -> anyhow::Result<ImportOutcome> {
-        let parsed = tenant::parse(source)?;
+        let parsed = tenant_file::parse(source)?;
         let digest = format!("{:x}", Sha256::digest(source.text.as_bytes()));
         let name = source.name.clone();
         let outcome = self

@@ -23,7 +23,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 #[serde(deny_unknown_fields)]
 pub struct TenantFile {
     /// The moment the file's dates were written for (RFC 3339). When set, an import moves
-    /// every date in the file by the time since then (`tenant::as_of`); the demo uses it.
+    /// every date in the file by the time since then (`tenant_file::as_of`); the demo uses it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dates_as_of: Option<String>,
     pub organisation: Organisation,

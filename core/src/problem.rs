@@ -4,6 +4,11 @@ use serde::{Deserialize, Serialize};
 
 pub const CONTENT_TYPE: &str = "application/problem+json";
 
+/// The `type` of the 503 problem the API answers when the organisation's device management
+/// (Microsoft Intune) is not answering and the portal has nothing read earlier to show: the
+/// page says so in the reader's language and when to try again (`Retry-After`).
+pub const TENANT_UNAVAILABLE: &str = "urn:portal:problem:tenant-unavailable";
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
@@ -32,6 +37,11 @@ impl Problem {
 
     pub fn with_reason(mut self, reason: crate::api::Refusal) -> Self {
         self.reason = Some(reason);
+        self
+    }
+
+    pub fn with_kind(mut self, kind: &str) -> Self {
+        self.kind = kind.to_string();
         self
     }
 

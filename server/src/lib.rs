@@ -8,8 +8,8 @@ pub mod events;
 pub mod generate;
 pub mod http;
 pub mod oidc;
-pub mod simulator;
 pub mod store;
+pub mod tenant;
 pub mod tenant_file;
 pub mod verdicts;
 
@@ -24,7 +24,11 @@ pub use anyhow::Error;
 /// behind a load balancer over the same store.
 #[derive(Clone)]
 pub struct AppState {
+    /// The portal's own state (notifications, event tickets, the identity provider's keys
+    /// and sessions); for the embedded tenant also the imported tenant.
     pub store: store::Store,
+    /// Where tenant facts come from, and where self-service changes go.
+    pub tenant: tenant::SharedTenant,
     pub public_url: Arc<str>,
     /// The development identity provider (`/oidc`): its configuration and signing key.
     pub oidc: Arc<oidc::Provider>,
@@ -42,6 +46,11 @@ pub async fn serve(args: ServeArgs) -> Result<(), Error> {
     let source = tenant_file::Source::from_arg(args.store.tenant.as_deref()).context("reading the tenant file")?;
     let outcome = store.load_tenant(&source, false).await?;
     tracing::info!("{outcome}");
+    let events = events::EventBus::default();
+    let delay = std::time::Duration::from_millis(args.simulator_delay_ms);
+    let tenant: tenant::SharedTenant =
+        Arc::new(tenant::embedded::EmbeddedTenant::start(store.clone(), events.clone(), source.name.clone(), delay));
+    tracing::info!("tenant facts come from {}", tenant.describe());
 
     let listener = TcpListener::bind(args.listen).await.with_context(|| format!("listening on {}", args.listen))?;
     let local = listener.local_addr().context("reading the bound address")?;
@@ -50,10 +59,9 @@ pub async fn serve(args: ServeArgs) -> Result<(), Error> {
     let oidc = oidc::Provider::start(store.clone(), public_url, &args.identity).await?;
     let verifier = auth::Verifier::new(store.clone(), &oidc, &args.identity)?;
     tracing::info!("Portal API trusts access tokens of {} for audience {}", verifier.issuer(), args.identity.audience);
-    let events = events::EventBus::default();
-    simulator::spawn(store.clone(), events.clone(), std::time::Duration::from_millis(args.simulator_delay_ms));
     let state = AppState {
         store,
+        tenant,
         public_url: public_url.into(),
         oidc: Arc::new(oidc),
         verifier: Arc::new(verifier),

@@ -5,7 +5,7 @@
 //! those inputs, a remembered verdict is the one the rule would compute, and it is shared
 //! by everyone with the same inputs (people in the same groups on the same kind of device).
 
-use crate::store::AppCatalog;
+use crate::tenant::AppCatalog;
 use portal_core::domain::Platform;
 use portal_core::rules::catalog::{entry, Caller, CatalogEntry, DeviceContext};
 use std::collections::HashMap;

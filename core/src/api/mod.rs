@@ -20,6 +20,34 @@ use crate::rules::compliance::AccessStatus;
 use crate::rules::protection::{PolicyLine, ProtectionStatus};
 use serde::{Deserialize, Serialize};
 
+/// Set on an answer the portal gave from what it read earlier, because the organisation's
+/// device management (Microsoft Intune, through Graph) did not answer in time: the page shows
+/// the data with when it was read instead of an error. Never set on the embedded tenant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Staleness {
+    /// RFC 3339: when the oldest part of this answer was read.
+    pub read_at: String,
+    pub reason: StaleReason,
+}
+
+/// Why an answer is not fresh.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub enum StaleReason {
+    /// Intune asked the portal to slow down (throttling).
+    Throttled,
+    /// Intune answered with an error or could not be reached.
+    Unavailable,
+    /// Intune took longer than the portal waits.
+    Slow,
+    /// A newer server's reason.
+    #[serde(other)]
+    Other,
+}
+
 /// The signed-in user (`GET /api/v1/me`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -48,6 +76,9 @@ pub struct Home {
     pub featured_apps: Vec<CatalogItem>,
     pub unread_notifications: usize,
     pub protection: ProtectionSummary,
+    /// Set when part of this answer is older than it should be (see [`Staleness`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stale: Option<Staleness>,
 }
 
 /// How many of the user's protected app registrations are in each status.
@@ -93,6 +124,9 @@ pub struct DeviceSummary {
 pub struct DeviceList {
     pub devices: Vec<DeviceSummary>,
     pub unenrolled_devices: Vec<UnenrolledDevice>,
+    /// Set when part of this answer is older than it should be (see [`Staleness`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stale: Option<Staleness>,
 }
 
 /// `GET /api/v1/me/devices/{id}`: the device, its access status, what to fix, and every
@@ -106,6 +140,9 @@ pub struct DeviceDetails {
     pub access: AccessStatus,
     pub settings_to_fix: Vec<FailingSetting>,
     pub actions: Vec<ActionOption>,
+    /// Set when part of this answer is older than it should be (see [`Staleness`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stale: Option<Staleness>,
 }
 
 /// `PATCH /api/v1/me/devices/{id}`.
@@ -218,6 +255,9 @@ pub struct AppList {
     pub offset: usize,
     pub limit: usize,
     pub apps: Vec<CatalogItem>,
+    /// Set when part of this answer is older than it should be (see [`Staleness`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stale: Option<Staleness>,
 }
 
 /// Apps per page when the request does not say.
@@ -240,11 +280,14 @@ pub struct AppDetails {
     pub catalog: CatalogEntry,
     #[serde(default)]
     pub install: Option<InstallStatus>,
+    /// Set when part of this answer is older than it should be (see [`Staleness`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stale: Option<Staleness>,
 }
 
 impl AppDetails {
     pub fn new(context: ContextRef, item: CatalogItem) -> AppDetails {
-        AppDetails { context, app: item.app, catalog: item.catalog, install: item.install }
+        AppDetails { context, app: item.app, catalog: item.catalog, install: item.install, stale: None }
     }
 
     /// The app as a list row would have it.
@@ -317,6 +360,9 @@ pub struct PolicySummary {
 #[serde(rename_all = "camelCase")]
 pub struct ProtectedApps {
     pub devices: Vec<ProtectedDevice>,
+    /// Set when part of this answer is older than it should be (see [`Staleness`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stale: Option<Staleness>,
 }
 
 /// `POST /api/v1/me/protected-apps/wipe`.

@@ -1,6 +1,7 @@
 //! The Portal API as an OAuth 2.0 resource server: every `/api/v1/me*` handler takes a
 //! [`Caller`], which exists only for a request with a valid bearer access token of the
-//! configured issuer whose `oid` (else `sub`) is a user of the tenant.
+//! configured issuer whose `oid` (else `sub`) is a user of the tenant (as the tenant says:
+//! [`crate::tenant::Tenant::person`]).
 //!
 //! Failures are 401 problem documents with `WWW-Authenticate: Bearer error="invalid_token"`
 //! (RFC 6750 §3); a bad token is never a 500.
@@ -12,20 +13,36 @@ mod verify;
 pub use verify::Verifier;
 
 use crate::http::ApiError;
+use crate::tenant::{Freshness, Person, TenantError};
 use crate::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use portal_core::api::Staleness;
 use portal_core::problem::Problem;
 
 /// The signed-in user a request acts for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Caller {
-    /// The tenant user's id (`users.id`).
+    /// The tenant user's object id (the token's `oid`, else `sub`).
     pub user_id: String,
     /// The token's delegated scopes (`scp`, else `scope`), for handlers that need one.
     pub scopes: Vec<String>,
+    /// Who they are in the tenant, with their groups.
+    pub person: Person,
+    /// Set when the tenant answered who they are from what it read earlier.
+    pub stale: Option<Staleness>,
+}
+
+impl Caller {
+    /// A freshness account for one response, starting with how fresh the caller's own
+    /// facts were.
+    pub fn freshness(&self) -> Freshness {
+        let mut fresh = Freshness::default();
+        fresh.take(crate::tenant::Answer { value: (), stale: self.stale.clone() });
+        fresh
+    }
 }
 
 /// Why a request has no [`Caller`].
@@ -39,7 +56,8 @@ pub enum Rejection {
     UnknownUser,
     /// The issuer's keys could not be fetched.
     KeysUnavailable,
-    Internal(anyhow::Error),
+    /// The tenant could not say whether this is one of its users.
+    Tenant(TenantError),
 }
 
 impl IntoResponse for Rejection {
@@ -69,7 +87,7 @@ impl IntoResponse for Rejection {
                     .with_detail("The identity provider's signing keys could not be fetched. Try again in a moment."),
                 None,
             ),
-            Rejection::Internal(e) => return ApiError::Internal(e).into_response(),
+            Rejection::Tenant(e) => return ApiError::from(e).into_response(),
         };
         let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::UNAUTHORIZED);
         let mut res = ApiError::Problem(problem).into_response();
@@ -98,16 +116,15 @@ impl FromRequestParts<AppState> for Caller {
             return Err(Rejection::InvalidToken("the bearer token is empty".into()));
         }
         let verified = state.verifier.verify(token).await?;
-        if state.verifier.is_known_user(&verified.subject) {
-            return Ok(Caller { user_id: verified.subject, scopes: verified.scopes });
-        }
-        match user::by_id(&state.store, &verified.subject).await {
-            Ok(Some(u)) => {
-                state.verifier.remember_user(&u.id);
-                Ok(Caller { user_id: u.id, scopes: verified.scopes })
-            }
+        match state.tenant.person(&verified.subject).await {
+            Ok(Some(answer)) => Ok(Caller {
+                user_id: verified.subject,
+                scopes: verified.scopes,
+                person: answer.value,
+                stale: answer.stale,
+            }),
             Ok(None) => Err(Rejection::UnknownUser),
-            Err(e) => Err(Rejection::Internal(e)),
+            Err(e) => Err(Rejection::Tenant(e)),
         }
     }
 }

@@ -33,15 +33,7 @@ pub struct Verifier {
     keys: KeyCache,
     /// SHA-256 of a token that passed every check → its result and until when (unix s).
     verified: Mutex<HashMap<[u8; 32], (Verified, u64)>>,
-    /// Subjects recently found to be tenant users → until when (unix s); see
-    /// [`Verifier::is_known_user`].
-    known_users: Mutex<HashMap<String, u64>>,
 }
-
-/// How long a subject found in the tenant's users is taken as one without asking the
-/// store again. A user removed by a re-import keeps passing this check for at most this
-/// long; every `/me` handler reads by user id, so such a caller finds nothing of anyone's.
-const KNOWN_USER_SECS: u64 = 60;
 
 /// A token that passed every check.
 #[derive(Debug, Clone)]
@@ -86,27 +78,7 @@ impl Verifier {
             audience: args.audience.clone(),
             keys: KeyCache::new(source),
             verified: Mutex::new(HashMap::new()),
-            known_users: Mutex::new(HashMap::new()),
         })
-    }
-
-    /// Whether `subject` was found among the tenant's users in the last minute.
-    pub fn is_known_user(&self, subject: &str) -> bool {
-        let known = self.known_users.lock().unwrap_or_else(|e| e.into_inner());
-        known.get(subject).is_some_and(|until| unix_now() < *until)
-    }
-
-    /// Records that `subject` is a tenant user (the extractor just looked it up).
-    pub fn remember_user(&self, subject: &str) {
-        let now = unix_now();
-        let mut known = self.known_users.lock().unwrap_or_else(|e| e.into_inner());
-        if known.len() >= REMEMBER_MAX {
-            known.retain(|_, until| now < *until);
-            if known.len() >= REMEMBER_MAX {
-                known.clear();
-            }
-        }
-        known.insert(subject.to_string(), now + KNOWN_USER_SECS);
     }
 
     pub fn issuer(&self) -> &str {

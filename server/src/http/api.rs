@@ -52,9 +52,10 @@ async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError>
 }
 
 /// Public: shown on the sign-in landing page before anyone signs in. Every page load asks
-/// for it, so it comes from the per-import cache, not the database.
+/// for it, so the tenant answers it from memory (the embedded tenant's per-import cache, the
+/// Intune tenant's branding cache).
 async fn branding(State(state): State<AppState>) -> Result<Json<Branding>, ApiError> {
-    match state.store.cached_branding().await? {
+    match state.tenant.branding().await?.value {
         Some(b) => Ok(Json(b)),
         None => Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "No tenant is loaded")),
     }

@@ -5,7 +5,7 @@
 use super::extract::{Json, Path, Query};
 use super::ApiError;
 use crate::auth::Caller;
-use crate::store::{AppCatalog, CatalogApp, DeviceView, InstallRecord};
+use crate::tenant::{AppCatalog, CatalogApp, DeviceView, Freshness, InstallRecord};
 use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -79,27 +79,24 @@ impl Context {
 pub fn install_status(record: &InstallRecord) -> InstallStatus {
     InstallStatus {
         state: record.state,
-        pending: record.pending.map(|op| match op {
-            crate::store::InstallOperation::Install => InstallOperation::Install,
-            crate::store::InstallOperation::Uninstall => InstallOperation::Uninstall,
-        }),
+        pending: record.pending,
         last_updated_date_time: record.last_updated_date_time.clone(),
         failure: record.failure,
     }
 }
 
-/// The catalog (from memory), the caller's groups and the context the query names,
-/// resolved against the caller's own devices — one store round trip.
+/// The catalog and the context the query names, resolved against the caller's own devices
+/// (one tenant read besides the catalog, which the tenant keeps in memory).
 async fn load(
     state: &AppState,
-    user_id: &str,
+    caller: &Caller,
     device: Option<&str>,
-) -> Result<(Arc<AppCatalog>, Vec<String>, Context), ApiError> {
-    let catalog = state.store.apps_with_assignments().await?;
+    fresh: &mut Freshness,
+) -> Result<(Arc<AppCatalog>, Context), ApiError> {
+    let catalog = fresh.take(state.tenant.catalog().await?);
     let device = device.map(str::trim).filter(|d| !d.is_empty()).unwrap_or("none");
     if device.eq_ignore_ascii_case("none") {
-        let (groups, _) = state.store.apps_context_of_user(user_id, None).await?;
-        return Ok((catalog, groups, Context::None));
+        return Ok((catalog, Context::None));
     }
     if let Some(platform) = device.strip_prefix("unenrolled:") {
         let platform: Platform = platform.parse().map_err(|_| {
@@ -109,15 +106,15 @@ async fn load(
                 "`unenrolled:` takes ios, ipados, android, windows, macos or web.",
             )
         })?;
-        let (groups, _) = state.store.apps_context_of_user(user_id, None).await?;
-        return Ok((catalog, groups, Context::Unenrolled(platform)));
+        return Ok((catalog, Context::Unenrolled(platform)));
     }
-    let (groups, view) = state.store.apps_context_of_user(user_id, Some(device)).await?;
-    if let Some(view) = view {
-        return Ok((catalog, groups, Context::Enrolled(Box::new(view))));
+    if let Some(view) = fresh.take_opt(state.tenant.device(&caller.person, device).await?) {
+        return Ok((catalog, Context::Enrolled(Box::new(view))));
     }
-    match state.store.unenrolled_device_of_user(user_id, device).await? {
-        Some(mam) => Ok((catalog, groups, Context::Unenrolled(mam.platform))),
+    // Not a managed device of theirs: one of their MAM-only devices, by its tag?
+    let devices = fresh.take(state.tenant.devices(&caller.person).await?);
+    match devices.unenrolled.into_iter().find(|d| d.device_tag == device) {
+        Some(mam) => Ok((catalog, Context::Unenrolled(mam.platform))),
         None => Err(ApiError::not_found("device")),
     }
 }
@@ -166,8 +163,9 @@ pub async fn list(
         ));
     }
     let offset = query.offset.unwrap_or(0);
-    let (catalog, groups, context) = load(&state, &caller.user_id, query.device.as_deref()).await?;
-    let rules_caller = CatalogCaller { user_id: &caller.user_id, group_ids: &groups };
+    let mut fresh = caller.freshness();
+    let (catalog, context) = load(&state, &caller, query.device.as_deref(), &mut fresh).await?;
+    let rules_caller = CatalogCaller { user_id: &caller.user_id, group_ids: &caller.person.group_ids };
     let visible = state.verdicts.visible(&catalog, &rules_caller, &context.as_rules());
     let needle = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(str::to_lowercase);
     let category = query.category.as_deref().map(str::trim).filter(|c| !c.is_empty());
@@ -196,7 +194,7 @@ pub async fn list(
         }
         total += 1;
     }
-    Ok(axum::Json(AppList { context: context.reference(), total, offset, limit, apps: page }))
+    Ok(axum::Json(AppList { context: context.reference(), total, offset, limit, apps: page, stale: fresh.stale() }))
 }
 
 #[utoipa::path(get, path = "/api/v1/me/apps/{appId}", tag = "apps",
@@ -209,10 +207,13 @@ pub async fn details(
     Path(app_id): Path<String>,
     Query(query): Query<ContextQuery>,
 ) -> Result<axum::Json<AppDetails>, ApiError> {
-    let (catalog, groups, context) = load(&state, &caller.user_id, query.device.as_deref()).await?;
+    let mut fresh = caller.freshness();
+    let (catalog, context) = load(&state, &caller, query.device.as_deref(), &mut fresh).await?;
     let app = catalog.get(&app_id).ok_or_else(|| ApiError::not_found("app"))?;
-    let rules_caller = CatalogCaller { user_id: &caller.user_id, group_ids: &groups };
-    Ok(axum::Json(AppDetails::new(context.reference(), item(app, &rules_caller, &context))))
+    let rules_caller = CatalogCaller { user_id: &caller.user_id, group_ids: &caller.person.group_ids };
+    let mut details = AppDetails::new(context.reference(), item(app, &rules_caller, &context));
+    details.stale = fresh.stale();
+    Ok(axum::Json(details))
 }
 
 #[utoipa::path(post, path = "/api/v1/me/apps/{appId}/install", tag = "apps",
@@ -228,7 +229,7 @@ pub async fn install(
     Path(app_id): Path<String>,
     Json(body): Json<InstallRequest>,
 ) -> Result<(StatusCode, axum::Json<InstallAccepted>), ApiError> {
-    request(caller, state, app_id, body, crate::store::InstallOperation::Install).await
+    request(caller, state, app_id, body, InstallOperation::Install).await
 }
 
 #[utoipa::path(post, path = "/api/v1/me/apps/{appId}/uninstall", tag = "apps",
@@ -244,7 +245,7 @@ pub async fn uninstall(
     Path(app_id): Path<String>,
     Json(body): Json<InstallRequest>,
 ) -> Result<(StatusCode, axum::Json<InstallAccepted>), ApiError> {
-    request(caller, state, app_id, body, crate::store::InstallOperation::Uninstall).await
+    request(caller, state, app_id, body, InstallOperation::Uninstall).await
 }
 
 async fn request(
@@ -252,22 +253,22 @@ async fn request(
     state: AppState,
     app_id: String,
     body: InstallRequest,
-    operation: crate::store::InstallOperation,
+    operation: InstallOperation,
 ) -> Result<(StatusCode, axum::Json<InstallAccepted>), ApiError> {
-    let catalog = state.store.apps_with_assignments().await?;
-    let (groups, view) = state.store.apps_context_of_user(&caller.user_id, Some(&body.device_id)).await?;
+    let catalog = state.tenant.catalog().await?.value;
     // The device first: someone else's device is a 404 whatever the app.
-    let view = view.ok_or_else(|| ApiError::not_found("device"))?;
+    let view =
+        state.tenant.device(&caller.person, &body.device_id).await?.ok_or_else(|| ApiError::not_found("device"))?;
     let app = catalog.get(&app_id).ok_or_else(|| ApiError::not_found("app"))?;
-    let context = Context::Enrolled(Box::new(view));
-    let rules_caller = CatalogCaller { user_id: &caller.user_id, group_ids: &groups };
+    let context = Context::Enrolled(Box::new(view.value));
+    let rules_caller = CatalogCaller { user_id: &caller.user_id, group_ids: &caller.person.group_ids };
     let verdict = entry(&app.app, &app.assignments, &rules_caller, &context.as_rules());
     let refusal = match (operation, &verdict.visibility) {
         (_, Visibility::Hidden(hidden)) => Some(AppRefusal::NotOffered { hidden: *hidden }),
-        (crate::store::InstallOperation::Install, _) if !verdict.can_install || app.app.is_web_link() => {
+        (InstallOperation::Install, _) if !verdict.can_install || app.app.is_web_link() => {
             Some(AppRefusal::NotInstallable)
         }
-        (crate::store::InstallOperation::Uninstall, _) if !verdict.can_uninstall => Some(AppRefusal::NotUninstallable),
+        (InstallOperation::Uninstall, _) if !verdict.can_uninstall => Some(AppRefusal::NotUninstallable),
         _ => None,
     };
     if let Some(reason) = refusal {
@@ -278,8 +279,8 @@ async fn request(
         ));
     }
     let record = state
-        .store
-        .request_install(&caller.user_id, &body.device_id, &app_id, operation)
+        .tenant
+        .request_install(&caller.person, &body.device_id, &app_id, operation)
         .await?
         .ok_or_else(|| ApiError::not_found("device"))?;
     let install = install_status(&record);
@@ -287,6 +288,5 @@ async fn request(
         &caller.user_id,
         Event::Install { device_id: body.device_id.clone(), app_id: app_id.clone(), install: install.clone() },
     );
-    state.events.work_queued();
     Ok((StatusCode::ACCEPTED, axum::Json(InstallAccepted { app_id, device_id: body.device_id, install })))
 }

@@ -5,14 +5,14 @@
 use super::extract::{Json, Path};
 use super::ApiError;
 use crate::auth::Caller;
-use crate::store::ActionQueued;
+use crate::tenant::{ActionQueued, Freshness, Person};
 use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use portal_core::api::{
     ActionAccepted, ActionRequest, DeviceDetails, DeviceList, DeviceSummary, Event, Refusal, RenameDevice,
 };
-use portal_core::domain::{ManagedDevice, RemoteAction};
+use portal_core::domain::{ManagedDevice, OrganisationSettings, RemoteAction};
 use portal_core::rules::actions::{action_options, availability, validate_device_name, Availability, Reason};
 use portal_core::rules::compliance::{device_access_status, settings_to_fix};
 
@@ -24,20 +24,49 @@ pub fn summary(device: ManagedDevice) -> DeviceSummary {
     responses((status = 200, body = DeviceList), (status = 401, body = portal_core::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn list(caller: Caller, State(state): State<AppState>) -> Result<axum::Json<DeviceList>, ApiError> {
-    let (devices, unenrolled) = tokio::try_join!(
-        state.store.devices_of_user(&caller.user_id),
-        state.store.unenrolled_devices_of_user(&caller.user_id),
-    )?;
-    Ok(axum::Json(DeviceList { devices: devices.into_iter().map(summary).collect(), unenrolled_devices: unenrolled }))
+    let mut fresh = caller.freshness();
+    let devices = fresh.take(state.tenant.devices(&caller.person).await?);
+    Ok(axum::Json(DeviceList {
+        devices: devices.managed.into_iter().map(summary).collect(),
+        unenrolled_devices: devices.unenrolled,
+        stale: fresh.stale(),
+    }))
 }
 
-async fn details_of(state: &AppState, user_id: &str, device: ManagedDevice) -> Result<DeviceDetails, ApiError> {
-    let org = state.store.organisation_settings().await?;
+/// The organisation settings the action rules consult for `person`.
+async fn settings_for(
+    state: &AppState,
+    person: &Person,
+    fresh: &mut Freshness,
+) -> Result<OrganisationSettings, ApiError> {
+    let organisation = fresh.take(state.tenant.organisation_for(person).await?);
+    Ok(organisation.map(|o| o.settings).unwrap_or_default())
+}
+
+/// One of the caller's devices, read from the tenant; someone else's is a 404.
+async fn device_of(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    fresh: &mut Freshness,
+) -> Result<ManagedDevice, ApiError> {
+    let view = fresh.take_opt(state.tenant.device(&caller.person, id).await?);
+    view.map(|v| v.device).ok_or_else(|| ApiError::not_found("device"))
+}
+
+async fn details_of(
+    state: &AppState,
+    caller: &Caller,
+    device: ManagedDevice,
+    mut fresh: Freshness,
+) -> Result<DeviceDetails, ApiError> {
+    let org = settings_for(state, &caller.person, &mut fresh).await?;
     Ok(DeviceDetails {
         access: device_access_status(&device),
         settings_to_fix: settings_to_fix(&device).to_vec(),
-        actions: action_options(&device, user_id, &org),
+        actions: action_options(&device, &caller.user_id, &org),
         device,
+        stale: fresh.stale(),
     })
 }
 
@@ -50,9 +79,9 @@ pub async fn details(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<axum::Json<DeviceDetails>, ApiError> {
-    let device =
-        state.store.device_of_user(&caller.user_id, &id).await?.ok_or_else(|| ApiError::not_found("device"))?;
-    Ok(axum::Json(details_of(&state, &caller.user_id, device).await?))
+    let mut fresh = caller.freshness();
+    let device = device_of(&state, &caller, &id, &mut fresh).await?;
+    Ok(axum::Json(details_of(&state, &caller, device, fresh).await?))
 }
 
 #[utoipa::path(patch, path = "/api/v1/me/devices/{id}", tag = "devices",
@@ -68,9 +97,9 @@ pub async fn rename(
     Json(body): Json<RenameDevice>,
 ) -> Result<axum::Json<DeviceDetails>, ApiError> {
     // Ownership first: someone else's device is a 404 whatever the name.
-    let device =
-        state.store.device_of_user(&caller.user_id, &id).await?.ok_or_else(|| ApiError::not_found("device"))?;
-    let org = state.store.organisation_settings().await?;
+    let mut fresh = caller.freshness();
+    let device = device_of(&state, &caller, &id, &mut fresh).await?;
+    let org = settings_for(&state, &caller.person, &mut fresh).await?;
     if let Availability::Unavailable(reason) = availability(&device, RemoteAction::Rename, &caller.user_id, &org) {
         return Err(ApiError::refused(StatusCode::FORBIDDEN, "This device cannot be renamed", Refusal::Action(reason)));
     }
@@ -78,12 +107,12 @@ pub async fn rename(
         ApiError::refused(StatusCode::UNPROCESSABLE_ENTITY, "This name cannot be used", Refusal::Rename(e))
     })?;
     let device =
-        state.store.rename_device(&caller.user_id, &id, &name).await?.ok_or_else(|| ApiError::not_found("device"))?;
+        state.tenant.rename_device(&caller.person, &id, &name).await?.ok_or_else(|| ApiError::not_found("device"))?;
     state.events.publish(
         &caller.user_id,
         Event::DeviceRenamed { device_id: device.id.clone(), device_name: device.device_name.clone() },
     );
-    Ok(axum::Json(details_of(&state, &caller.user_id, device).await?))
+    Ok(axum::Json(details_of(&state, &caller, device, caller.freshness()).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/me/devices/{id}/actions", tag = "devices",
@@ -100,8 +129,8 @@ pub async fn run_action(
     Path(id): Path<String>,
     Json(body): Json<ActionRequest>,
 ) -> Result<(StatusCode, axum::Json<ActionAccepted>), ApiError> {
-    let device =
-        state.store.device_of_user(&caller.user_id, &id).await?.ok_or_else(|| ApiError::not_found("device"))?;
+    let mut fresh = caller.freshness();
+    let device = device_of(&state, &caller, &id, &mut fresh).await?;
     if body.action == RemoteAction::Rename {
         return Err(ApiError::with_detail(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -109,7 +138,7 @@ pub async fn run_action(
             "Rename with PATCH /api/v1/me/devices/{id} and a `deviceName`.",
         ));
     }
-    let org = state.store.organisation_settings().await?;
+    let org = settings_for(&state, &caller.person, &mut fresh).await?;
     match availability(&device, body.action, &caller.user_id, &org) {
         Availability::Available => {}
         Availability::Unavailable(Reason::AlreadyPending) => return Err(already_pending()),
@@ -128,10 +157,9 @@ pub async fn run_action(
             ))
         }
     }
-    match state.store.insert_action(&caller.user_id, &id, body.action).await? {
+    match state.tenant.request_action(&caller.person, &id, body.action).await? {
         ActionQueued::Queued { result, .. } => {
             state.events.publish(&caller.user_id, Event::Action { device_id: id.clone(), result: result.clone() });
-            state.events.work_queued();
             Ok((StatusCode::ACCEPTED, axum::Json(ActionAccepted { device_id: id, result })))
         }
         ActionQueued::NotFound => Err(ApiError::not_found("device")),

@@ -2,42 +2,48 @@
 
 use super::apps::featured_items;
 use super::devices::summary;
-use super::protected_apps::protection_status_of;
 use super::ApiError;
 use crate::auth::Caller;
 use crate::AppState;
 use axum::extract::State;
 use axum::Json;
 use portal_core::api::{Home, Profile, ProtectionSummary};
+use portal_core::rules::protection::protection_status;
 
-/// One store round trip (caller bundle with protection registrations); the catalog, the
-/// policies and the branding are the per-import cache's.
+/// The tenant's overview of the caller (one store round trip on the embedded tenant), the
+/// catalog and the organisation, and the caller's unread notifications from the portal's
+/// own store — read concurrently.
 #[utoipa::path(get, path = "/api/v1/me/home", tag = "me",
     responses((status = 200, body = Home), (status = 401, body = portal_core::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn home(caller: Caller, State(state): State<AppState>) -> Result<Json<Home>, ApiError> {
-    let store = &state.store;
-    // Catalog, policies and branding come from memory; the rest is one unit of work.
-    let (catalog, policies, branding) =
-        tokio::try_join!(store.apps_with_assignments(), store.protection_policies(), store.cached_branding())?;
-    let bundle = store.home_of_user(&caller.user_id).await?.ok_or_else(|| ApiError::not_found("user"))?;
-    let (me, registrations) = (bundle.me, bundle.registrations);
+    let tenant = &state.tenant;
+    let person = &caller.person;
+    let (overview, catalog, organisation, unread) = tokio::try_join!(
+        async { tenant.overview(person).await.map_err(ApiError::from) },
+        async { tenant.catalog().await.map_err(ApiError::from) },
+        async { tenant.organisation_for(person).await.map_err(ApiError::from) },
+        async { state.store.unread_notifications_of_user(&person.id).await.map_err(ApiError::from) },
+    )?;
+    let mut fresh = caller.freshness();
+    let (overview, catalog, organisation) = (fresh.take(overview), fresh.take(catalog), fresh.take(organisation));
     let mut protection = ProtectionSummary::default();
-    for registration in &registrations {
-        protection.count(&protection_status_of(registration, &policies));
+    for registration in &overview.protection.registrations {
+        protection.count(&protection_status(registration, &overview.protection.policies));
     }
     Ok(Json(Home {
         profile: Profile {
-            id: me.user.id.clone(),
-            display_name: me.user.display_name.clone(),
-            upn: me.user.upn.clone(),
-            email: me.user.email.clone(),
+            id: person.id.clone(),
+            display_name: person.display_name.clone(),
+            upn: person.upn.clone(),
+            email: person.email.clone(),
         },
-        branding,
-        devices: me.devices.into_iter().map(summary).collect(),
-        unenrolled_devices: me.unenrolled_devices,
-        featured_apps: featured_items(&state, &catalog, &me.user.id, &me.group_ids),
-        unread_notifications: me.unread_notifications.len(),
+        branding: organisation.map(|o| o.branding),
+        devices: overview.devices.managed.into_iter().map(summary).collect(),
+        unenrolled_devices: overview.devices.unenrolled,
+        featured_apps: featured_items(&state, &catalog, &person.id, &person.group_ids),
+        unread_notifications: unread.len(),
         protection,
+        stale: fresh.stale(),
     }))
 }

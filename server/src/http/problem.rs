@@ -1,14 +1,20 @@
 //! Errors as RFC 9457 problem documents (`application/problem+json`).
 
+use crate::tenant::TenantError;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use portal_core::problem::{Problem, CONTENT_TYPE};
+use portal_core::problem::{Problem, CONTENT_TYPE, TENANT_UNAVAILABLE};
+use std::time::Duration;
 
 /// An error a handler returns; it renders as a problem document. Internal errors are
 /// logged with their cause and shown to the client without it.
 #[derive(Debug)]
 pub enum ApiError {
     Problem(Problem),
+    /// The tenant could not answer and had nothing read earlier: 503 with `Retry-After`.
+    TenantUnavailable {
+        retry_after: Duration,
+    },
     Internal(anyhow::Error),
 }
 
@@ -46,10 +52,27 @@ impl From<anyhow::Error> for ApiError {
     }
 }
 
+impl From<TenantError> for ApiError {
+    fn from(e: TenantError) -> Self {
+        match e {
+            TenantError::Unavailable { retry_after, .. } => ApiError::TenantUnavailable { retry_after },
+            TenantError::Other(e) => ApiError::Internal(e),
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let mut retry_after = None;
         let problem = match self {
             ApiError::Problem(p) => p,
+            ApiError::TenantUnavailable { retry_after: wait } => {
+                let seconds = wait.as_secs().max(1);
+                retry_after = Some(seconds);
+                Problem::new(503, "The organisation's device management isn't answering")
+                    .with_kind(TENANT_UNAVAILABLE)
+                    .with_detail(format!("Microsoft Intune did not answer in time. Try again in {seconds} s."))
+            }
             ApiError::Internal(e) => {
                 tracing::error!("internal error: {e:#}");
                 Problem::new(500, "Something went wrong on the server")
@@ -58,7 +81,11 @@ impl IntoResponse for ApiError {
         };
         let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let body = serde_json::to_vec(&problem).unwrap_or_default();
-        (status, [(header::CONTENT_TYPE, CONTENT_TYPE)], body).into_response()
+        let mut response = (status, [(header::CONTENT_TYPE, CONTENT_TYPE)], body).into_response();
+        if let Some(seconds) = retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+        }
+        response
     }
 }
 

@@ -9,26 +9,19 @@ use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use portal_core::api::{Event, PolicySummary, ProtectedApp, ProtectedApps, ProtectedDevice, WipeAccepted, WipeRequest};
-use portal_core::domain::{AppProtectionPolicy, ManagedAppRegistration, SelectiveWipeState};
-use portal_core::rules::protection::{policy_lines, protection_status, ProtectionStatus};
-
-pub fn protection_status_of(
-    registration: &ManagedAppRegistration,
-    policies: &[AppProtectionPolicy],
-) -> ProtectionStatus {
-    protection_status(registration, policies)
-}
+use portal_core::domain::SelectiveWipeState;
+use portal_core::rules::protection::{policy_lines, protection_status};
 
 #[utoipa::path(get, path = "/api/v1/me/protected-apps", tag = "protection",
     responses((status = 200, body = ProtectedApps), (status = 401, body = portal_core::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn list(caller: Caller, State(state): State<AppState>) -> Result<axum::Json<ProtectedApps>, ApiError> {
-    let (registrations, policies, catalog, devices) = tokio::try_join!(
-        state.store.protected_apps_of_user(&caller.user_id),
-        state.store.protection_policies(),
-        state.store.apps_with_assignments(),
-        state.store.devices_of_user(&caller.user_id),
-    )?;
+    let tenant = &state.tenant;
+    let (protection, catalog, devices) =
+        tokio::try_join!(tenant.app_protection(&caller.person), tenant.catalog(), tenant.devices(&caller.person),)?;
+    let mut fresh = caller.freshness();
+    let (protection, catalog, devices) = (fresh.take(protection), fresh.take(catalog), fresh.take(devices));
+    let (registrations, policies) = (protection.registrations, protection.policies);
     let mut grouped: Vec<ProtectedDevice> = Vec::new();
     // Registrations come ordered by device tag, so one device's apps are adjacent.
     for registration in registrations {
@@ -55,12 +48,12 @@ pub async fn list(caller: Caller, State(state): State<AppState>) -> Result<axum:
             _ => grouped.push(ProtectedDevice {
                 device_tag: protected.registration.device_tag.clone(),
                 device_name: protected.registration.device_name.clone(),
-                enrolled: devices.iter().any(|d| d.id == protected.registration.device_tag),
+                enrolled: devices.managed.iter().any(|d| d.id == protected.registration.device_tag),
                 apps: vec![protected],
             }),
         }
     }
-    Ok(axum::Json(ProtectedApps { devices: grouped }))
+    Ok(axum::Json(ProtectedApps { devices: grouped, stale: fresh.stale() }))
 }
 
 #[utoipa::path(post, path = "/api/v1/me/protected-apps/wipe", tag = "protection",
@@ -73,25 +66,19 @@ pub async fn wipe(
     Json(body): Json<WipeRequest>,
 ) -> Result<(StatusCode, axum::Json<WipeAccepted>), ApiError> {
     let pending = state
-        .store
-        .request_selective_wipe(&caller.user_id, &body.device_tag)
+        .tenant
+        .request_selective_wipe(&caller.person, &body.device_tag)
         .await?
         .ok_or_else(|| ApiError::not_found("device"))?;
-    if pending > 0 {
-        let registrations = state.store.protected_apps_of_user(&caller.user_id).await?;
-        for r in registrations.iter().filter(|r| r.device_tag == body.device_tag) {
-            if r.selective_wipe_state == SelectiveWipeState::Pending {
-                state.events.publish(
-                    &caller.user_id,
-                    Event::SelectiveWipe {
-                        device_tag: r.device_tag.clone(),
-                        registration_id: r.id.clone(),
-                        state: SelectiveWipeState::Pending,
-                    },
-                );
-            }
-        }
-        state.events.work_queued();
+    for registration_id in &pending {
+        state.events.publish(
+            &caller.user_id,
+            Event::SelectiveWipe {
+                device_tag: body.device_tag.clone(),
+                registration_id: registration_id.clone(),
+                state: SelectiveWipeState::Pending,
+            },
+        );
     }
-    Ok((StatusCode::ACCEPTED, axum::Json(WipeAccepted { device_tag: body.device_tag, apps_pending: pending })))
+    Ok((StatusCode::ACCEPTED, axum::Json(WipeAccepted { device_tag: body.device_tag, apps_pending: pending.len() })))
 }

@@ -4,97 +4,12 @@ use super::codec::{code, decode, from_json};
 use super::devices::owns_device;
 use super::Store;
 use crate::dates;
-use portal_core::api::InstallFailure;
+use crate::tenant::{AppCatalog, CatalogApp, InstallRecord};
+use portal_core::api::{InstallFailure, InstallOperation};
 use portal_core::domain::{App, Assignment, AssignmentTarget, ResultantAppState};
 use rusqlite::{params, Connection, OptionalExtension};
-use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::Arc;
-
-/// One app of the catalog with everything the rules and the simulator need.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CatalogApp {
-    pub app: App,
-    pub assignments: Vec<Assignment>,
-    /// Simulated installs of it fail (server-side test state; not on the wire).
-    pub fails_install: bool,
-    /// Bundle ids / package ids.
-    pub app_identifiers: Vec<String>,
-}
-
-/// The whole catalog in file order, with lookups by app id and by app identifier.
-#[derive(Debug, Default)]
-pub struct AppCatalog {
-    apps: Vec<CatalogApp>,
-    by_id: HashMap<String, usize>,
-    /// Lowercased identifier → index.
-    by_identifier: HashMap<String, usize>,
-}
-
-impl AppCatalog {
-    pub fn new(apps: Vec<CatalogApp>) -> AppCatalog {
-        let by_id = apps.iter().enumerate().map(|(i, a)| (a.app.id.clone(), i)).collect();
-        let by_identifier = apps
-            .iter()
-            .enumerate()
-            .flat_map(|(i, a)| a.app_identifiers.iter().map(move |id| (id.to_ascii_lowercase(), i)))
-            .collect();
-        AppCatalog { apps, by_id, by_identifier }
-    }
-
-    pub fn apps(&self) -> &[CatalogApp] {
-        &self.apps
-    }
-
-    pub fn len(&self) -> usize {
-        self.apps.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.apps.is_empty()
-    }
-
-    pub fn get(&self, app_id: &str) -> Option<&CatalogApp> {
-        self.by_id.get(app_id).map(|&i| &self.apps[i])
-    }
-
-    /// The app a protection registration's bundle / package id belongs to (ignoring case).
-    pub fn by_identifier(&self, app_identifier: &str) -> Option<&CatalogApp> {
-        self.by_identifier.get(&app_identifier.to_ascii_lowercase()).map(|&i| &self.apps[i])
-    }
-
-    /// The pairs `portal_core::rules::catalog::catalog` takes.
-    pub fn for_rules(&self) -> impl Iterator<Item = (&App, &[Assignment])> {
-        self.apps.iter().map(|a| (&a.app, a.assignments.as_slice()))
-    }
-
-    /// Apps the organisation features, in file order (still subject to the rules).
-    pub fn featured(&self) -> impl Iterator<Item = &CatalogApp> {
-        self.apps.iter().filter(|a| a.app.featured)
-    }
-}
-
-/// What the simulator still has to do with an app on a device.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum InstallOperation {
-    Install,
-    Uninstall,
-}
-
-/// The install state of one app on one device.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct InstallRecord {
-    pub app_id: String,
-    pub state: ResultantAppState,
-    /// An install or uninstall the simulator has not finished yet.
-    pub pending: Option<InstallOperation>,
-    /// RFC 3339.
-    pub last_updated_date_time: String,
-    /// Why the last install failed, when known.
-    pub failure: Option<InstallFailure>,
-}
 
 type InstallRow = (String, String, Option<String>, String, Option<String>);
 

@@ -8,22 +8,12 @@
 use super::codec::{code, decode, from_json, to_json};
 use super::Store;
 use crate::dates;
+use crate::tenant::ActionQueued;
 use portal_core::domain::{
     ActionState, ComplianceState, DeviceActionResult, FailingSetting, ManagedDevice, RemoteAction, UnenrolledDevice,
 };
 use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::HashMap;
-
-/// What [`Store::insert_action`] did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ActionQueued {
-    /// Queued as `pending`; `id` is the record's id for the simulator.
-    Queued { id: i64, result: DeviceActionResult },
-    /// No device of the caller's has this id.
-    NotFound,
-    /// The same action is already pending or active on the device (→ 409).
-    AlreadyPending,
-}
 
 const DEVICE_COLUMNS: &str = "id, user_id, device_name, operating_system, os_version, model, manufacturer,
     serial_number, owner_type, enrollment_type, enrolled_at, last_sync_at, compliance_state,

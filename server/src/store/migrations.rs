@@ -11,6 +11,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("sql/0004_event_tickets.sql")),
     M::up(include_str!("sql/0005_install_failure.sql")),
     M::up(include_str!("sql/0006_notification_message.sql")),
+    M::up(include_str!("sql/0007_portal_state_without_tenant_users.sql")),
 ];
 
 pub fn apply(conn: &mut Connection) -> anyhow::Result<()> {

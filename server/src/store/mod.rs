@@ -1,4 +1,6 @@
-//! The store: one SQLite file (WAL), reached through a small connection pool.
+//! The store: one SQLite file (WAL), reached through a small connection pool. It holds the
+//! portal's own state (notifications, event tickets, the identity provider's keys and
+//! sessions) and, for the embedded tenant, the imported tenant with its live state.
 //!
 //! Handlers never hold a connection across an `.await`: each unit of work runs on the
 //! pool's blocking thread through [`Store::run`].
@@ -17,10 +19,7 @@ mod tenant_import;
 mod tickets;
 mod users;
 
-pub use apps::{AppCatalog, CatalogApp, InstallOperation, InstallRecord};
 pub use cache::TenantCache;
-pub use devices::ActionQueued;
-pub use me::{DeviceView, HomeBundle, Me};
 pub use simulation::{PendingAction, PendingInstall, PendingWipe, PendingWork};
 pub use tenant_import::ImportOutcome;
 pub use users::User;

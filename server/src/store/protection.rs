@@ -97,10 +97,10 @@ impl Store {
     }
 
     /// Requests a selective wipe of the work data in `user_id`'s apps on the device
-    /// `device_tag` (a MAM-only device's tag or a managed device's id). Returns how many
-    /// registrations became `pending` (those already pending or done are left alone), or
-    /// `None` when the user has no app registered on such a device (→ 404).
-    pub async fn request_selective_wipe(&self, user_id: &str, device_tag: &str) -> anyhow::Result<Option<usize>> {
+    /// `device_tag` (a MAM-only device's tag or a managed device's id). Returns the ids of
+    /// the registrations that became `pending` (those already pending or done are left
+    /// alone), or `None` when the user has no app registered on such a device (→ 404).
+    pub async fn request_selective_wipe(&self, user_id: &str, device_tag: &str) -> anyhow::Result<Option<Vec<String>>> {
         let (user_id, device_tag) = (user_id.to_string(), device_tag.to_string());
         self.run(move |conn| {
             let tx = conn.transaction()?;
@@ -112,11 +112,13 @@ impl Store {
             if known == 0 {
                 return Ok(None);
             }
-            let changed = tx.execute(
-                "UPDATE app_registrations SET wipe_state = 'pending', wipe_requested_at = ?3
-                 WHERE user_id = ?1 AND device_tag = ?2 AND wipe_state = 'none'",
-                params![user_id, device_tag, dates::now()],
-            )?;
+            let changed: Vec<String> = tx
+                .prepare(
+                    "UPDATE app_registrations SET wipe_state = 'pending', wipe_requested_at = ?3
+                     WHERE user_id = ?1 AND device_tag = ?2 AND wipe_state = 'none' RETURNING id",
+                )?
+                .query_map(params![user_id, device_tag, dates::now()], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
             tx.commit()?;
             Ok(Some(changed))
         })

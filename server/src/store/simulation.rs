@@ -4,9 +4,9 @@
 //! `record_device_sync`, `delete_device`, `check_in_registration`). Everything is in the
 //! database, so a restart continues where it stopped.
 
-use super::apps::InstallOperation;
 use super::codec::decode;
 use super::Store;
+use portal_core::api::InstallOperation;
 use portal_core::domain::RemoteAction;
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,9 +2,12 @@
 
 use super::codec::decode;
 use super::Store;
+use crate::tenant::Person;
 use portal_core::domain::OrganisationSettings;
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// A user's profile as the portal shows it (never the password hash).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -54,6 +57,11 @@ impl Store {
         self.run(move |conn| user_groups_in(conn, &user_id)).await
     }
 
+    /// The user with this id and their groups, from the per-import cache.
+    pub async fn person(&self, user_id: &str) -> anyhow::Result<Option<Arc<Person>>> {
+        Ok(self.tenant_cache().await?.people.get(user_id).cloned())
+    }
+
     /// Hide Remove / Reset and enrollment availability, as the action rules need them.
     pub async fn organisation_settings(&self) -> anyhow::Result<OrganisationSettings> {
         Ok(self.tenant_cache().await?.settings.clone())
@@ -65,6 +73,35 @@ pub(super) fn user_groups_in(conn: &Connection, user_id: &str) -> anyhow::Result
         conn.prepare_cached("SELECT group_id FROM user_group_members WHERE user_id = ?1 ORDER BY group_id")?;
     let ids = stmt.query_map([user_id], |r| r.get(0))?.collect::<Result<_, _>>()?;
     Ok(ids)
+}
+
+/// Every user with their group ids (sorted), for the per-import cache.
+pub(super) fn load_people(conn: &Connection) -> anyhow::Result<HashMap<String, Arc<Person>>> {
+    let mut groups: HashMap<String, Vec<String>> = HashMap::new();
+    let rows: Vec<(String, String)> = conn
+        .prepare("SELECT user_id, group_id FROM user_group_members ORDER BY user_id, group_id")?
+        .query_map([], |r| r.try_into())?
+        .collect::<Result<_, _>>()?;
+    for (user, group) in rows {
+        groups.entry(user).or_default().push(group);
+    }
+    let users: Vec<User> = conn
+        .prepare(&format!("SELECT {USER_COLUMNS} FROM users"))?
+        .query_map([], user_row)?
+        .collect::<Result<_, _>>()?;
+    Ok(users
+        .into_iter()
+        .map(|u| {
+            let person = Person {
+                group_ids: groups.remove(&u.id).unwrap_or_default(),
+                id: u.id.clone(),
+                display_name: u.display_name,
+                upn: u.upn,
+                email: u.email,
+            };
+            (u.id, Arc::new(person))
+        })
+        .collect())
 }
 
 pub(super) fn load_settings(conn: &Connection) -> anyhow::Result<OrganisationSettings> {

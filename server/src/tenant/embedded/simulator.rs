@@ -19,8 +19,8 @@
 
 use crate::events::EventBus;
 use crate::http::install_status;
-use crate::store::{InstallOperation, PendingAction, PendingInstall, PendingWipe, Store};
-use portal_core::api::Event;
+use crate::store::{PendingAction, PendingInstall, PendingWipe, Store};
+use portal_core::api::{Event, InstallOperation};
 use portal_core::domain::{
     ActionState, ComplianceState, DeviceActionResult, MessageCode, Platform, PortalMessage, RemoteAction,
     ResultantAppState, SelectiveWipeState,

@@ -1,0 +1,71 @@
+//! The organisation's app catalog as the rules read it: every app with its assignments, in
+//! the organisation's order, with lookups by app id and by bundle / package id. Built by the
+//! embedded tenant from the store and by the Intune tenant from Graph; immutable once built
+//! (a new catalog replaces it).
+
+use portal_core::domain::{App, Assignment};
+use std::collections::HashMap;
+
+/// One app of the catalog with everything the rules and the simulator need.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CatalogApp {
+    pub app: App,
+    pub assignments: Vec<Assignment>,
+    /// The embedded tenant's simulator fails installs of it (a tenant file's `fails_install`,
+    /// to show a failure); always false on Intune. Not on the wire.
+    pub fails_install: bool,
+    /// Bundle ids / package ids.
+    pub app_identifiers: Vec<String>,
+}
+
+/// The whole catalog in the organisation's order, with lookups by app id and by app identifier.
+#[derive(Debug, Default)]
+pub struct AppCatalog {
+    apps: Vec<CatalogApp>,
+    by_id: HashMap<String, usize>,
+    /// Lowercased identifier → index.
+    by_identifier: HashMap<String, usize>,
+}
+
+impl AppCatalog {
+    pub fn new(apps: Vec<CatalogApp>) -> AppCatalog {
+        let by_id = apps.iter().enumerate().map(|(i, a)| (a.app.id.clone(), i)).collect();
+        let by_identifier = apps
+            .iter()
+            .enumerate()
+            .flat_map(|(i, a)| a.app_identifiers.iter().map(move |id| (id.to_ascii_lowercase(), i)))
+            .collect();
+        AppCatalog { apps, by_id, by_identifier }
+    }
+
+    pub fn apps(&self) -> &[CatalogApp] {
+        &self.apps
+    }
+
+    pub fn len(&self) -> usize {
+        self.apps.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.apps.is_empty()
+    }
+
+    pub fn get(&self, app_id: &str) -> Option<&CatalogApp> {
+        self.by_id.get(app_id).map(|&i| &self.apps[i])
+    }
+
+    /// The app a protection registration's bundle / package id belongs to (ignoring case).
+    pub fn by_identifier(&self, app_identifier: &str) -> Option<&CatalogApp> {
+        self.by_identifier.get(&app_identifier.to_ascii_lowercase()).map(|&i| &self.apps[i])
+    }
+
+    /// The pairs `portal_core::rules::catalog::catalog` takes.
+    pub fn for_rules(&self) -> impl Iterator<Item = (&App, &[Assignment])> {
+        self.apps.iter().map(|a| (&a.app, a.assignments.as_slice()))
+    }
+
+    /// Apps the organisation features, in file order (still subject to the rules).
+    pub fn featured(&self) -> impl Iterator<Item = &CatalogApp> {
+        self.apps.iter().filter(|a| a.app.featured)
+    }
+}

@@ -92,7 +92,7 @@ pub fn Devices() -> impl IntoView {
 
 #[component]
 fn DeviceCards(list: DeviceList, this_device: Option<String>) -> impl IntoView {
-    let DeviceList { devices, unenrolled_devices } = list;
+    let DeviceList { devices, unenrolled_devices, .. } = list;
     let empty = devices.is_empty();
     view! {
         {empty.then(|| view! { <p>{tr!(devices.none)}</p> })}

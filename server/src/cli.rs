@@ -65,6 +65,9 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub identity: crate::oidc::IdentityArgs,
 
+    #[command(flatten)]
+    pub graph: crate::tenant::graph::config::GraphArgs,
+
     /// How long the device simulator lets pending installs, remote actions and selective
     /// wipes wait before carrying them out, in milliseconds (0: at once, as tests use).
     #[arg(long, value_name = "MS", env = "PORTAL_SIMULATOR_DELAY_MS", default_value_t = 3000)]

@@ -43,13 +43,30 @@ pub struct AppState {
 /// `portal-server serve`.
 pub async fn serve(args: ServeArgs) -> Result<(), Error> {
     let store = store::Store::open(&args.store.db).await.context("opening the database")?;
-    let source = tenant_file::Source::from_arg(args.store.tenant.as_deref()).context("reading the tenant file")?;
-    let outcome = store.load_tenant(&source, false).await?;
-    tracing::info!("{outcome}");
     let events = events::EventBus::default();
-    let delay = std::time::Duration::from_millis(args.simulator_delay_ms);
-    let tenant: tenant::SharedTenant =
-        Arc::new(tenant::embedded::EmbeddedTenant::start(store.clone(), events.clone(), source.name.clone(), delay));
+    let tenant: tenant::SharedTenant = match args.graph.source {
+        tenant::graph::config::SourceKind::Embedded => {
+            let source =
+                tenant_file::Source::from_arg(args.store.tenant.as_deref()).context("reading the tenant file")?;
+            let outcome = store.load_tenant(&source, false).await?;
+            tracing::info!("{outcome}");
+            let delay = std::time::Duration::from_millis(args.simulator_delay_ms);
+            Arc::new(tenant::embedded::EmbeddedTenant::start(store.clone(), events.clone(), source.name, delay))
+        }
+        tenant::graph::config::SourceKind::Graph => {
+            if args.store.tenant.is_some() {
+                anyhow::bail!("--tenant is the embedded tenant's file; with --source graph the tenant is Intune");
+            }
+            if args.identity.issuer.is_none() {
+                anyhow::bail!(
+                    "--source graph signs people in with the organisation's Entra ID: give --issuer \
+                     https://login.microsoftonline.com/<tenant id>/v2.0 and --audience (the Portal API's app)"
+                );
+            }
+            let settings = args.graph.settings()?;
+            tenant::graph::IntuneTenant::start(settings).await.context("connecting to Microsoft Intune")?
+        }
+    };
     tracing::info!("tenant facts come from {}", tenant.describe());
 
     let listener = TcpListener::bind(args.listen).await.with_context(|| format!("listening on {}", args.listen))?;

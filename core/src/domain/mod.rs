@@ -23,7 +23,7 @@ pub use device::{
 };
 pub use enrollment::{AndroidCorporateKind, DeviceEnrollmentType};
 pub use notification::{MessageCode, Notification, PortalMessage};
-pub use organisation::{EnrollmentAvailability, OrganisationSettings};
+pub use organisation::{BlockedAction, EnrollmentAvailability, OrganisationSettings};
 pub use platform::Platform;
 pub use protection::{
     AppProtectionPolicy, ClipboardSharingLevel, DataTransferLevel, FlaggedReason, ManagedAppRegistration, PolicyRef,

@@ -1,5 +1,6 @@
 //! Organisation-level settings that change what the rules allow.
 
+use super::{OwnerType, Platform, RemoteAction};
 use serde::{Deserialize, Serialize};
 
 /// Whether users may enrol devices from the portal (Graph: `intuneBrand.enrollmentAvailability`).
@@ -26,4 +27,29 @@ pub struct OrganisationSettings {
     pub is_factory_reset_disabled: bool,
     #[serde(default)]
     pub enrollment_availability: EnrollmentAvailability,
+    /// Remove or Reset hidden for one platform and ownership (Intune branding profiles'
+    /// `companyPortalBlockedActions`), on top of the two switches above.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub blocked_actions: Vec<BlockedAction>,
+}
+
+/// One action the organisation hides from the portal for devices of one platform and
+/// ownership (Graph beta `companyPortalBlockedAction`; `action` is Remove or Reset).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct BlockedAction {
+    /// iOS covers iPadOS too.
+    pub platform: Platform,
+    pub owner_type: OwnerType,
+    pub action: RemoteAction,
+}
+
+impl BlockedAction {
+    /// Whether this hides `action` on a device of `platform` owned as `owner`.
+    pub fn hides(&self, action: RemoteAction, platform: Platform, owner: OwnerType) -> bool {
+        let same_platform =
+            self.platform == platform || (self.platform == Platform::Ios && platform == Platform::Ipados);
+        self.action == action && same_platform && self.owner_type == owner
+    }
 }

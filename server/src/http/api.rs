@@ -17,6 +17,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/health", get(health))
         .route("/branding", get(branding))
+        .route("/branding/logo", get(logo))
+        .route("/icons/{app_id}", get(app_icon))
         .route("/me", get(super::profile::me))
         .route("/me/home", get(super::home::home))
         .route("/me/devices", get(super::devices::list))
@@ -59,4 +61,31 @@ async fn branding(State(state): State<AppState>) -> Result<Json<Branding>, ApiEr
         Some(b) => Ok(Json(b)),
         None => Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "No tenant is loaded")),
     }
+}
+
+/// An image the tenant holds, cacheable for a day (an icon changes rarely; a new one comes
+/// with the next catalog read).
+fn image(image: Option<std::sync::Arc<crate::tenant::Image>>) -> Result<axum::response::Response, ApiError> {
+    use axum::http::{header, HeaderValue};
+    use axum::response::IntoResponse;
+    let image = image.ok_or_else(|| ApiError::not_found("image"))?;
+    let mut response = image.bytes.clone().into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(image.content_type));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    Ok(response)
+}
+
+/// Public: an app's icon when the tenant holds it (Intune), from the portal's own origin.
+async fn app_icon(
+    State(state): State<AppState>,
+    super::extract::Path(app_id): super::extract::Path<String>,
+) -> Result<axum::response::Response, ApiError> {
+    image(state.tenant.app_icon(&app_id).await)
+}
+
+/// Public: the organisation's logo when the tenant holds it (Intune's branding).
+async fn logo(State(state): State<AppState>) -> Result<axum::response::Response, ApiError> {
+    image(state.tenant.logo().await)
 }

@@ -13,7 +13,7 @@ use portal_core::api::{
     AppDetails, AppList, AppRefusal, CatalogItem, ContextRef, Event, InstallAccepted, InstallOperation, InstallRequest,
     InstallStatus, Refusal, APP_PAGE_DEFAULT, APP_PAGE_MAX, HOME_FEATURED_MAX,
 };
-use portal_core::domain::Platform;
+use portal_core::domain::{Platform, ResultantAppState};
 use portal_core::rules::catalog::{entry, Caller as CatalogCaller, DeviceContext, Visibility};
 use serde::Deserialize;
 use std::sync::Arc;
@@ -70,6 +70,12 @@ impl Context {
 
     fn install_of(&self, app_id: &str) -> Option<InstallStatus> {
         match self {
+            Context::Enrolled(view) if !view.install_states_known => Some(InstallStatus {
+                state: ResultantAppState::Unknown,
+                pending: None,
+                last_updated_date_time: view.device.last_sync_date_time.clone(),
+                failure: None,
+            }),
             Context::Enrolled(view) => view.install_states.get(app_id).map(install_status),
             _ => None,
         }

@@ -32,6 +32,7 @@ impl Store {
             let view = DeviceView {
                 group_ids: device_groups_in(&tx, &device_id)?,
                 install_states: install_states_in(&tx, &device_id)?,
+                install_states_known: true,
                 device,
             };
             tx.finish()?;

@@ -118,6 +118,7 @@ pub(super) fn load_settings(conn: &Connection) -> anyhow::Result<OrganisationSet
             is_remove_device_disabled: remove,
             is_factory_reset_disabled: reset,
             enrollment_availability: decode(&availability)?,
+            blocked_actions: Vec::new(),
         },
     })
 }

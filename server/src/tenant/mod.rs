@@ -19,7 +19,7 @@
 mod answer;
 mod catalog;
 pub mod embedded;
-// pub mod graph; (next)
+pub mod graph;
 
 pub use answer::{Answer, Freshness, TenantError};
 pub use catalog::{AppCatalog, CatalogApp};
@@ -71,8 +71,11 @@ pub struct DeviceView {
     pub device: ManagedDevice,
     /// Device group ids (for device-group assignments), sorted.
     pub group_ids: Vec<String>,
-    /// By app id; an app without a record has no known state on this device.
+    /// By app id; an app without a record is not installed, when `install_states_known`.
     pub install_states: HashMap<String, InstallRecord>,
+    /// Whether the tenant reports install states at all (Microsoft Graph v1.0 does not: the
+    /// page then says the state is unknown rather than "not installed").
+    pub install_states_known: bool,
 }
 
 /// A person's apps used with the work account, and the policies they may name.
@@ -179,6 +182,18 @@ pub trait Tenant: Send + Sync {
         operation: InstallOperation,
     ) -> Result<Option<InstallRecord>, TenantError>;
 
+    /// An app's icon when the tenant holds it as an image (Intune's `largeIcon`), served from
+    /// the portal's own origin at `/api/v1/icons/{appId}`. The embedded tenant's icons are
+    /// files under `/assets`, so it has none here.
+    async fn app_icon(&self, _app_id: &str) -> Option<Arc<Image>> {
+        None
+    }
+
+    /// The organisation's logo when the tenant holds it as an image (`/api/v1/branding/logo`).
+    async fn logo(&self) -> Option<Arc<Image>> {
+        None
+    }
+
     /// Asks for a selective wipe of the work data in `person`'s apps on the device
     /// `device_tag`: the ids of the registrations that became pending (those already pending
     /// or done are left alone), or `None` when they have no app registered on such a device.
@@ -187,6 +202,13 @@ pub trait Tenant: Send + Sync {
         person: &Person,
         device_tag: &str,
     ) -> Result<Option<Vec<String>>, TenantError>;
+}
+
+/// An image to serve (an app icon, a logo): a raster type and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Image {
+    pub content_type: &'static str,
+    pub bytes: Vec<u8>,
 }
 
 /// The tenant the server runs on, shared by every handler.

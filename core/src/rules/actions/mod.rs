@@ -138,7 +138,8 @@ fn check(
         RemoteAction::Wipe => org.is_factory_reset_disabled,
         _ => false,
     };
-    if corporate_windows_or_ios && hidden {
+    let blocked = org.blocked_actions.iter().any(|b| b.hides(action, platform, device.managed_device_owner_type));
+    if (corporate_windows_or_ios && hidden) || blocked {
         return fail(Reason::HiddenByOrganisation);
     }
     if device.has_in_progress(action) {

@@ -57,6 +57,15 @@ fn hide(remove: bool, reset: bool) -> OrganisationSettings {
     OrganisationSettings { is_remove_device_disabled: remove, is_factory_reset_disabled: reset, ..Default::default() }
 }
 
+/// The organisation blocks `action` for devices of `platform` owned as `owner` (Intune's
+/// `companyPortalBlockedActions`).
+fn block(platform: P, owner: O, action: RemoteAction) -> OrganisationSettings {
+    OrganisationSettings {
+        blocked_actions: vec![crate::domain::BlockedAction { platform, owner_type: owner, action }],
+        ..Default::default()
+    }
+}
+
 fn allowed_per_platform() -> Vec<Row> {
     let mut rows = vec![];
     let matrix: [(&str, P, [Availability; 6]); 6] = [
@@ -125,6 +134,12 @@ fn restrictions() -> Vec<Row> {
         Row { org: hide(true, true), ..row("org hiding does not touch corporate android", on(P::Android, E::AndroidDeviceAdministrator), Wipe, Yes) },
         Row { org: hide(true, true), ..row("org hiding does not touch corporate macos", on(P::Macos, E::UserEnrollment), Retire, Yes) },
         row("corporate windows, organisation hides nothing: remove", on(P::Windows, E::WindowsAutoEnrollment), Retire, Yes),
+        Row { org: block(P::Macos, O::Company, Retire), ..row("blocked action: remove on corporate macos", on(P::Macos, E::UserEnrollment), Retire, No(Reason::HiddenByOrganisation)) },
+        Row { org: block(P::Android, O::Personal, Wipe), ..row("blocked action: reset on personal android", personal(P::Android), Wipe, No(Reason::HiddenByOrganisation)) },
+        Row { org: block(P::Ios, O::Personal, Retire), ..row("blocked action: ios covers ipados", personal(P::Ipados), Retire, No(Reason::HiddenByOrganisation)) },
+        Row { org: block(P::Android, O::Personal, Wipe), ..row("blocked action: another ownership is untouched", on(P::Android, E::AndroidDeviceAdministrator), Wipe, Yes) },
+        Row { org: block(P::Android, O::Personal, Wipe), ..row("blocked action: another action is untouched", personal(P::Android), Retire, Yes) },
+        Row { org: block(P::Ios, O::Company, Retire), ..row("blocked action: another platform is untouched", on(P::Macos, E::UserEnrollment), Retire, Yes) },
         Row { org: hide(false, true), ..row("org hides reset only: remove stays", on(P::Ios, E::UserEnrollment), Retire, Yes) },
         row("sync already pending", with_action(personal(P::Ios), Sync, ActionState::Pending), Sync, No(Reason::AlreadyPending)),
         row("lock already active", with_action(personal(P::Android), Lock, ActionState::Active), Lock, No(Reason::AlreadyPending)),

@@ -1,0 +1,720 @@
+//! Microsoft Intune as the tenant: Entra ID's people and groups and Intune's devices, apps,
+//! assignments and app protection, read through Microsoft Graph with application permissions
+//! (`serve --source graph`; the README's "Using Microsoft Intune").
+//!
+//! Application permissions are tenant-wide, so this module is where "only the caller's own"
+//! holds: everything about a person is read under `/users/{their oid}/…`, and every item is
+//! checked again against them (a managed device whose `userId` is someone else's is dropped,
+//! whatever Graph's filter did).
+//!
+//! Reads are cached per kind (`cache`): a person's facts — profile, groups, managed devices
+//! with their primary users, app protection registrations and (beta) install states — as one
+//! snapshot read with one `$batch`; device groups per Entra device; the catalog, the policies
+//! and the branding for the organisation, refreshed in the background.
+
+mod cache;
+mod client;
+pub mod config;
+mod icons;
+mod map;
+mod model;
+mod token;
+
+pub use client::GraphError;
+
+use self::cache::{Cell, Keyed, Policy};
+use self::client::{BatchRequest, GraphClient, Version, BATCH_MAX};
+use self::config::GraphSettings;
+use super::{
+    ActionQueued, Answer, AppCatalog, AppProtection, DeviceView, Image, InstallRecord, Organisation, Person, Tenant,
+    TenantError, UserDevices,
+};
+use anyhow::Context;
+use async_trait::async_trait;
+use futures::future::FutureExt;
+use portal_core::api::InstallOperation;
+use portal_core::branding::Branding;
+use portal_core::domain::{
+    AppProtectionPolicy, ManagedAppRegistration, ManagedDevice, OrganisationSettings, RemoteAction, UnenrolledDevice,
+};
+use serde_json::Value;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// People whose facts are kept at most (the least recently used go first).
+const PEOPLE_MAX: usize = 20_000;
+/// Device groups change rarely; they are read again after this.
+const DEVICE_GROUPS_FRESH: Duration = Duration::from_secs(600);
+
+/// What the portal knows about one person from Graph, read together.
+#[derive(Debug)]
+struct Snapshot {
+    person: Person,
+    devices: UserDevices,
+    /// By managed device id; the Entra device id (`azureADDeviceId`) for device groups.
+    entra_device_ids: HashMap<String, String>,
+    /// By managed device id, then app id (beta only; empty without it).
+    install_states: HashMap<String, HashMap<String, InstallRecord>>,
+    registrations: Vec<ManagedAppRegistration>,
+}
+
+/// The organisation's branding and, with beta, its branding profiles.
+#[derive(Debug)]
+struct OrganisationFacts {
+    default: Organisation,
+    /// Beta branding profiles other than the default, with the groups they are assigned to
+    /// (`None`: all users).
+    profiles: Vec<(Option<Vec<String>>, Organisation)>,
+}
+
+pub struct IntuneTenant {
+    graph: GraphClient,
+    settings: Arc<GraphSettings>,
+    people: Keyed<String, Option<Snapshot>>,
+    device_groups: Keyed<String, Vec<String>>,
+    organisation: Arc<Cell<OrganisationFacts>>,
+    catalog: Arc<Cell<AppCatalog>>,
+    policies: Arc<Cell<Vec<AppProtectionPolicy>>>,
+    icons: icons::Icons,
+}
+
+impl IntuneTenant {
+    /// Connects to Graph with `settings` and checks, before the server starts, that the app
+    /// can get a token and read everything the portal needs: a missing permission or a bad
+    /// credential stops the server with what to fix.
+    pub async fn start(mut settings: GraphSettings) -> anyhow::Result<Arc<IntuneTenant>> {
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("portal-server/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(Duration::from_secs(5))
+            .build()
+            .context("building the HTTP client for Microsoft Graph")?;
+        let credential = std::mem::replace(&mut settings.credential, config::Credential::Secret(String::new()));
+        let tokens = token::TokenSource::new(http.clone(), &settings, credential);
+        let graph = GraphClient::new(http, &settings.graph_url, tokens, settings.timeout);
+        let tenant = Arc::new(IntuneTenant {
+            icons: icons::Icons::new(graph.clone()),
+            graph,
+            people: Keyed::new(PEOPLE_MAX),
+            device_groups: Keyed::new(PEOPLE_MAX * 2),
+            organisation: Arc::default(),
+            catalog: Arc::default(),
+            policies: Arc::default(),
+            settings: Arc::new(settings),
+        });
+        tenant.check_access().await?;
+        tenant.spawn_refresh();
+        Ok(tenant)
+    }
+
+    fn user_policy(&self) -> Policy {
+        Policy { fresh_for: self.settings.user_fresh, wait: self.settings.wait, first_wait: self.settings.timeout }
+    }
+
+    fn organisation_policy(&self) -> Policy {
+        Policy { fresh_for: self.settings.refresh, wait: self.settings.wait, first_wait: self.settings.timeout }
+    }
+
+    /// Start-up: a token, then one small read per permission the portal needs.
+    async fn check_access(&self) -> anyhow::Result<()> {
+        let token = self.graph.tokens().token().await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let needed = permissions::needed(self.settings.beta);
+        if let Some(granted) = token::granted_roles(&token) {
+            let missing: Vec<&str> = needed
+                .iter()
+                .map(|p| p.permission)
+                .filter(|p| !granted.iter().any(|g| g == p || permissions::implies(g, p)))
+                .collect::<HashSet<_>>()
+                .into_iter()
+                .collect();
+            if !missing.is_empty() {
+                let mut missing = missing;
+                missing.sort_unstable();
+                anyhow::bail!(
+                    "the app registration lacks the application permission{} {} (add {} under API permissions → \
+                     Microsoft Graph → Application permissions, then grant admin consent)",
+                    if missing.len() == 1 { "" } else { "s" },
+                    missing.join(", "),
+                    if missing.len() == 1 { "it" } else { "them" }
+                );
+            }
+        }
+        for probe in needed {
+            match self.graph.get::<Value>(probe.version, probe.path).await {
+                Ok(_) => {}
+                Err(GraphError::Denied(message)) => anyhow::bail!(
+                    "Microsoft Graph refused {} ({message}): the app registration needs the application permission \
+                     {} with admin consent (and, for Intune data, an Intune licence in the tenant)",
+                    probe.what,
+                    probe.permission
+                ),
+                Err(e) => anyhow::bail!("Microsoft Graph could not be read ({}): {e}", probe.what),
+            }
+        }
+        tracing::info!(
+            "Microsoft Graph: tenant {}, app {}, {} — every read the portal needs is allowed",
+            self.settings.tenant_id,
+            self.settings.client_id,
+            if self.settings.beta { "v1.0 and beta" } else { "v1.0 only (no --graph-beta)" }
+        );
+        Ok(())
+    }
+
+    /// Keeps the organisation's data warm: nobody waits for the catalog after the first read.
+    fn spawn_refresh(self: &Arc<Self>) {
+        let tenant = Arc::downgrade(self);
+        let every = self.settings.refresh / 2;
+        tokio::spawn(async move {
+            loop {
+                let Some(tenant) = tenant.upgrade() else { return };
+                let _ = tokio::join!(tenant.catalog(), tenant.policies(), tenant.organisation_facts());
+                drop(tenant);
+                tokio::time::sleep(every).await;
+            }
+        });
+    }
+
+    async fn snapshot(&self, user_id: &str) -> Result<Answer<Arc<Option<Snapshot>>>, TenantError> {
+        let cell = self.people.cell(&user_id.to_string());
+        let (graph, beta, oid) = (self.graph.clone(), self.settings.beta, user_id.to_string());
+        let policies = self.policies.clone();
+        let policy = self.organisation_policy();
+        cell.get(self.user_policy(), move || {
+            async move {
+                // The policy ids tell protection policies from others a registration names.
+                let known = match policies.get(policy, || read_policies(graph.clone()).boxed()).await {
+                    Ok(answer) => answer.value.iter().map(|p| p.id.clone()).collect(),
+                    Err(_) => HashSet::new(),
+                };
+                read_snapshot(&graph, beta, &oid, &known).await
+            }
+            .boxed()
+        })
+        .await
+    }
+
+    async fn policies(&self) -> Result<Answer<Arc<Vec<AppProtectionPolicy>>>, TenantError> {
+        let graph = self.graph.clone();
+        self.policies.get(self.organisation_policy(), move || read_policies(graph).boxed()).await
+    }
+
+    async fn organisation_facts(&self) -> Result<Answer<Arc<OrganisationFacts>>, TenantError> {
+        let (graph, beta, icons) = (self.graph.clone(), self.settings.beta, self.icons.clone());
+        self.organisation.get(self.organisation_policy(), move || read_organisation(graph, beta, icons).boxed()).await
+    }
+
+    /// The groups of the Entra device behind a managed device (device-group assignments).
+    async fn device_group_ids(&self, entra_device_id: &str) -> Result<Answer<Arc<Vec<String>>>, TenantError> {
+        let cell = self.device_groups.cell(&entra_device_id.to_string());
+        let (graph, id) = (self.graph.clone(), entra_device_id.to_string());
+        let policy = Policy { fresh_for: DEVICE_GROUPS_FRESH, ..self.user_policy() };
+        cell.get(policy, move || read_device_groups(graph, id).boxed()).await
+    }
+
+    /// How many HTTP requests went to Graph so far.
+    pub fn graph_calls(&self) -> u64 {
+        self.graph.calls()
+    }
+
+    /// Forgets the freshness of a person's facts (after a change the portal asked for), so
+    /// the next read goes to Graph.
+    pub fn expire_person(&self, user_id: &str) {
+        if let Some(cell) = self.people.existing(&user_id.to_string()) {
+            cell.expire();
+        }
+    }
+}
+
+#[async_trait]
+impl Tenant for IntuneTenant {
+    fn describe(&self) -> String {
+        format!(
+            "Microsoft Intune (tenant {}, Graph {}{})",
+            self.settings.tenant_id,
+            self.settings.graph_url,
+            if self.settings.beta { ", with beta" } else { ", v1.0 only" }
+        )
+    }
+
+    async fn branding(&self) -> Result<Answer<Option<Branding>>, TenantError> {
+        Ok(self.organisation_facts().await?.map(|o| Some(o.default.branding.clone())))
+    }
+
+    async fn organisation_for(&self, person: &Person) -> Result<Answer<Option<Organisation>>, TenantError> {
+        let facts = self.organisation_facts().await?;
+        Ok(facts.map(|o| {
+            let applies = |groups: &Option<Vec<String>>| match groups {
+                None => true,
+                Some(ids) => ids.iter().any(|id| person.group_ids.binary_search(id).is_ok()),
+            };
+            let chosen = o.profiles.iter().find(|(groups, _)| applies(groups)).map(|(_, org)| org);
+            Some(chosen.unwrap_or(&o.default).clone())
+        }))
+    }
+
+    async fn person(&self, user_id: &str) -> Result<Option<Answer<Person>>, TenantError> {
+        let answer = self.snapshot(user_id).await?;
+        let stale = answer.stale.clone();
+        Ok(answer.value.as_ref().as_ref().map(|s| Answer { value: s.person.clone(), stale }))
+    }
+
+    async fn devices(&self, person: &Person) -> Result<Answer<UserDevices>, TenantError> {
+        let answer = self.snapshot(&person.id).await?;
+        Ok(answer.map(|s| s.as_ref().as_ref().map(|s| s.devices.clone()).unwrap_or_default()))
+    }
+
+    async fn device(&self, person: &Person, device_id: &str) -> Result<Option<Answer<DeviceView>>, TenantError> {
+        let answer = self.snapshot(&person.id).await?;
+        let mut fresh = super::Freshness::default();
+        let snapshot = fresh.take(answer);
+        let Some(snapshot) = snapshot.as_ref() else { return Ok(None) };
+        let Some(device) = snapshot.devices.managed.iter().find(|d| d.id == device_id) else { return Ok(None) };
+        let group_ids = match snapshot.entra_device_ids.get(device_id) {
+            Some(entra_id) => {
+                let groups: Arc<Vec<String>> = fresh.take(self.device_group_ids(entra_id).await?);
+                let mut ids = Vec::clone(&groups);
+                ids.sort();
+                ids
+            }
+            None => Vec::new(),
+        };
+        let view = DeviceView {
+            device: device.clone(),
+            group_ids,
+            install_states: snapshot.install_states.get(device_id).cloned().unwrap_or_default(),
+            install_states_known: self.settings.beta,
+        };
+        Ok(Some(fresh.answer(view)))
+    }
+
+    async fn catalog(&self) -> Result<Answer<Arc<AppCatalog>>, TenantError> {
+        let (graph, icons) = (self.graph.clone(), self.icons.clone());
+        self.catalog.get(self.organisation_policy(), move || read_catalog(graph, icons).boxed()).await
+    }
+
+    async fn app_protection(&self, person: &Person) -> Result<Answer<AppProtection>, TenantError> {
+        let (snapshot, policies) = tokio::try_join!(self.snapshot(&person.id), self.policies())?;
+        let mut fresh = super::Freshness::default();
+        let (snapshot, policies) = (fresh.take(snapshot), fresh.take(policies));
+        let registrations = snapshot.as_ref().as_ref().map(|s| s.registrations.clone()).unwrap_or_default();
+        Ok(fresh.answer(AppProtection { registrations, policies }))
+    }
+
+    /// Only apps of the catalog: the endpoint is not a way to ask Graph for anything else.
+    async fn app_icon(&self, app_id: &str) -> Option<Arc<Image>> {
+        let catalog = self.catalog().await.ok()?;
+        catalog.value.get(app_id)?;
+        self.icons.get(app_id).await
+    }
+
+    async fn logo(&self) -> Option<Arc<Image>> {
+        self.icons.get(icons::LOGO).await
+    }
+
+    async fn rename_device(
+        &self,
+        _person: &Person,
+        _device_id: &str,
+        _name: &str,
+    ) -> Result<Option<ManagedDevice>, TenantError> {
+        Err(writes_not_enabled())
+    }
+
+    async fn request_action(
+        &self,
+        _person: &Person,
+        _device_id: &str,
+        _action: RemoteAction,
+    ) -> Result<ActionQueued, TenantError> {
+        Err(writes_not_enabled())
+    }
+
+    async fn request_install(
+        &self,
+        _person: &Person,
+        _device_id: &str,
+        _app_id: &str,
+        _operation: InstallOperation,
+    ) -> Result<Option<InstallRecord>, TenantError> {
+        Err(writes_not_enabled())
+    }
+
+    async fn request_selective_wipe(
+        &self,
+        _person: &Person,
+        _device_tag: &str,
+    ) -> Result<Option<Vec<String>>, TenantError> {
+        Err(writes_not_enabled())
+    }
+}
+
+fn writes_not_enabled() -> TenantError {
+    TenantError::Other(anyhow::anyhow!("changes through Microsoft Graph are not enabled in this build"))
+}
+
+/// The first page of a collection from a `$batch` answer.
+fn first_page(answers: &mut HashMap<String, Result<Value, GraphError>>, id: &str) -> Result<Value, GraphError> {
+    answers.remove(id).unwrap_or_else(|| Err(GraphError::Invalid(format!("no answer for {id}"))))
+}
+
+/// One person's snapshot; `None` when Graph has no such user.
+async fn read_snapshot(
+    graph: &GraphClient,
+    beta: bool,
+    oid: &str,
+    protection_ids: &HashSet<String>,
+) -> Result<Option<Snapshot>, GraphError> {
+    let user_path = format!("/users/{}", path_segment(oid));
+    let requests = vec![
+        get("user", format!("{user_path}?$select=id,displayName,userPrincipalName,mail")),
+        get("groups", format!("{user_path}/transitiveMemberOf?$select=id")),
+        get("devices", format!("{user_path}/managedDevices?$select={}", model::MANAGED_DEVICE_SELECT)),
+        get(
+            "registrations",
+            format!("{user_path}/managedAppRegistrations?$expand=appliedPolicies($select=id,displayName),intendedPolicies($select=id,displayName)"),
+        ),
+    ];
+    let install_states = async {
+        if !beta {
+            return Ok(Vec::new());
+        }
+        graph.get_all(Version::Beta, &format!("{user_path}/mobileAppIntentAndStates")).await
+    };
+    let (answers, install_states) = tokio::join!(graph.batch(Version::V1, requests), install_states);
+    let mut answers = answers?;
+    let user = match answers.remove("user") {
+        Some(Err(GraphError::NotFound)) => return Ok(None),
+        Some(answer) => answer?,
+        None => return Err(GraphError::Invalid("no answer for the user".into())),
+    };
+    let user: model::User = serde_json::from_value(user).map_err(|e| GraphError::Invalid(format!("user: {e}")))?;
+    if user.id != oid {
+        return Err(GraphError::Invalid("Graph answered for another user".into()));
+    }
+    let (groups, devices, registrations) = (
+        first_page(&mut answers, "groups")?,
+        first_page(&mut answers, "devices")?,
+        first_page(&mut answers, "registrations")?,
+    );
+    let (groups, devices, registrations) =
+        tokio::try_join!(graph.rest_of(groups), graph.rest_of(devices), graph.rest_of(registrations))?;
+
+    let (groups, _) = map::items::<model::DirectoryObject>(groups);
+    let mut group_ids: Vec<String> = groups.into_iter().filter(|g| g.is_group()).map(|g| g.id).collect();
+    group_ids.sort();
+    group_ids.dedup();
+    let person = Person {
+        id: user.id.clone(),
+        display_name: user.display_name.clone().unwrap_or_else(|| user.id.clone()),
+        upn: user.user_principal_name.clone().unwrap_or_default(),
+        email: user.mail.clone(),
+        group_ids,
+    };
+
+    // Never trust the collection: a device whose userId is someone else's is not theirs.
+    let (raw_devices, unreadable) = map::items::<model::ManagedDevice>(devices);
+    let total = raw_devices.len();
+    let raw_devices: Vec<model::ManagedDevice> =
+        raw_devices.into_iter().filter(|d| d.user_id.as_deref() == Some(oid)).collect();
+    if raw_devices.len() < total || unreadable > 0 {
+        tracing::warn!(
+            "graph: {} of {oid}'s managed devices left out ({} someone else's, {unreadable} unreadable)",
+            total - raw_devices.len() + unreadable,
+            total - raw_devices.len()
+        );
+    }
+    let primary_users = primary_users(graph, &raw_devices).await?;
+    let mut managed = Vec::new();
+    let mut entra_device_ids = HashMap::new();
+    for raw in &raw_devices {
+        let primary = primary_users.get(&raw.id).cloned().unwrap_or_else(|| raw.user_id.clone());
+        match map::managed_device(raw, primary) {
+            Some(device) => {
+                if let Some(entra) = raw.azure_ad_device_id.clone().filter(|id| !id.is_empty()) {
+                    entra_device_ids.insert(device.id.clone(), entra);
+                }
+                managed.push(device);
+            }
+            None => tracing::info!("graph: a device on {:?} is not one the portal shows", raw.operating_system),
+        }
+    }
+    managed.sort_by(|a, b| (&a.enrolled_date_time, &a.id).cmp(&(&b.enrolled_date_time, &b.id)));
+
+    let read_at = crate::dates::now();
+    let mut states: HashMap<String, HashMap<String, InstallRecord>> = HashMap::new();
+    match install_states {
+        Ok(values) => {
+            let (items, _) = map::items::<model::MobileAppIntentAndState>(values);
+            for item in items.into_iter().filter(|i| i.user_id.as_deref().is_none_or(|u| u == oid)) {
+                if let Some(device_id) = item.managed_device_identifier.clone() {
+                    states.entry(device_id).or_default().extend(map::install_states(&item, &read_at));
+                }
+            }
+        }
+        // Install states are one part of the picture; without them the rest still shows.
+        Err(e) => tracing::warn!("graph: install states of {oid} could not be read: {e}"),
+    }
+
+    let (raw_registrations, _) = map::items::<model::ManagedAppRegistration>(registrations);
+    let known: HashSet<&str> = protection_ids.iter().map(String::as_str).collect();
+    let mut registrations = Vec::new();
+    let mut unenrolled: HashMap<String, UnenrolledDevice> = HashMap::new();
+    for raw in raw_registrations.iter().filter(|r| r.user_id.as_deref().is_none_or(|u| u == oid)) {
+        let graph_tag = raw.device_tag.clone().filter(|t| !t.is_empty()).unwrap_or_else(|| raw.id.clone());
+        // Beta names the managed device; v1.0 does not, so an enrolled device is recognised
+        // by its name and platform (a MAM-only device of the same name would be taken for it).
+        let on_device =
+            raw.managed_device_id.as_deref().and_then(|id| managed.iter().find(|d| d.id == id)).or_else(|| {
+                let platform = map::platform_of_registration(raw);
+                managed.iter().find(|d| {
+                    raw.device_name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(&d.device_name))
+                        && platform.is_none_or(|p| {
+                            p == d.operating_system || (p.is_apple_mobile() && d.operating_system.is_apple_mobile())
+                        })
+                })
+            });
+        let tag = on_device.map_or_else(|| graph_tag.clone(), |d| d.id.clone());
+        let Some(registration) = map::registration(raw, tag.clone(), &known) else { continue };
+        if on_device.is_none() {
+            if let Some(platform) = map::platform_of_registration(raw) {
+                unenrolled.entry(tag).or_insert_with(|| UnenrolledDevice {
+                    device_tag: registration.device_tag.clone(),
+                    device_name: registration.device_name.clone(),
+                    platform,
+                });
+            }
+        }
+        registrations.push(registration);
+    }
+    registrations.sort_by(|a, b| (&a.device_tag, &a.app_identifier).cmp(&(&b.device_tag, &b.app_identifier)));
+    let mut unenrolled: Vec<UnenrolledDevice> = unenrolled.into_values().collect();
+    unenrolled.sort_by(|a, b| (&a.device_name, &a.device_tag).cmp(&(&b.device_name, &b.device_tag)));
+
+    Ok(Some(Snapshot {
+        person,
+        devices: UserDevices { managed, unenrolled },
+        entra_device_ids,
+        install_states: states,
+        registrations,
+    }))
+}
+
+/// The primary user of each device, from its `users` navigation, in `$batch`es of 20.
+async fn primary_users(
+    graph: &GraphClient,
+    devices: &[model::ManagedDevice],
+) -> Result<HashMap<String, Option<String>>, GraphError> {
+    let mut primary = HashMap::new();
+    for chunk in devices.chunks(BATCH_MAX) {
+        let requests = chunk
+            .iter()
+            .map(|d| get(&d.id, format!("/deviceManagement/managedDevices/{}/users?$select=id", path_segment(&d.id))))
+            .collect();
+        let answers = graph.batch(Version::V1, requests).await?;
+        for (device_id, answer) in answers {
+            match answer {
+                Ok(page) => {
+                    let users = page.get("value").and_then(Value::as_array).cloned().unwrap_or_default();
+                    let first = users.first().and_then(|u| u.get("id")).and_then(Value::as_str).map(str::to_string);
+                    primary.insert(device_id, first);
+                }
+                // Without the navigation the device keeps `userId` (already checked).
+                Err(e) => tracing::warn!("graph: the primary user of device {device_id} could not be read: {e}"),
+            }
+        }
+    }
+    Ok(primary)
+}
+
+async fn read_device_groups(graph: GraphClient, entra_device_id: String) -> Result<Vec<String>, GraphError> {
+    // `azureADDeviceId` is the Entra device's `deviceId`, not its object `id`.
+    let filter = format!("deviceId eq '{}'", entra_device_id.replace('\'', "''"));
+    let found: Value = graph.get(Version::V1, &format!("/devices?$filter={}&$select=id", urlencode(&filter))).await?;
+    let Some(object_id) = found
+        .get("value")
+        .and_then(Value::as_array)
+        .and_then(|v| v.first())
+        .and_then(|d| d.get("id"))
+        .and_then(Value::as_str)
+    else {
+        return Ok(Vec::new());
+    };
+    let groups = graph
+        .get_all(Version::V1, &format!("/devices/{}/transitiveMemberOf?$select=id", path_segment(object_id)))
+        .await?;
+    let (groups, _) = map::items::<model::DirectoryObject>(groups);
+    Ok(groups.into_iter().filter(|g| g.is_group()).map(|g| g.id).collect())
+}
+
+async fn read_catalog(graph: GraphClient, icons: icons::Icons) -> Result<AppCatalog, GraphError> {
+    let (apps, categories) = tokio::try_join!(
+        graph.get_all(Version::V1, "/deviceAppManagement/mobileApps?$expand=assignments,categories"),
+        graph.get_all(Version::V1, "/deviceAppManagement/mobileAppCategories?$select=id,displayName"),
+    )?;
+    let (categories, _) = map::items::<model::Category>(categories);
+    let category_names: HashMap<String, String> =
+        categories.into_iter().filter_map(|c| Some((c.id, c.display_name?))).collect();
+    let (raw_apps, unreadable) = map::items::<model::MobileApp>(apps);
+    let mut left_out: HashMap<String, usize> = HashMap::new();
+    let mut apps = Vec::new();
+    for mut raw in raw_apps {
+        for category in &mut raw.categories {
+            if let Some(name) = category_names.get(&category.id) {
+                category.display_name = Some(name.clone());
+            }
+        }
+        match map::catalog_app(&raw) {
+            Ok(app) => apps.push(app),
+            Err(map::LeftOut::UnsupportedType(kind)) => *left_out.entry(kind).or_default() += 1,
+            Err(map::LeftOut::NotPublished) => *left_out.entry("not published".into()).or_default() += 1,
+        }
+    }
+    if unreadable > 0 || !left_out.is_empty() {
+        tracing::info!("graph: catalog of {} apps; left out: {left_out:?}, {unreadable} unreadable", apps.len());
+    }
+    let with_icons = icons.fetch_missing(apps.iter().map(|a| a.app.id.clone()).collect()).await;
+    for app in &mut apps {
+        if with_icons.contains(&app.app.id) {
+            app.app.icon_url = Some(format!("/api/v1/icons/{}", path_segment(&app.app.id)));
+        }
+    }
+    Ok(AppCatalog::new(apps))
+}
+
+async fn read_policies(graph: GraphClient) -> Result<Vec<AppProtectionPolicy>, GraphError> {
+    let (ios, android) = tokio::try_join!(
+        graph.get_all(Version::V1, "/deviceAppManagement/iosManagedAppProtections?$expand=apps,assignments"),
+        graph.get_all(Version::V1, "/deviceAppManagement/androidManagedAppProtections?$expand=apps,assignments"),
+    )?;
+    let (mut policies, _) = map::items::<model::ManagedAppProtection>(ios);
+    policies.extend(map::items::<model::ManagedAppProtection>(android).0);
+    Ok(policies.iter().map(map::protection_policy).collect())
+}
+
+async fn read_organisation(
+    graph: GraphClient,
+    beta: bool,
+    icons: icons::Icons,
+) -> Result<OrganisationFacts, GraphError> {
+    let management: Value = graph.get(Version::V1, "/deviceManagement?$select=intuneBrand").await?;
+    let brand: model::IntuneBrand = management
+        .get("intuneBrand")
+        .cloned()
+        .map(serde_json::from_value)
+        .transpose()
+        .map_err(|e| GraphError::Invalid(format!("intuneBrand: {e}")))?
+        .unwrap_or_default();
+    let logo = icons.remember_logo(brand.light_background_logo.as_ref());
+    let logo_url = logo.then(|| "/api/v1/branding/logo".to_string());
+    let mut default =
+        Organisation { branding: map::branding(&brand, logo_url.clone()), settings: OrganisationSettings::default() };
+    let mut profiles = Vec::new();
+    if beta {
+        let values =
+            graph.get_all(Version::Beta, "/deviceManagement/intuneBrandingProfiles?$expand=assignments").await?;
+        let (raw, _) = map::items::<model::IntuneBrand>(values);
+        for profile in raw {
+            let organisation =
+                Organisation { branding: map::branding(&profile, logo_url.clone()), settings: map::settings(&profile) };
+            if profile.is_default_profile == Some(true) {
+                default = organisation;
+                continue;
+            }
+            let mut groups = Vec::new();
+            let mut everyone = false;
+            for assignment in &profile.assignments {
+                match model::odata_type(&assignment.target) {
+                    Some("allLicensedUsersAssignmentTarget") => everyone = true,
+                    Some("groupAssignmentTarget") => {
+                        groups.extend(assignment.target.get("groupId").and_then(Value::as_str).map(str::to_string))
+                    }
+                    _ => {}
+                }
+            }
+            if everyone {
+                profiles.push((None, organisation));
+            } else if !groups.is_empty() {
+                profiles.push((Some(groups), organisation));
+            }
+        }
+    }
+    Ok(OrganisationFacts { default, profiles })
+}
+
+fn get(id: &str, url: String) -> BatchRequest {
+    BatchRequest { id: id.to_string(), method: "GET", url }
+}
+
+/// An id from the browser or Graph as one URL path segment (ids are GUIDs, but a hostile id
+/// must not change the path).
+fn path_segment(id: &str) -> String {
+    url::form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>().replace('+', "%20")
+}
+
+fn urlencode(text: &str) -> String {
+    path_segment(text)
+}
+
+/// Which application permissions the portal needs, and one small read that proves each.
+mod permissions {
+    use super::Version;
+
+    pub struct Probe {
+        pub permission: &'static str,
+        pub what: &'static str,
+        pub version: Version,
+        pub path: &'static str,
+    }
+
+    /// Least privilege for reading (`../shared/graph/README.md`; part 2 adds the writes).
+    pub fn needed(beta: bool) -> Vec<Probe> {
+        let mut probes = vec![
+            Probe {
+                permission: "User.Read.All",
+                what: "users and their groups",
+                version: Version::V1,
+                path: "/users?$top=1&$select=id",
+            },
+            Probe {
+                permission: "Device.Read.All",
+                what: "Entra devices and their groups",
+                version: Version::V1,
+                path: "/devices?$top=1&$select=id",
+            },
+            Probe {
+                permission: "DeviceManagementManagedDevices.Read.All",
+                what: "managed devices",
+                version: Version::V1,
+                path: "/deviceManagement/managedDevices?$top=1&$select=id",
+            },
+            Probe {
+                permission: "DeviceManagementApps.Read.All",
+                what: "apps, assignments and app protection",
+                version: Version::V1,
+                path: "/deviceAppManagement/mobileApps?$top=1&$select=id",
+            },
+            Probe {
+                permission: "DeviceManagementApps.Read.All",
+                what: "the organisation's branding",
+                version: Version::V1,
+                path: "/deviceManagement?$select=intuneBrand",
+            },
+        ];
+        if beta {
+            probes.push(Probe {
+                permission: "DeviceManagementApps.Read.All",
+                what: "branding profiles (beta)",
+                version: Version::Beta,
+                path: "/deviceManagement/intuneBrandingProfiles?$top=1",
+            });
+        }
+        probes
+    }
+
+    /// Whether `granted` includes `needed` (a ReadWrite permission includes its Read).
+    pub fn implies(granted: &str, needed: &str) -> bool {
+        needed.strip_suffix(".Read.All").is_some_and(|base| granted == format!("{base}.ReadWrite.All"))
+            || (needed == "User.Read.All" && granted == "Directory.Read.All")
+            || (needed == "Device.Read.All" && granted == "Directory.Read.All")
+    }
+}

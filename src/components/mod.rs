@@ -4,4 +4,5 @@ pub mod error_text;
 pub mod notifications;
 pub mod protection_summary;
 pub mod shell;
+pub mod stale;
 pub mod this_device;

@@ -92,9 +92,10 @@ pub fn Devices() -> impl IntoView {
 
 #[component]
 fn DeviceCards(list: DeviceList, this_device: Option<String>) -> impl IntoView {
-    let DeviceList { devices, unenrolled_devices, .. } = list;
+    let DeviceList { devices, unenrolled_devices, stale } = list;
     let empty = devices.is_empty();
     view! {
+        <crate::components::stale::StaleNotice stale />
         {empty.then(|| view! { <p>{tr!(devices.none)}</p> })}
         <ul class="device-list">
             {devices.into_iter().map(|summary| {

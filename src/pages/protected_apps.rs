@@ -202,6 +202,10 @@ pub fn ProtectedApps() -> impl IntoView {
             <a href="/protected-apps/about" class="about-link">{tr!(protected_apps.about_link)}</a>
         </p>
         <p class="live-status" role="status" aria-live="polite">{move || announcement.get()}</p>
+        {move || {
+            let stale = data.with(|d| d.as_ref().and_then(|d| d.as_ref().ok()).and_then(|l| l.stale.clone()));
+            view! { <crate::components::stale::StaleNotice stale /> }
+        }}
         {list}
         <dialog node_ref=dialog class="confirm-wipe" aria-labelledby="wipe-title" aria-describedby="wipe-what" on:close=on_close>
             <h2 id="wipe-title">{move || i18n.format(key!(protected_apps.wipe.confirm_title), &[("device", &dialog_device())])}</h2>

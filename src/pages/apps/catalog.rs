@@ -39,6 +39,8 @@ impl Assignment {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InstallState {
     NotInstalled,
+    /// The tenant does not report install states (Intune through Graph v1.0).
+    Unknown,
     Installing,
     Uninstalling,
     Installed,
@@ -55,6 +57,7 @@ impl InstallState {
             (Some(InstallOperation::Uninstall), _) => InstallState::Uninstalling,
             (None, ResultantAppState::Installed) => InstallState::Installed,
             (None, ResultantAppState::Failed | ResultantAppState::UninstallFailed) => InstallState::Failed,
+            (None, ResultantAppState::Unknown) => InstallState::Unknown,
             (None, _) => InstallState::NotInstalled,
         }
     }
@@ -62,7 +65,7 @@ impl InstallState {
     /// Counts as "on the device" for the Installed view: installed, on its way, or failed
     /// (a failure is something to see there, with its retry).
     pub fn is_in_installed_view(self) -> bool {
-        !matches!(self, InstallState::NotInstalled)
+        !matches!(self, InstallState::NotInstalled | InstallState::Unknown)
     }
 }
 

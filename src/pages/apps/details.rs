@@ -118,15 +118,20 @@ fn App(
             _ => None,
         })
     });
-    let state = move || {
-        i18n.text(state_key(InstallState::of(
+    let install_state = move || {
+        InstallState::of(
             details_signal
                 .with(|d| match d {
                     Some(Ok(d)) => d.install.clone(),
                     _ => None,
                 })
                 .as_ref(),
-        )))
+        )
+    };
+    let state = move || i18n.text(state_key(install_state()));
+    let state_unknown = move || {
+        (install_state() == InstallState::Unknown)
+            .then(|| view! { <p class="muted">{tr!(apps.details.state_unknown_why)}</p> })
     };
     let locale = move || i18n.locale().code();
     let platforms = app.platforms.iter().map(|p| p.display_name()).collect::<Vec<_>>().join(", ");
@@ -134,6 +139,7 @@ fn App(
     let published = app.published.clone();
     let size = app.size_bytes;
     view! {
+        <crate::components::stale::StaleNotice stale=details.stale.clone() />
         <div class="app-header">
             <AppIcon src=app.icon_url.clone() />
             <div>
@@ -168,6 +174,7 @@ fn App(
             <dt>{tr!(apps.details.published)}</dt><dd>{move || crate::dates::date(&published, locale())}</dd>
             {visible.then(|| view! { <dt>{tr!(apps.filter.state)}</dt><dd>{state}</dd> })}
         </dl>
+        {visible.then(|| state_unknown)}
         {(app.information_url.is_some() || app.privacy_url.is_some()).then(|| view! {
             <ul class="app-links">
                 {app.information_url.clone().map(|url| view! { <li><a href=url rel="noopener" target="_blank">{tr!(apps.details.more_information)}</a></li> })}

@@ -42,6 +42,7 @@ pub fn why_key(item: &CatalogItem) -> Option<Key> {
 pub fn state_key(state: InstallState) -> Key {
     match state {
         InstallState::NotInstalled => key!(apps.state.not_installed),
+        InstallState::Unknown => key!(apps.state.unknown),
         InstallState::Installing => key!(apps.state.installing),
         InstallState::Uninstalling => key!(apps.state.uninstalling),
         InstallState::Installed => key!(apps.state.installed),
@@ -139,7 +140,7 @@ pub fn InstallControl(
             }
             .into_any(),
             // Install and Retry are the same request; only the words differ.
-            (InstallState::NotInstalled | InstallState::Failed, true) if can_install => {
+            (InstallState::NotInstalled | InstallState::Unknown | InstallState::Failed, true) if can_install => {
                 let (name_key, text_key) = if state.get() == InstallState::Failed {
                     (key!(apps.retry_label), key!(apps.retry))
                 } else {
@@ -160,7 +161,7 @@ pub fn InstallControl(
                 </button>
             }
             .into_any(),
-            (InstallState::NotInstalled | InstallState::Failed, false) if can_install && detailed => {
+            (InstallState::NotInstalled | InstallState::Unknown | InstallState::Failed, false) if can_install && detailed => {
                 view! { <p class="muted">{tr!(apps.get_from_store)}</p> }.into_any()
             }
             // Required only: nothing to press. A failure is retried by the device at its next
@@ -175,7 +176,7 @@ pub fn InstallControl(
                 }
                 .into_any()
             }
-            (InstallState::NotInstalled | InstallState::Failed, _)
+            (InstallState::NotInstalled | InstallState::Unknown | InstallState::Failed, _)
                 if item.with(|i| i.as_ref().is_some_and(|i| Assignment::of(i) == Assignment::Required)) =>
             {
                 view! { <span class="muted">{tr!(apps.installs_automatically)}</span> }.into_any()

@@ -58,6 +58,8 @@ pub fn CatalogView(context: String, devices: UserDevices) -> impl IntoView {
     let live = use_live_events();
     let catalog: RwSignal<Catalog, LocalStorage> = RwSignal::new_local(Catalog::default());
     let reference: RwSignal<Option<ContextRef>> = RwSignal::new(None);
+    // Whether the tenant answered the last page from what it read earlier.
+    let stale = RwSignal::new(None);
     let load_state = RwSignal::new(Load::Loading { loaded: 0, total: None });
     let filters = RwSignal::new(Filters::default());
     let page = RwSignal::new(0usize);
@@ -88,6 +90,7 @@ pub fn CatalogView(context: String, devices: UserDevices) -> impl IntoView {
                         let count = list.apps.len();
                         let total = list.total;
                         reference.set(Some(list.context));
+                        stale.set(list.stale);
                         catalog.update(|c| c.extend(list.apps));
                         if first {
                             mark_first_render();
@@ -150,6 +153,7 @@ pub fn CatalogView(context: String, devices: UserDevices) -> impl IntoView {
     let unenrolled = move || matches!(reference.get(), Some(ContextRef::Unenrolled { .. } | ContextRef::None));
 
     view! {
+        {move || view! { <crate::components::stale::StaleNotice stale=stale.get() /> }}
         {move || unenrolled().then(|| view! {
             <p class="context-note">{move || if matches!(reference.get(), Some(ContextRef::None)) {
                 i18n.text(key!(apps.none_note))

@@ -159,7 +159,9 @@ fn Ready() -> impl IntoView {
     let Some(device) = page.device(Clone::clone) else { return ().into_any() };
     let enrolled = device.enrolled_date_time.clone();
     let synced = move || page.device(|d| d.last_sync_date_time.clone()).unwrap_or_default();
+    let stale = move || page.details.with(|d| d.as_ref().and_then(|d| d.as_ref().ok()).and_then(|d| d.stale.clone()));
     view! {
+        {move || view! { <crate::components::stale::StaleNotice stale=stale() /> }}
         <Rename />
         <ThisDevice />
         <p>{move || access().map(|access| view! { <AccessText access /> })}</p>

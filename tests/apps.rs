@@ -40,6 +40,7 @@ fn item(id: &str, name: &str, publisher: &str, description: &str, category: &str
             can_uninstall: false,
         },
         install: None,
+        self_service: true,
     }
 }
 

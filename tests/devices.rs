@@ -35,6 +35,8 @@ fn every_reason() -> Vec<Reason> {
         Reason::AndroidDeviceAdminNoPasscodeReset,
         Reason::AlreadyPending,
         Reason::RemovalPending,
+        Reason::RenameNotSupported,
+        Reason::AndroidEnrollmentUnknown,
     ];
     for reason in &reasons {
         match reason {
@@ -50,7 +52,9 @@ fn every_reason() -> Vec<Reason> {
             | Reason::AndroidDedicatedNoPasscodeReset
             | Reason::AndroidDeviceAdminNoPasscodeReset
             | Reason::AlreadyPending
-            | Reason::RemovalPending => {}
+            | Reason::RemovalPending
+            | Reason::RenameNotSupported
+            | Reason::AndroidEnrollmentUnknown => {}
         }
     }
     reasons

@@ -11,8 +11,8 @@ pub use events::{Event, EventTicket};
 
 use crate::branding::Branding;
 use crate::domain::{
-    App, DeviceActionResult, FailingSetting, ManagedAppRegistration, ManagedDevice, Notification, Platform,
-    RemoteAction, ResultantAppState, UnenrolledDevice,
+    App, DeviceActionResult, DeviceRename, FailingSetting, ManagedAppRegistration, ManagedDevice, Notification,
+    Platform, RemoteAction, ResultantAppState, UnenrolledDevice,
 };
 use crate::rules::actions::{ActionOption, Reason, RenameError};
 use crate::rules::catalog::{CatalogEntry, HiddenReason};
@@ -140,6 +140,9 @@ pub struct DeviceDetails {
     pub access: AccessStatus,
     pub settings_to_fix: Vec<FailingSetting>,
     pub actions: Vec<ActionOption>,
+    /// What Rename changes here (the portal's name, or the device's own name).
+    #[serde(default)]
+    pub device_rename: DeviceRename,
     /// Set when part of this answer is older than it should be (see [`Staleness`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stale: Option<Staleness>,
@@ -240,6 +243,18 @@ pub struct CatalogItem {
     pub catalog: CatalogEntry,
     #[serde(default)]
     pub install: Option<InstallStatus>,
+    /// Whether the portal can carry out an install the rule allows (on Intune, only apps
+    /// with an install group can be); `false`: the page says where to get it instead.
+    #[serde(default = "yes", skip_serializing_if = "is_yes")]
+    pub self_service: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_yes(value: &bool) -> bool {
+    *value
 }
 
 /// `GET /api/v1/me/apps?device=…&q=…&category=…&offset=…&limit=…`: one page of the apps
@@ -280,6 +295,8 @@ pub struct AppDetails {
     pub catalog: CatalogEntry,
     #[serde(default)]
     pub install: Option<InstallStatus>,
+    #[serde(default = "yes", skip_serializing_if = "is_yes")]
+    pub self_service: bool,
     /// Set when part of this answer is older than it should be (see [`Staleness`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stale: Option<Staleness>,
@@ -287,12 +304,24 @@ pub struct AppDetails {
 
 impl AppDetails {
     pub fn new(context: ContextRef, item: CatalogItem) -> AppDetails {
-        AppDetails { context, app: item.app, catalog: item.catalog, install: item.install, stale: None }
+        AppDetails {
+            context,
+            app: item.app,
+            catalog: item.catalog,
+            install: item.install,
+            self_service: item.self_service,
+            stale: None,
+        }
     }
 
     /// The app as a list row would have it.
     pub fn item(&self) -> CatalogItem {
-        CatalogItem { app: self.app.clone(), catalog: self.catalog.clone(), install: self.install.clone() }
+        CatalogItem {
+            app: self.app.clone(),
+            catalog: self.catalog.clone(),
+            install: self.install.clone(),
+            self_service: self.self_service,
+        }
     }
 }
 
@@ -419,4 +448,7 @@ pub enum AppRefusal {
     NotUninstallable,
     /// The action is not applicable on this platform.
     NotApplicable,
+    /// The rule allows it, but the portal cannot install this app here (Intune: no install
+    /// group is configured for it); the Company Portal app on the device can.
+    NotSelfService,
 }

@@ -100,6 +100,20 @@ pub struct DeviceActionResult {
     /// to the primary user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub passcode: Option<String>,
+    /// Portal-only: why a pending action is taking long, when it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_note: Option<PendingNote>,
+}
+
+/// Why an action is still pending (set by the portal, not by Intune).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
+pub enum PendingNote {
+    /// Intune asked the portal to slow down; it sends the request again at `retry_at`.
+    WaitingForIntune { retry_at: String },
+    /// The portal stopped following it: the device carries it out when it next checks in.
+    StillPendingOnDevice,
 }
 
 /// An enrolled device as its user sees it (Graph `managedDevice`, the fields a user sees).

@@ -18,12 +18,12 @@ mod protection;
 pub use app::{App, AppSource, ResultantAppState};
 pub use assignment::{Assignment, AssignmentTarget, InstallIntent, MobileAppIntent, ResolvedIntent};
 pub use device::{
-    ActionState, ComplianceState, DeviceActionResult, FailingSetting, ManagedDevice, OwnerType, RemoteAction,
-    UnenrolledDevice,
+    ActionState, ComplianceState, DeviceActionResult, FailingSetting, ManagedDevice, OwnerType, PendingNote,
+    RemoteAction, UnenrolledDevice,
 };
 pub use enrollment::{AndroidCorporateKind, DeviceEnrollmentType};
 pub use notification::{MessageCode, Notification, PortalMessage};
-pub use organisation::{BlockedAction, EnrollmentAvailability, OrganisationSettings};
+pub use organisation::{BlockedAction, DeviceRename, EnrollmentAvailability, OrganisationSettings};
 pub use platform::Platform;
 pub use protection::{
     AppProtectionPolicy, ClipboardSharingLevel, DataTransferLevel, FlaggedReason, ManagedAppRegistration, PolicyRef,

@@ -31,6 +31,23 @@ pub struct OrganisationSettings {
     /// `companyPortalBlockedActions`), on top of the two switches above.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub blocked_actions: Vec<BlockedAction>,
+    /// What Rename changes with this tenant (a property of how the portal reaches it).
+    #[serde(default)]
+    pub device_rename: DeviceRename,
+}
+
+/// What renaming a device changes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub enum DeviceRename {
+    /// The name shown in the portal only (the embedded tenant).
+    #[default]
+    PortalName,
+    /// The device's own name, through Intune (`setDeviceName`, Graph beta).
+    DeviceName,
+    /// Not possible: the portal reads Intune through Graph v1.0, which cannot rename devices.
+    Unavailable,
 }
 
 /// One action the organisation hides from the portal for devices of one platform and

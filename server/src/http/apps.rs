@@ -130,6 +130,7 @@ fn item(app: &CatalogApp, caller: &CatalogCaller<'_>, context: &Context) -> Cata
         catalog: entry(&app.app, &app.assignments, caller, &context.as_rules()),
         install: context.install_of(&app.app.id),
         app: app.app.clone(),
+        self_service: app.self_service,
     }
 }
 
@@ -147,7 +148,12 @@ pub fn featured_items(
         .iter()
         .filter_map(|(i, verdict)| apps.get(*i).filter(|a| a.app.featured).map(|a| (a, verdict)))
         .take(HOME_FEATURED_MAX)
-        .map(|(app, verdict)| CatalogItem { app: app.app.clone(), catalog: verdict.clone(), install: None })
+        .map(|(app, verdict)| CatalogItem {
+            app: app.app.clone(),
+            catalog: verdict.clone(),
+            install: None,
+            self_service: app.self_service,
+        })
         .collect()
 }
 
@@ -195,6 +201,7 @@ pub async fn list(
                     install: context.install_of(&app.app.id),
                     app: app.app.clone(),
                     catalog: verdict.clone(),
+                    self_service: app.self_service,
                 });
             }
         }
@@ -274,6 +281,7 @@ async fn request(
         (InstallOperation::Install, _) if !verdict.can_install || app.app.is_web_link() => {
             Some(AppRefusal::NotInstallable)
         }
+        (InstallOperation::Install, _) if !app.self_service => Some(AppRefusal::NotSelfService),
         (InstallOperation::Uninstall, _) if !verdict.can_uninstall => Some(AppRefusal::NotUninstallable),
         _ => None,
     };

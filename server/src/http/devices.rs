@@ -65,6 +65,7 @@ async fn details_of(
         access: device_access_status(&device),
         settings_to_fix: settings_to_fix(&device).to_vec(),
         actions: action_options(&device, &caller.user_id, &org),
+        device_rename: org.device_rename,
         device,
         stale: fresh.stale(),
     })

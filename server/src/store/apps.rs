@@ -219,6 +219,7 @@ pub(super) fn load_catalog(conn: &Connection) -> anyhow::Result<AppCatalog> {
             assignments: assignments.remove(&id).unwrap_or_default(),
             app_identifiers: identifiers.remove(&id).unwrap_or_default(),
             fails_install,
+            self_service: true,
             app: App {
                 id,
                 name,

@@ -100,6 +100,7 @@ fn action_result(row: ActionRow) -> anyhow::Result<(String, DeviceActionResult)>
             start_date_time: started,
             last_updated_date_time: updated,
             passcode,
+            pending_note: None,
         },
     ))
 }
@@ -229,6 +230,7 @@ impl Store {
                         start_date_time: now.clone(),
                         last_updated_date_time: now,
                         passcode: None,
+                        pending_note: None,
                     },
                 }),
                 Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation => {

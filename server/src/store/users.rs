@@ -119,6 +119,7 @@ pub(super) fn load_settings(conn: &Connection) -> anyhow::Result<OrganisationSet
             is_factory_reset_disabled: reset,
             enrollment_availability: decode(&availability)?,
             blocked_actions: Vec::new(),
+            device_rename: Default::default(),
         },
     })
 }

@@ -16,6 +16,9 @@ pub struct CatalogApp {
     pub fails_install: bool,
     /// Bundle ids / package ids.
     pub app_identifiers: Vec<String>,
+    /// Whether the portal can carry out an install of it (on Intune: the organisation file
+    /// names an install group for it).
+    pub self_service: bool,
 }
 
 /// The whole catalog in the organisation's order, with lookups by app id and by app identifier.

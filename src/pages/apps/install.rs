@@ -119,9 +119,9 @@ pub fn InstallControl(
     let name = move || item.with(|i| i.as_ref().map(|i| i.app.name.clone()).unwrap_or_default());
     let label = move |key: Key| i18n.format(key, &[("app", &name())]);
     let button = move || {
-        let Some((can_install, can_uninstall, web)) =
-            item.with(|i| i.as_ref().map(|i| (i.catalog.can_install, i.catalog.can_uninstall, i.app.is_web_link())))
-        else {
+        let Some((can_install, can_uninstall, web, self_service)) = item.with(|i| {
+            i.as_ref().map(|i| (i.catalog.can_install, i.catalog.can_uninstall, i.app.is_web_link(), i.self_service))
+        }) else {
             return ().into_any();
         };
         let has_target = target.with_value(|t| t.is_some());
@@ -135,6 +135,11 @@ pub fn InstallControl(
                 .unwrap_or_else(|| ().into_any());
         }
         match (state.get(), has_target) {
+            // The rule allows it, but this portal cannot carry the install out (Intune without
+            // an install group for the app): say where it can be had.
+            (InstallState::NotInstalled | InstallState::Unknown | InstallState::Failed, _) if can_install && !self_service => {
+                view! { <p class="muted">{tr!(apps.get_from_company_portal)}</p> }.into_any()
+            }
             (InstallState::Installing | InstallState::Uninstalling, _) => view! {
                 <span class="pending" role="status"><span class="spinner small" aria-hidden="true"></span> {move || i18n.text(state_key(state.get()))}</span>
             }

@@ -11,7 +11,7 @@ use crate::components::error_text::ErrorText;
 use crate::i18n::Key;
 use leptos::prelude::*;
 use portal_core::api::{DeviceDetails as Details, Event};
-use portal_core::domain::{ActionState, DeviceActionResult, DeviceEnrollmentType as E, ManagedDevice};
+use portal_core::domain::{ActionState, DeviceActionResult, DeviceEnrollmentType as E, ManagedDevice, PendingNote};
 
 /// What the page shows: only a change between these rebuilds it; data changes update in place.
 #[derive(Clone, PartialEq)]
@@ -254,6 +254,7 @@ fn History() -> impl IntoView {
                                 " — " <span class="state">{crate::text::text(state_key(r.action_state))}</span>
                                 <br />
                                 <span class="muted">{history_times(r.start_date_time, r.last_updated_date_time)}</span>
+                                {r.pending_note.filter(|_| r.action_state.is_in_progress()).map(pending_note)}
                             </li>
                         }).collect_view()}
                     </ul>
@@ -261,6 +262,20 @@ fn History() -> impl IntoView {
             }}
         </section>
     }
+}
+
+/// Why a pending action is taking long: Intune is throttling the portal (it retries at a
+/// time), or the portal stopped following it and the device does it at its next check-in.
+fn pending_note(note: PendingNote) -> impl IntoView {
+    let i18n = crate::i18n::use_i18n();
+    let text = move || match &note {
+        PendingNote::WaitingForIntune { retry_at } => {
+            let when = crate::dates::relative(retry_at, i18n.locale().code());
+            i18n.format(key!(device.waiting_for_intune), &[("when", &when)])
+        }
+        PendingNote::StillPendingOnDevice => i18n.text(key!(device.still_pending_on_device)).to_string(),
+    };
+    view! { <br /><span class="pending-note">{text}</span> }
 }
 
 pub(super) fn state_key(state: ActionState) -> Key {

@@ -29,6 +29,9 @@ pub fn reason_key(reason: Reason, action: RemoteAction) -> Key {
         Reason::AndroidDeviceAdminNoPasscodeReset => key!(reasons.android_device_admin_passcode),
         Reason::AlreadyPending => key!(reasons.already_pending),
         Reason::RemovalPending => key!(reasons.removal_pending),
+        Reason::RenameNotSupported => key!(reasons.rename_not_supported),
+        Reason::AndroidEnrollmentUnknown if wipe => key!(reasons.android_enrollment_unknown_wipe),
+        Reason::AndroidEnrollmentUnknown => key!(reasons.android_enrollment_unknown_retire),
     }
 }
 

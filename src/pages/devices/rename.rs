@@ -37,6 +37,11 @@ pub(super) fn Rename() -> impl IntoView {
             _ => None,
         })
     };
+    // What a rename changes with this tenant: the portal's name, or the device's own.
+    let renames_device = move || {
+        page.details
+            .with(|d| matches!(d, Some(Ok(d)) if d.device_rename == portal_core::domain::DeviceRename::DeviceName))
+    };
     let start = move |_| {
         draft.set(name());
         error.set(None);
@@ -110,7 +115,7 @@ pub(super) fn Rename() -> impl IntoView {
                         }
                         on:keydown=move |ev| if ev.key() == "Escape" { stop() }
                     />
-                    <p id="device-name-hint" class="muted">{tr!(rename.hint)}</p>
+                    <p id="device-name-hint" class="muted">{move || if renames_device() { i18n.text(key!(rename.hint_device)) } else { i18n.text(key!(rename.hint)) }}</p>
                     <p id="device-name-error" class="field-error" role="alert">{move || error.get()}</p>
                     <div class="dialog-buttons">
                         <button type="submit" class="button primary" disabled=move || saving.get()>{tr!(rename.save)}</button>

@@ -55,6 +55,11 @@ pub enum Reason {
     /// A Remove or Reset is queued or running; only Check status (which lets the device
     /// pick it up) and, while a Remove is pending, Reset remain.
     RemovalPending,
+    /// The portal cannot rename devices with this tenant (Intune through Graph v1.0).
+    RenameNotSupported,
+    /// A company-owned Android device whose kind of enrollment Intune did not report: it may
+    /// be fully managed, where Remove and Reset are not for the user, so they are not offered.
+    AndroidEnrollmentUnknown,
 }
 
 /// One action and its availability, as the device page lists them.
@@ -128,6 +133,9 @@ fn check(
     if enrollment == DeviceEnrollmentType::DeviceEnrollmentManager {
         return fail(Reason::DeviceEnrollmentManager);
     }
+    if action == RemoteAction::Rename && org.device_rename == crate::domain::DeviceRename::Unavailable {
+        return fail(Reason::RenameNotSupported);
+    }
     if let Some(reason) = enrollment_restriction(device, action) {
         return fail(reason);
     }
@@ -173,6 +181,13 @@ fn enrollment_restriction(device: &ManagedDevice, action: RemoteAction) -> Optio
             }
             if action == RemoteAction::Wipe && enrollment == DeviceEnrollmentType::AppleUserEnrollment {
                 return Some(Reason::IosUserEnrollment);
+            }
+            // Refusing is the safe side: a fully managed device must not be removed or reset.
+            if platform == Platform::Android
+                && enrollment == DeviceEnrollmentType::Unknown
+                && device.managed_device_owner_type == OwnerType::Company
+            {
+                return Some(Reason::AndroidEnrollmentUnknown);
             }
             None
         }

@@ -44,6 +44,7 @@ fn with_action(mut d: ManagedDevice, action: RemoteAction, state: ActionState) -
         start_date_time: "2025-01-03T00:00:00Z".into(),
         last_updated_date_time: "2025-01-03T00:00:00Z".into(),
         passcode: None,
+        pending_note: None,
     });
     d
 }
@@ -134,6 +135,12 @@ fn restrictions() -> Vec<Row> {
         Row { org: hide(true, true), ..row("org hiding does not touch corporate android", on(P::Android, E::AndroidDeviceAdministrator), Wipe, Yes) },
         Row { org: hide(true, true), ..row("org hiding does not touch corporate macos", on(P::Macos, E::UserEnrollment), Retire, Yes) },
         row("corporate windows, organisation hides nothing: remove", on(P::Windows, E::WindowsAutoEnrollment), Retire, Yes),
+        row("android company-owned, enrollment unknown: remove", on(P::Android, E::Unknown), Retire, No(Reason::AndroidEnrollmentUnknown)),
+        row("android company-owned, enrollment unknown: reset", on(P::Android, E::Unknown), Wipe, No(Reason::AndroidEnrollmentUnknown)),
+        row("android company-owned, enrollment unknown: lock stays", on(P::Android, E::Unknown), Lock, Yes),
+        row("android personal, enrollment unknown: remove stays", device(P::Android, E::Unknown, O::Personal), Retire, Yes),
+        Row { org: OrganisationSettings { device_rename: crate::domain::DeviceRename::Unavailable, ..Default::default() }, ..row("rename not supported by the tenant", personal(P::Ios), Rename, No(Reason::RenameNotSupported)) },
+        Row { org: OrganisationSettings { device_rename: crate::domain::DeviceRename::DeviceName, ..Default::default() }, ..row("rename of the device's own name", personal(P::Ios), Rename, Yes) },
         Row { org: block(P::Macos, O::Company, Retire), ..row("blocked action: remove on corporate macos", on(P::Macos, E::UserEnrollment), Retire, No(Reason::HiddenByOrganisation)) },
         Row { org: block(P::Android, O::Personal, Wipe), ..row("blocked action: reset on personal android", personal(P::Android), Wipe, No(Reason::HiddenByOrganisation)) },
         Row { org: block(P::Ios, O::Personal, Retire), ..row("blocked action: ios covers ipados", personal(P::Ipados), Retire, No(Reason::HiddenByOrganisation)) },

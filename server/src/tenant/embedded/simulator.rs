@@ -188,6 +188,7 @@ impl Simulator {
                     start_date_time: work.since.clone(),
                     last_updated_date_time: now,
                     passcode: passcode.clone(),
+                    pending_note: None,
                 },
             },
         );

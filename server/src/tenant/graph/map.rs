@@ -7,7 +7,7 @@ use crate::tenant::{CatalogApp, InstallRecord};
 use portal_core::branding::{text_on, Branding, HexColor, SupportContact};
 use portal_core::domain::{
     ActionState, App, AppProtectionPolicy, AppSource, Assignment, AssignmentTarget, BlockedAction,
-    ClipboardSharingLevel, ComplianceState, DataTransferLevel, DeviceActionResult, DeviceEnrollmentType,
+    ClipboardSharingLevel, ComplianceState, DataTransferLevel, DeviceActionResult, DeviceEnrollmentType, DeviceRename,
     EnrollmentAvailability, FlaggedReason, InstallIntent, ManagedAppRegistration, ManagedDevice, OrganisationSettings,
     OwnerType, Platform, PolicyRef, RemoteAction, ResultantAppState, SelectiveWipeState,
 };
@@ -99,6 +99,7 @@ fn action_result(value: &Value) -> Option<DeviceActionResult> {
         last_updated_date_time: date(raw.last_updated_date_time.as_deref()).unwrap_or_else(|| start.clone()),
         start_date_time: start,
         passcode: raw.passcode.filter(|p| !p.trim().is_empty()),
+        pending_note: None,
     })
 }
 
@@ -266,6 +267,8 @@ pub fn catalog_app(raw: &model::MobileApp) -> Result<CatalogApp, LeftOut> {
         },
         assignments: assignments(&raw.assignments),
         fails_install: false,
+        // The organisation file's install groups decide (see `installs`).
+        self_service: false,
         app_identifiers: identifiers,
     })
 }
@@ -456,6 +459,7 @@ pub fn settings(raw: &model::IntuneBrand) -> OrganisationSettings {
         enrollment_availability: graph_enum::<EnrollmentAvailability>(raw.enrollment_availability.as_deref())
             .unwrap_or_default(),
         blocked_actions: raw.company_portal_blocked_actions.iter().flat_map(blocked_action).collect(),
+        device_rename: DeviceRename::DeviceName,
     }
 }
 

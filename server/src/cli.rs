@@ -25,6 +25,8 @@ pub enum Command {
     Import(ImportArgs),
     /// Read a password from stdin and print its argon2id hash (a tenant file's `password_hash`).
     HashPassword,
+    /// List the audit trail (every change people asked for) as JSON lines, oldest first.
+    Audit(AuditArgs),
     /// Write a large, valid tenant file to stdout (deterministic for a given seed), for
     /// benchmarks. Every generated user's password is `Portal-Demo-2026!`.
     GenerateTenant(GenerateArgs),
@@ -98,4 +100,30 @@ pub struct GenerateArgs {
     /// Seed of the generator: the same seed gives the same file.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// SQLite database file of the server.
+    #[arg(long, value_name = "PATH", env = "PORTAL_DB", default_value = "portal.db")]
+    pub db: PathBuf,
+    /// Only entries at or after this RFC 3339 time (e.g. 2026-12-01T00:00:00Z).
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Only entries at or before this RFC 3339 time.
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+    /// Only this person's: an object id or a sign-in name.
+    #[arg(long, value_name = "USER")]
+    pub user: Option<String>,
+    /// Only changes whose kind starts with this: action, action.wipe, install, uninstall,
+    /// rename, selectiveWipe.
+    #[arg(long, value_name = "KIND")]
+    pub what: Option<String>,
+    /// Only this device id, device tag or app@device.
+    #[arg(long, value_name = "TARGET")]
+    pub target: Option<String>,
+    /// At most this many entries (0: all).
+    #[arg(long, default_value_t = 0)]
+    pub limit: usize,
 }

@@ -128,6 +128,30 @@ pub fn hash_password() -> Result<(), Error> {
     Ok(())
 }
 
+/// `portal-server audit`: the audit trail as JSON lines.
+pub async fn audit(args: cli::AuditArgs) -> Result<(), Error> {
+    use std::io::Write;
+    for (flag, value) in [("--since", &args.since), ("--until", &args.until)] {
+        if let Some(value) = value {
+            dates::normalise(value).with_context(|| format!("{flag} {value}: not an RFC 3339 time"))?;
+        }
+    }
+    let store = store::Store::open(&args.db).await.context("opening the database")?;
+    let filter = store::AuditFilter {
+        since: args.since.as_deref().and_then(dates::normalise),
+        until: args.until.as_deref().and_then(dates::normalise),
+        user: args.user,
+        what: args.what,
+        target: args.target,
+        limit: args.limit,
+    };
+    let mut out = std::io::stdout().lock();
+    for entry in store.audit_entries(filter).await? {
+        writeln!(out, "{}", serde_json::to_string(&entry)?).context("writing the audit trail")?;
+    }
+    Ok(())
+}
+
 /// `portal-server generate-tenant`: writes a large, valid tenant file to stdout.
 pub fn generate_tenant(args: cli::GenerateArgs) -> Result<(), Error> {
     use std::io::Write;

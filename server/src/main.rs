@@ -23,6 +23,7 @@ async fn main() -> ExitCode {
         Command::Import(args) => portal_server::import(args).await,
         Command::HashPassword => portal_server::hash_password(),
         Command::GenerateTenant(args) => portal_server::generate_tenant(args),
+        Command::Audit(args) => portal_server::audit(args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -6,10 +6,12 @@
 //! pool's blocking thread through [`Store::run`].
 
 mod apps;
+mod audit;
 mod branding;
 mod cache;
-mod codec;
+pub(crate) mod codec;
 mod devices;
+mod intune_requests;
 mod me;
 mod migrations;
 mod notifications;
@@ -19,7 +21,9 @@ mod tenant_import;
 mod tickets;
 mod users;
 
+pub use audit::{AuditEntry, AuditFilter};
 pub use cache::TenantCache;
+pub use intune_requests::{IntuneRequest, NewRequest, RequestKind, RequestState, RequestUpdate};
 pub use simulation::{PendingAction, PendingInstall, PendingWipe, PendingWork};
 pub use tenant_import::ImportOutcome;
 pub use users::User;

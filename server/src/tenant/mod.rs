@@ -20,6 +20,7 @@ mod answer;
 mod catalog;
 pub mod embedded;
 pub mod graph;
+pub mod notify;
 
 pub use answer::{Answer, Freshness, TenantError};
 pub use catalog::{AppCatalog, CatalogApp};

@@ -12,7 +12,8 @@ use super::{
     TenantError, UserDevices,
 };
 use crate::events::EventBus;
-use crate::store::Store;
+use crate::store::codec::code;
+use crate::store::{AuditEntry, Store};
 use async_trait::async_trait;
 use portal_core::api::InstallOperation;
 use portal_core::branding::Branding;
@@ -33,6 +34,20 @@ impl EmbeddedTenant {
     pub fn start(store: Store, events: EventBus, source: String, delay: Duration) -> EmbeddedTenant {
         simulator::spawn(store.clone(), events.clone(), delay);
         EmbeddedTenant { store, events, source }
+    }
+
+    /// Records an accepted change in the audit trail (the simulator records how it ends).
+    async fn audit(&self, person: &Person, what: String, target: String) -> anyhow::Result<()> {
+        let entry = AuditEntry {
+            user_id: person.id.clone(),
+            upn: person.upn.clone(),
+            tenant: "embedded".into(),
+            what,
+            target,
+            outcome: "accepted".into(),
+            ..Default::default()
+        };
+        self.store.audit(entry).await
     }
 }
 
@@ -86,7 +101,11 @@ impl Tenant for EmbeddedTenant {
         device_id: &str,
         name: &str,
     ) -> Result<Option<ManagedDevice>, TenantError> {
-        Ok(self.store.rename_device(&person.id, device_id, name).await?)
+        let renamed = self.store.rename_device(&person.id, device_id, name).await?;
+        if renamed.is_some() {
+            self.audit(person, "rename".into(), device_id.into()).await?;
+        }
+        Ok(renamed)
     }
 
     async fn request_action(
@@ -97,6 +116,7 @@ impl Tenant for EmbeddedTenant {
     ) -> Result<ActionQueued, TenantError> {
         let queued = self.store.insert_action(&person.id, device_id, action).await?;
         if matches!(queued, ActionQueued::Queued { .. }) {
+            self.audit(person, format!("action.{}", code(&action)), device_id.into()).await?;
             self.events.work_queued();
         }
         Ok(queued)
@@ -111,6 +131,7 @@ impl Tenant for EmbeddedTenant {
     ) -> Result<Option<InstallRecord>, TenantError> {
         let record = self.store.request_install(&person.id, device_id, app_id, operation).await?;
         if record.is_some() {
+            self.audit(person, code(&operation), format!("{app_id}@{device_id}")).await?;
             self.events.work_queued();
         }
         Ok(record)
@@ -123,6 +144,7 @@ impl Tenant for EmbeddedTenant {
     ) -> Result<Option<Vec<String>>, TenantError> {
         let pending = self.store.request_selective_wipe(&person.id, device_tag).await?;
         if pending.as_ref().is_some_and(|ids| !ids.is_empty()) {
+            self.audit(person, "selectiveWipe".into(), device_tag.into()).await?;
             self.events.work_queued();
         }
         Ok(pending)

@@ -19,11 +19,12 @@
 
 use crate::events::EventBus;
 use crate::http::install_status;
-use crate::store::{PendingAction, PendingInstall, PendingWipe, Store};
+use crate::store::{AuditEntry, PendingAction, PendingInstall, PendingWipe, Store};
+use crate::store::codec::code;
+use crate::tenant::notify;
 use portal_core::api::{Event, InstallOperation};
 use portal_core::domain::{
-    ActionState, ComplianceState, DeviceActionResult, MessageCode, Platform, PortalMessage, RemoteAction,
-    ResultantAppState, SelectiveWipeState,
+    ActionState, ComplianceState, DeviceActionResult, Platform, RemoteAction, ResultantAppState, SelectiveWipeState,
 };
 use rand::Rng;
 use std::time::Duration;
@@ -82,25 +83,11 @@ impl Simulator {
         Ok(())
     }
 
-    /// Sends `user_id` a portal notification: `message` for the page to word in the reader's
-    /// language, `title` and `body` the same in English for other clients.
-    async fn notify(
-        &self,
-        user_id: &str,
-        (title, body): (&str, &str),
-        link: Option<&str>,
-        message: PortalMessage,
-    ) -> anyhow::Result<()> {
-        let notification = self.store.insert_notification(user_id, title, body, link, Some(message)).await?;
-        self.events.publish(user_id, Event::Notification { notification });
-        Ok(())
-    }
-
     async fn install(&self, work: &PendingInstall) -> anyhow::Result<()> {
-        let (state, title) = match (work.operation, work.fails_install) {
-            (InstallOperation::Install, false) => (ResultantAppState::Installed, "App installed"),
-            (InstallOperation::Install, true) => (ResultantAppState::Failed, "App install failed"),
-            (InstallOperation::Uninstall, _) => (ResultantAppState::NotInstalled, "App uninstalled"),
+        let state = match (work.operation, work.fails_install) {
+            (InstallOperation::Install, false) => ResultantAppState::Installed,
+            (InstallOperation::Install, true) => ResultantAppState::Failed,
+            (InstallOperation::Uninstall, _) => ResultantAppState::NotInstalled,
         };
         // A failing app fails the way most real line-of-business installs do: the installer
         // runs, but its detection rule does not find the app afterwards.
@@ -120,20 +107,27 @@ impl Simulator {
             None => work.app_id.clone(),
         };
         let device_name = self.store.device(&work.device_id).await?.map(|d| d.device_name).unwrap_or_default();
-        let (body, code) = match state {
-            ResultantAppState::Failed => (
-                format!(
-                    "{app_name} could not be installed on {device_name}. Try again later or contact your IT support."
-                ),
-                MessageCode::AppInstallFailed,
-            ),
-            ResultantAppState::NotInstalled => {
-                (format!("{app_name} was removed from {device_name}."), MessageCode::AppUninstalled)
-            }
-            _ => (format!("{app_name} is ready on {device_name}."), MessageCode::AppInstalled),
-        };
-        let message = PortalMessage { code, app: Some(app_name), device: Some(device_name) };
-        self.notify(user_id, (title, &body), Some(&format!("/apps/{}", work.app_id)), message).await
+        let what = if work.operation == InstallOperation::Install { "install" } else { "uninstall" };
+        let outcome = if state == ResultantAppState::Failed { "failed" } else { "done" };
+        self.audit(user_id, what, &format!("{}@{}", work.app_id, work.device_id), outcome).await?;
+        let message = notify::install_done(state, &work.app_id, &app_name, &device_name);
+        notify::send(&self.store, &self.events, user_id, message).await
+    }
+
+    /// Records how a change someone asked for ended.
+    async fn audit(&self, user_id: &str, what: &str, target: &str, outcome: &str) -> anyhow::Result<()> {
+        let upn = self.store.person(user_id).await?.map(|p| p.upn.clone()).unwrap_or_default();
+        self.store
+            .audit(AuditEntry {
+                user_id: user_id.to_string(),
+                upn,
+                tenant: "embedded".into(),
+                what: what.into(),
+                target: target.into(),
+                outcome: outcome.into(),
+                ..Default::default()
+            })
+            .await
     }
 
     async fn action(&self, work: &PendingAction) -> anyhow::Result<()> {
@@ -192,39 +186,12 @@ impl Simulator {
                 },
             },
         );
-        let name = &device.device_name;
-        let (title, body, code) = match work.action {
-            RemoteAction::Sync => (
-                "Device checked in",
-                format!("{name} checked in and its access was re-evaluated."),
-                MessageCode::DeviceCheckedIn,
-            ),
-            RemoteAction::RemoteLock => ("Device locked", format!("{name} was locked."), MessageCode::DeviceLocked),
-            RemoteAction::ResetPasscode if passcode.is_some() => (
-                "Passcode reset",
-                format!("{name} has a temporary passcode. See the device's page."),
-                MessageCode::PasscodeReset,
-            ),
-            RemoteAction::ResetPasscode => {
-                ("Passcode removed", format!("The passcode of {name} was removed."), MessageCode::PasscodeRemoved)
-            }
-            RemoteAction::Retire => (
-                "Device removed",
-                format!("{name} was removed and company data deleted from it."),
-                MessageCode::DeviceRemoved,
-            ),
-            RemoteAction::Wipe => {
-                ("Device reset", format!("{name} was reset to factory settings."), MessageCode::DeviceReset)
-            }
-            RemoteAction::Rename => ("Device renamed", format!("{name} was renamed."), MessageCode::DeviceRenamed),
-        };
-        let message = PortalMessage { code, app: None, device: Some(name.clone()) };
+        self.audit(user_id, &format!("action.{}", code(&work.action)), &device.id, "done").await?;
         if work.action == RemoteAction::Retire {
             self.events.publish(user_id, Event::DeviceRemoved { device_id: device.id.clone() });
-            self.notify(user_id, (title, &body), Some("/devices"), message).await
-        } else {
-            self.notify(user_id, (title, &body), Some(&format!("/devices/{}", device.id)), message).await
         }
+        let message = notify::action_done(work.action, &device.id, &device.device_name, passcode.is_some());
+        notify::send(&self.store, &self.events, user_id, message).await
     }
 
     async fn selective_wipe(&self, work: &PendingWipe) -> anyhow::Result<()> {
@@ -237,16 +204,8 @@ impl Simulator {
                 state: SelectiveWipeState::Done,
             },
         );
-        self.notify(
-            &work.user_id,
-            (
-                "Company data removed",
-                "An app checked in and removed its company data. Your personal data was not touched.",
-            ),
-            Some("/protected-apps"),
-            PortalMessage { code: MessageCode::CompanyDataRemoved, app: None, device: None },
-        )
-        .await
+        self.audit(&work.user_id, "selectiveWipe", &work.device_tag, "done").await?;
+        notify::send(&self.store, &self.events, &work.user_id, notify::company_data_removed()).await
     }
 }
 

@@ -64,7 +64,9 @@ pub async fn serve(args: ServeArgs) -> Result<(), Error> {
                 );
             }
             let settings = args.graph.settings()?;
-            tenant::graph::IntuneTenant::start(settings).await.context("connecting to Microsoft Intune")?
+            tenant::graph::IntuneTenant::start(settings, store.clone(), events.clone())
+                .await
+                .context("connecting to Microsoft Intune")?
         }
     };
     tracing::info!("tenant facts come from {}", tenant.describe());

@@ -56,6 +56,15 @@ impl From<TenantError> for ApiError {
     fn from(e: TenantError) -> Self {
         match e {
             TenantError::Unavailable { retry_after, .. } => ApiError::TenantUnavailable { retry_after },
+            TenantError::Refused(reason) => {
+                use portal_core::api::Refusal;
+                use portal_core::rules::actions::Reason;
+                let status = match reason {
+                    Refusal::Action(Reason::AlreadyPending) => StatusCode::CONFLICT,
+                    _ => StatusCode::FORBIDDEN,
+                };
+                ApiError::refused(status, "The organisation's device management refused this change", reason)
+            }
             TenantError::Other(e) => ApiError::Internal(e),
         }
     }

@@ -63,7 +63,9 @@ const COLUMNS: &str = "id, user_id, kind, device_id, subject, state, requested_a
 
 type Row = (i64, String, String, String, String, String, String, Option<String>, String, u32, Option<String>, String);
 
-fn request((id, user_id, kind, device_id, subject, state, requested_at, sent_at, next_check_at, checks, retry_at, detail): Row) -> anyhow::Result<IntuneRequest> {
+fn request(
+    (id, user_id, kind, device_id, subject, state, requested_at, sent_at, next_check_at, checks, retry_at, detail): Row,
+) -> anyhow::Result<IntuneRequest> {
     Ok(IntuneRequest {
         id,
         user_id,

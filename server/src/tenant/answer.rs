@@ -73,6 +73,9 @@ pub enum TenantError {
     /// page says "try again in a minute" (a 503 with `Retry-After`).
     #[error("the organisation's device management is not answering ({reason:?}); retry in {retry_after:?}")]
     Unavailable { reason: StaleReason, retry_after: Duration },
+    /// What the tenant says now (read fresh before a change) makes the rule refuse it.
+    #[error("refused: {0:?}")]
+    Refused(portal_core::api::Refusal),
     #[error(transparent)]
     Other(#[from] anyhow::Error),
 }

@@ -39,7 +39,9 @@ pub fn action_done(action: RemoteAction, device_id: &str, device_name: &str, pas
             format!("{name} was removed and company data deleted from it."),
             MessageCode::DeviceRemoved,
         ),
-        RemoteAction::Wipe => ("Device reset", format!("{name} was reset to factory settings."), MessageCode::DeviceReset),
+        RemoteAction::Wipe => {
+            ("Device reset", format!("{name} was reset to factory settings."), MessageCode::DeviceReset)
+        }
         RemoteAction::Rename => ("Device renamed", format!("{name} was renamed."), MessageCode::DeviceRenamed),
     };
     let link = if action == RemoteAction::Retire { "/devices".to_string() } else { format!("/devices/{device_id}") };

@@ -19,8 +19,8 @@
 
 use crate::events::EventBus;
 use crate::http::install_status;
-use crate::store::{AuditEntry, PendingAction, PendingInstall, PendingWipe, Store};
 use crate::store::codec::code;
+use crate::store::{AuditEntry, PendingAction, PendingInstall, PendingWipe, Store};
 use crate::tenant::notify;
 use portal_core::api::{Event, InstallOperation};
 use portal_core::domain::{

@@ -95,6 +95,15 @@ struct ErrorDetail {
     message: String,
 }
 
+/// What a change answered.
+#[derive(Debug, Clone)]
+pub struct Changed {
+    /// `Null` for 204.
+    pub body: Value,
+    /// Graph's `request-id` header, for the audit trail.
+    pub request_id: Option<String>,
+}
+
 /// One request of a `$batch` (its `url` is relative to the version, e.g. `/users/{id}`).
 #[derive(Debug, Clone, Serialize)]
 pub struct BatchRequest {
@@ -153,9 +162,22 @@ impl GraphClient {
         serde_json::from_value(value).map_err(|e| GraphError::Invalid(format!("{path}: {e}")))
     }
 
-    /// POSTs `body` to `path`; the answer's JSON (`Null` for 204).
-    pub async fn post(&self, version: Version, path: &str, body: &Value) -> Result<Value, GraphError> {
-        self.send(reqwest::Method::POST, self.url(version, path), Some(body)).await
+    /// POSTs `body` to `path` (a change): Graph's answer and its `request-id`, for the audit.
+    /// Sent once — retried only when Graph says it did not take it (429, 503 …).
+    pub async fn post(&self, version: Version, path: &str, body: Option<&Value>) -> Result<Changed, GraphError> {
+        self.change(reqwest::Method::POST, self.url(version, path), body).await
+    }
+
+    /// DELETEs `path` (a change), like [`GraphClient::post`].
+    pub async fn delete(&self, version: Version, path: &str) -> Result<Changed, GraphError> {
+        self.change(reqwest::Method::DELETE, self.url(version, path), None).await
+    }
+
+    async fn change(&self, method: reqwest::Method, url: String, body: Option<&Value>) -> Result<Changed, GraphError> {
+        let mut request_id = None;
+        let body =
+            self.send_recording(method, url, body, Instant::now() + self.timeout, &mut request_id, false).await?;
+        Ok(Changed { body, request_id })
     }
 
     /// Every item of the collection at `path`, following `@odata.nextLink` to the end.
@@ -249,13 +271,28 @@ impl GraphClient {
         self.send_until(method, url, body, Instant::now() + self.timeout).await
     }
 
-    /// One logical call: attempts until an answer, an error not worth retrying, or `deadline`.
     async fn send_until(
         &self,
         method: reqwest::Method,
         url: String,
         body: Option<&Value>,
         deadline: Instant,
+    ) -> Result<Value, GraphError> {
+        self.send_recording(method, url, body, deadline, &mut None, true).await
+    }
+
+    /// One logical call: attempts until an answer, an error not worth retrying, or `deadline`;
+    /// the last answer's `request-id` goes to `request_id`. `retry_unsure`: whether a failure
+    /// that leaves unknown if Graph acted (a 502–504, a dropped connection) is sent again —
+    /// yes for reads, never for changes (the caller checks what Graph did first).
+    async fn send_recording(
+        &self,
+        method: reqwest::Method,
+        url: String,
+        body: Option<&Value>,
+        deadline: Instant,
+        request_id_out: &mut Option<String>,
+        retry_unsure: bool,
     ) -> Result<Value, GraphError> {
         let mut attempt = 0u32;
         let mut refreshed_token = false;
@@ -290,6 +327,9 @@ impl GraphClient {
                         response.headers().get("request-id").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
                     let retry_after =
                         retry_after_of(response.headers().get("Retry-After").and_then(|v| v.to_str().ok()));
+                    if !request_id.is_empty() {
+                        *request_id_out = Some(request_id.clone());
+                    }
                     let bytes = match response.bytes().await {
                         Ok(b) => b,
                         Err(e) if e.is_timeout() => return Err(GraphError::Slow),
@@ -327,7 +367,8 @@ impl GraphClient {
                     }
                 }
             };
-            if Instant::now() + wait >= deadline {
+            let unsure = matches!(error, GraphError::Unavailable(_));
+            if Instant::now() + wait >= deadline || (unsure && !retry_unsure) {
                 return Err(error);
             }
             tracing::debug!("graph: {method} {} → {error}; again in {wait:?}", path_of(&url));

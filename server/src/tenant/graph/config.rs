@@ -83,6 +83,12 @@ pub struct GraphArgs {
     #[arg(long, value_name = "SECONDS", env = "PORTAL_GRAPH_USER_FRESH_SECS", default_value_t = 30)]
     pub graph_user_fresh_secs: u64,
 
+    /// The organisation file (TOML): which Entra group carries each app's Required assignment,
+    /// so that Install can add people to it (see README, "Using Microsoft Intune"). Without it,
+    /// Available apps say where to get them instead of offering Install.
+    #[arg(long, value_name = "PATH", env = "PORTAL_GRAPH_ORGANISATION")]
+    pub graph_organisation: Option<PathBuf>,
+
     /// How often the catalog, the protection policies and the branding are read again, in seconds.
     #[arg(long, value_name = "SECONDS", env = "PORTAL_GRAPH_REFRESH_SECS", default_value_t = 300)]
     pub graph_refresh_secs: u64,
@@ -122,6 +128,7 @@ pub struct GraphSettings {
     pub wait: Duration,
     pub user_fresh: Duration,
     pub refresh: Duration,
+    pub organisation_file: Option<PathBuf>,
 }
 
 impl GraphArgs {
@@ -170,6 +177,7 @@ impl GraphArgs {
             wait: Duration::from_millis(self.graph_wait_ms),
             user_fresh: Duration::from_secs(self.graph_user_fresh_secs.max(1)),
             refresh: Duration::from_secs(self.graph_refresh_secs.max(5)),
+            organisation_file: self.graph_organisation.clone(),
         })
     }
 }

@@ -90,15 +90,22 @@ fn remote_action(name: Option<&str>) -> Option<RemoteAction> {
     })
 }
 
+/// How long a temporary passcode is shown after it was set; Graph keeps it, the portal
+/// passes it on only for this long (and never stores it).
+pub const PASSCODE_SHOWN_FOR: time::Duration = time::Duration::minutes(5);
+
 fn action_result(value: &Value) -> Option<DeviceActionResult> {
     let raw: model::DeviceActionResult = serde_json::from_value(value.clone()).ok()?;
     let start = date(raw.start_date_time.as_deref())?;
+    let updated = date(raw.last_updated_date_time.as_deref()).unwrap_or_else(|| start.clone());
+    let recent = time::OffsetDateTime::parse(&updated, &time::format_description::well_known::Rfc3339)
+        .is_ok_and(|at| time::OffsetDateTime::now_utc() - at <= PASSCODE_SHOWN_FOR);
     Some(DeviceActionResult {
         action_name: remote_action(raw.action_name.as_deref())?,
         action_state: graph_enum(raw.action_state.as_deref()).unwrap_or(ActionState::None),
-        last_updated_date_time: date(raw.last_updated_date_time.as_deref()).unwrap_or_else(|| start.clone()),
+        last_updated_date_time: updated,
         start_date_time: start,
-        passcode: raw.passcode.filter(|p| !p.trim().is_empty()),
+        passcode: raw.passcode.filter(|p| !p.trim().is_empty() && recent),
         pending_note: None,
     })
 }
@@ -484,6 +491,47 @@ fn blocked_action(raw: &model::BlockedAction) -> Vec<BlockedAction> {
         _ => &[],
     };
     platforms.iter().map(|platform| BlockedAction { platform: *platform, owner_type, action }).collect()
+}
+
+/// A `resultantAppState` as the portal's (unknown values are `unknown`).
+pub fn install_states_value(value: Option<&str>) -> ResultantAppState {
+    graph_enum::<ResultantAppState>(value).unwrap_or(ResultantAppState::Unknown)
+}
+
+/// The install state of `device_id` in a `DeviceInstallStatusByApp` report: Graph answers it
+/// as a file of JSON (`Schema` with the column names, `Values` with one row per device), whose
+/// state column is words ("Installed", "Failed", "Not Installed", "Pending install", …).
+pub fn report_install_state(report: &Value, device_id: &str) -> Option<ResultantAppState> {
+    let columns: Vec<&str> = report
+        .get("Schema")?
+        .as_array()?
+        .iter()
+        .map(|c| c.get("Column").and_then(Value::as_str).unwrap_or_default())
+        .collect();
+    let device_column = columns.iter().position(|c| c.eq_ignore_ascii_case("DeviceId"))?;
+    let state_column = columns
+        .iter()
+        .position(|c| c.eq_ignore_ascii_case("AppInstallState"))
+        .or_else(|| columns.iter().position(|c| c.eq_ignore_ascii_case("InstallState")))?;
+    let row = report.get("Values")?.as_array()?.iter().filter_map(Value::as_array).find(|row| {
+        row.get(device_column).and_then(Value::as_str).is_some_and(|d| d.eq_ignore_ascii_case(device_id))
+    })?;
+    let words: String = row
+        .get(state_column)
+        .and_then(|v| v.as_str().map(str::to_string).or_else(|| v.as_i64().map(|n| n.to_string())))?
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    Some(match words.as_str() {
+        "installed" | "1" => ResultantAppState::Installed,
+        "failed" | "2" => ResultantAppState::Failed,
+        "notinstalled" | "3" => ResultantAppState::NotInstalled,
+        "uninstallfailed" | "4" => ResultantAppState::UninstallFailed,
+        "pendinginstall" | "pending" | "5" => ResultantAppState::PendingInstall,
+        "notapplicable" | "99" => ResultantAppState::NotApplicable,
+        _ => ResultantAppState::Unknown,
+    })
 }
 
 /// Install states of one device from the beta `mobileAppIntentAndStates`.

@@ -13,11 +13,15 @@
 //! and the branding for the organisation, refreshed in the background.
 
 mod cache;
+mod changes;
 mod client;
 pub mod config;
+mod follow;
 mod icons;
+pub mod installs;
 mod map;
 mod model;
+mod overlay;
 mod token;
 
 pub use client::GraphError;
@@ -35,7 +39,8 @@ use futures::future::FutureExt;
 use portal_core::api::InstallOperation;
 use portal_core::branding::Branding;
 use portal_core::domain::{
-    AppProtectionPolicy, ManagedAppRegistration, ManagedDevice, OrganisationSettings, RemoteAction, UnenrolledDevice,
+    AppProtectionPolicy, DeviceRename, ManagedAppRegistration, ManagedDevice, OrganisationSettings, RemoteAction,
+    UnenrolledDevice,
 };
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
@@ -57,6 +62,9 @@ struct Snapshot {
     /// By managed device id, then app id (beta only; empty without it).
     install_states: HashMap<String, HashMap<String, InstallRecord>>,
     registrations: Vec<ManagedAppRegistration>,
+    /// Graph's own `deviceTag` for each device tag the portal shows (which is the managed
+    /// device's id for an enrolled device), for selective wipes.
+    graph_tags: HashMap<String, String>,
 }
 
 /// The organisation's branding and, with beta, its branding profiles.
@@ -71,6 +79,12 @@ struct OrganisationFacts {
 pub struct IntuneTenant {
     graph: GraphClient,
     settings: Arc<GraphSettings>,
+    /// The portal's own state: requests in flight, the audit trail, notifications.
+    store: crate::store::Store,
+    events: crate::events::EventBus,
+    install_groups: installs::InstallGroupFile,
+    /// Wakes the follow-up when a request was recorded.
+    follow_up: Arc<tokio::sync::Notify>,
     people: Keyed<String, Option<Snapshot>>,
     device_groups: Keyed<String, Vec<String>>,
     organisation: Arc<Cell<OrganisationFacts>>,
@@ -83,7 +97,11 @@ impl IntuneTenant {
     /// Connects to Graph with `settings` and checks, before the server starts, that the app
     /// can get a token and read everything the portal needs: a missing permission or a bad
     /// credential stops the server with what to fix.
-    pub async fn start(mut settings: GraphSettings) -> anyhow::Result<Arc<IntuneTenant>> {
+    pub async fn start(
+        mut settings: GraphSettings,
+        store: crate::store::Store,
+        events: crate::events::EventBus,
+    ) -> anyhow::Result<Arc<IntuneTenant>> {
         let http = reqwest::Client::builder()
             .user_agent(concat!("portal-server/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(Duration::from_secs(5))
@@ -92,9 +110,17 @@ impl IntuneTenant {
         let credential = std::mem::replace(&mut settings.credential, config::Credential::Secret(String::new()));
         let tokens = token::TokenSource::new(http.clone(), &settings, credential);
         let graph = GraphClient::new(http, &settings.graph_url, tokens, settings.timeout);
+        let install_groups = match &settings.organisation_file {
+            Some(path) => installs::InstallGroupFile::load(path)?,
+            None => installs::InstallGroupFile::default(),
+        };
         let tenant = Arc::new(IntuneTenant {
             icons: icons::Icons::new(graph.clone()),
             graph,
+            store,
+            events,
+            install_groups,
+            follow_up: Arc::default(),
             people: Keyed::new(PEOPLE_MAX),
             device_groups: Keyed::new(PEOPLE_MAX * 2),
             organisation: Arc::default(),
@@ -103,7 +129,9 @@ impl IntuneTenant {
             settings: Arc::new(settings),
         });
         tenant.check_access().await?;
+        tenant.check_install_groups().await?;
         tenant.spawn_refresh();
+        follow::spawn(Arc::downgrade(&tenant));
         Ok(tenant)
     }
 
@@ -120,9 +148,11 @@ impl IntuneTenant {
         let token = self.graph.tokens().token().await.map_err(|e| anyhow::anyhow!("{e}"))?;
         let needed = permissions::needed(self.settings.beta);
         if let Some(granted) = token::granted_roles(&token) {
+            let writes = permissions::writes(!self.install_groups.is_empty(), self.install_groups.has_device_members());
             let missing: Vec<&str> = needed
                 .iter()
                 .map(|p| p.permission)
+                .chain(writes)
                 .filter(|p| !granted.iter().any(|g| g == p || permissions::implies(g, p)))
                 .collect::<HashSet<_>>()
                 .into_iter()
@@ -172,6 +202,43 @@ impl IntuneTenant {
                 tokio::time::sleep(every).await;
             }
         });
+    }
+
+    /// Start-up: every group of the organisation file exists and takes members.
+    async fn check_install_groups(&self) -> anyhow::Result<()> {
+        for group in self.install_groups.groups() {
+            let path = format!("/groups/{}?$select=id,displayName,groupTypes", path_segment(group.id()));
+            match self.graph.get::<Value>(Version::V1, &path).await {
+                Ok(found) => {
+                    let dynamic = found
+                        .get("groupTypes")
+                        .and_then(Value::as_array)
+                        .is_some_and(|t| t.iter().any(|t| t.as_str() == Some("DynamicMembership")));
+                    if dynamic {
+                        anyhow::bail!(
+                            "group {} of the organisation file has dynamic membership: the portal cannot add members to it",
+                            group.id()
+                        );
+                    }
+                }
+                Err(GraphError::NotFound) => {
+                    anyhow::bail!("group {} of the organisation file does not exist in the tenant", group.id())
+                }
+                Err(e) => anyhow::bail!("group {} of the organisation file could not be read: {e}", group.id()),
+            }
+        }
+        if !self.install_groups.is_empty() {
+            tracing::info!(
+                "self-service installs: {} groups of the organisation file checked",
+                self.install_groups.groups().count()
+            );
+        }
+        Ok(())
+    }
+
+    /// The catalog as it is now in memory, if read at all (for names in notifications).
+    async fn catalog_now(&self) -> Option<Arc<AppCatalog>> {
+        self.catalog().await.ok().map(|a| a.value)
     }
 
     async fn snapshot(&self, user_id: &str) -> Result<Answer<Arc<Option<Snapshot>>>, TenantError> {
@@ -248,7 +315,11 @@ impl Tenant for IntuneTenant {
                 Some(ids) => ids.iter().any(|id| person.group_ids.binary_search(id).is_ok()),
             };
             let chosen = o.profiles.iter().find(|(groups, _)| applies(groups)).map(|(_, org)| org);
-            Some(chosen.unwrap_or(&o.default).clone())
+            let mut organisation = chosen.unwrap_or(&o.default).clone();
+            // Renaming needs the beta `setDeviceName`.
+            organisation.settings.device_rename =
+                if self.settings.beta { DeviceRename::DeviceName } else { DeviceRename::Unavailable };
+            Some(organisation)
         }))
     }
 
@@ -259,16 +330,24 @@ impl Tenant for IntuneTenant {
     }
 
     async fn devices(&self, person: &Person) -> Result<Answer<UserDevices>, TenantError> {
-        let answer = self.snapshot(&person.id).await?;
-        Ok(answer.map(|s| s.as_ref().as_ref().map(|s| s.devices.clone()).unwrap_or_default()))
+        let (answer, requests) = tokio::try_join!(self.snapshot(&person.id), self.recent_requests(&person.id))?;
+        let mut devices = answer.map(|s| s.as_ref().as_ref().map(|s| s.devices.clone()).unwrap_or_default());
+        for device in &mut devices.value.managed {
+            overlay::actions(device, &requests);
+        }
+        Ok(devices)
     }
 
     async fn device(&self, person: &Person, device_id: &str) -> Result<Option<Answer<DeviceView>>, TenantError> {
-        let answer = self.snapshot(&person.id).await?;
+        let (answer, requests) = tokio::try_join!(self.snapshot(&person.id), self.recent_requests(&person.id))?;
         let mut fresh = super::Freshness::default();
         let snapshot = fresh.take(answer);
         let Some(snapshot) = snapshot.as_ref() else { return Ok(None) };
         let Some(device) = snapshot.devices.managed.iter().find(|d| d.id == device_id) else { return Ok(None) };
+        let mut device = device.clone();
+        overlay::actions(&mut device, &requests);
+        let mut install_states = snapshot.install_states.get(device_id).cloned().unwrap_or_default();
+        overlay::installs(device_id, &mut install_states, &requests);
         let group_ids = match snapshot.entra_device_ids.get(device_id) {
             Some(entra_id) => {
                 let groups: Arc<Vec<String>> = fresh.take(self.device_group_ids(entra_id).await?);
@@ -278,25 +357,22 @@ impl Tenant for IntuneTenant {
             }
             None => Vec::new(),
         };
-        let view = DeviceView {
-            device: device.clone(),
-            group_ids,
-            install_states: snapshot.install_states.get(device_id).cloned().unwrap_or_default(),
-            install_states_known: self.settings.beta,
-        };
+        let view = DeviceView { device, group_ids, install_states, install_states_known: self.settings.beta };
         Ok(Some(fresh.answer(view)))
     }
 
     async fn catalog(&self) -> Result<Answer<Arc<AppCatalog>>, TenantError> {
-        let (graph, icons) = (self.graph.clone(), self.icons.clone());
-        self.catalog.get(self.organisation_policy(), move || read_catalog(graph, icons).boxed()).await
+        let (graph, icons, groups) = (self.graph.clone(), self.icons.clone(), self.install_groups.clone());
+        self.catalog.get(self.organisation_policy(), move || read_catalog(graph, icons, groups).boxed()).await
     }
 
     async fn app_protection(&self, person: &Person) -> Result<Answer<AppProtection>, TenantError> {
-        let (snapshot, policies) = tokio::try_join!(self.snapshot(&person.id), self.policies())?;
+        let (snapshot, policies, requests) =
+            tokio::try_join!(self.snapshot(&person.id), self.policies(), self.recent_requests(&person.id))?;
         let mut fresh = super::Freshness::default();
         let (snapshot, policies) = (fresh.take(snapshot), fresh.take(policies));
-        let registrations = snapshot.as_ref().as_ref().map(|s| s.registrations.clone()).unwrap_or_default();
+        let mut registrations = snapshot.as_ref().as_ref().map(|s| s.registrations.clone()).unwrap_or_default();
+        overlay::wipes(&mut registrations, &requests);
         Ok(fresh.answer(AppProtection { registrations, policies }))
     }
 
@@ -313,43 +389,39 @@ impl Tenant for IntuneTenant {
 
     async fn rename_device(
         &self,
-        _person: &Person,
-        _device_id: &str,
-        _name: &str,
+        person: &Person,
+        device_id: &str,
+        name: &str,
     ) -> Result<Option<ManagedDevice>, TenantError> {
-        Err(writes_not_enabled())
+        self.rename_now(person, device_id, name).await
     }
 
     async fn request_action(
         &self,
-        _person: &Person,
-        _device_id: &str,
-        _action: RemoteAction,
+        person: &Person,
+        device_id: &str,
+        action: RemoteAction,
     ) -> Result<ActionQueued, TenantError> {
-        Err(writes_not_enabled())
+        self.request_action_now(person, device_id, action).await
     }
 
     async fn request_install(
         &self,
-        _person: &Person,
-        _device_id: &str,
-        _app_id: &str,
-        _operation: InstallOperation,
+        person: &Person,
+        device_id: &str,
+        app_id: &str,
+        operation: InstallOperation,
     ) -> Result<Option<InstallRecord>, TenantError> {
-        Err(writes_not_enabled())
+        self.install_now(person, device_id, app_id, operation).await
     }
 
     async fn request_selective_wipe(
         &self,
-        _person: &Person,
-        _device_tag: &str,
+        person: &Person,
+        device_tag: &str,
     ) -> Result<Option<Vec<String>>, TenantError> {
-        Err(writes_not_enabled())
+        self.selective_wipe_now(person, device_tag).await
     }
-}
-
-fn writes_not_enabled() -> TenantError {
-    TenantError::Other(anyhow::anyhow!("changes through Microsoft Graph are not enabled in this build"))
 }
 
 /// The first page of a collection from a `$batch` answer.
@@ -365,23 +437,35 @@ async fn read_snapshot(
     protection_ids: &HashSet<String>,
 ) -> Result<Option<Snapshot>, GraphError> {
     let user_path = format!("/users/{}", path_segment(oid));
-    let requests = vec![
+    // With beta, devices (Android Enterprise enrollment types), registrations (their managed
+    // device) and install states come from beta, in a batch of their own (a batch is one version).
+    let v1 = vec![
         get("user", format!("{user_path}?$select=id,displayName,userPrincipalName,mail")),
         get("groups", format!("{user_path}/transitiveMemberOf?$select=id")),
+    ];
+    let mut per_device = vec![
         get("devices", format!("{user_path}/managedDevices?$select={}", model::MANAGED_DEVICE_SELECT)),
         get(
             "registrations",
             format!("{user_path}/managedAppRegistrations?$expand=appliedPolicies($select=id,displayName),intendedPolicies($select=id,displayName)"),
         ),
     ];
-    let install_states = async {
-        if !beta {
-            return Ok(Vec::new());
-        }
-        graph.get_all(Version::Beta, &format!("{user_path}/mobileAppIntentAndStates")).await
+    let (answers, beta_answers) = if beta {
+        per_device.push(get("installStates", format!("{user_path}/mobileAppIntentAndStates")));
+        let (v1, beta) = tokio::join!(graph.batch(Version::V1, v1), graph.batch(Version::Beta, per_device));
+        (v1?, beta?)
+    } else {
+        let mut all = v1;
+        all.extend(per_device);
+        (graph.batch(Version::V1, all).await?, HashMap::new())
     };
-    let (answers, install_states) = tokio::join!(graph.batch(Version::V1, requests), install_states);
-    let mut answers = answers?;
+    let mut answers = answers;
+    answers.extend(beta_answers);
+    let install_states = match answers.remove("installStates") {
+        Some(Ok(page)) => graph.rest_of(page).await,
+        Some(Err(e)) => Err(e),
+        None => Ok(Vec::new()),
+    };
     let user = match answers.remove("user") {
         Some(Err(GraphError::NotFound)) => return Ok(None),
         Some(answer) => answer?,
@@ -458,6 +542,7 @@ async fn read_snapshot(
     let (raw_registrations, _) = map::items::<model::ManagedAppRegistration>(registrations);
     let known: HashSet<&str> = protection_ids.iter().map(String::as_str).collect();
     let mut registrations = Vec::new();
+    let mut graph_tags = HashMap::new();
     let mut unenrolled: HashMap<String, UnenrolledDevice> = HashMap::new();
     for raw in raw_registrations.iter().filter(|r| r.user_id.as_deref().is_none_or(|u| u == oid)) {
         let graph_tag = raw.device_tag.clone().filter(|t| !t.is_empty()).unwrap_or_else(|| raw.id.clone());
@@ -475,6 +560,7 @@ async fn read_snapshot(
             });
         let tag = on_device.map_or_else(|| graph_tag.clone(), |d| d.id.clone());
         let Some(registration) = map::registration(raw, tag.clone(), &known) else { continue };
+        graph_tags.insert(tag.clone(), graph_tag.clone());
         if on_device.is_none() {
             if let Some(platform) = map::platform_of_registration(raw) {
                 unenrolled.entry(tag).or_insert_with(|| UnenrolledDevice {
@@ -496,6 +582,7 @@ async fn read_snapshot(
         entra_device_ids,
         install_states: states,
         registrations,
+        graph_tags,
     }))
 }
 
@@ -526,27 +613,34 @@ async fn primary_users(
     Ok(primary)
 }
 
-async fn read_device_groups(graph: GraphClient, entra_device_id: String) -> Result<Vec<String>, GraphError> {
-    // `azureADDeviceId` is the Entra device's `deviceId`, not its object `id`.
+/// The object id of the Entra device whose `deviceId` is a managed device's `azureADDeviceId`
+/// (not the same id: `azureADDeviceId` is the device's `deviceId`, not its object `id`).
+async fn device_object_id(graph: &GraphClient, entra_device_id: &str) -> Result<Option<String>, GraphError> {
     let filter = format!("deviceId eq '{}'", entra_device_id.replace('\'', "''"));
     let found: Value = graph.get(Version::V1, &format!("/devices?$filter={}&$select=id", urlencode(&filter))).await?;
-    let Some(object_id) = found
+    Ok(found
         .get("value")
         .and_then(Value::as_array)
         .and_then(|v| v.first())
         .and_then(|d| d.get("id"))
         .and_then(Value::as_str)
-    else {
-        return Ok(Vec::new());
-    };
+        .map(str::to_string))
+}
+
+async fn read_device_groups(graph: GraphClient, entra_device_id: String) -> Result<Vec<String>, GraphError> {
+    let Some(object_id) = device_object_id(&graph, &entra_device_id).await? else { return Ok(Vec::new()) };
     let groups = graph
-        .get_all(Version::V1, &format!("/devices/{}/transitiveMemberOf?$select=id", path_segment(object_id)))
+        .get_all(Version::V1, &format!("/devices/{}/transitiveMemberOf?$select=id", path_segment(&object_id)))
         .await?;
     let (groups, _) = map::items::<model::DirectoryObject>(groups);
     Ok(groups.into_iter().filter(|g| g.is_group()).map(|g| g.id).collect())
 }
 
-async fn read_catalog(graph: GraphClient, icons: icons::Icons) -> Result<AppCatalog, GraphError> {
+async fn read_catalog(
+    graph: GraphClient,
+    icons: icons::Icons,
+    install_groups: installs::InstallGroupFile,
+) -> Result<AppCatalog, GraphError> {
     let (apps, categories) = tokio::try_join!(
         graph.get_all(Version::V1, "/deviceAppManagement/mobileApps?$expand=assignments,categories"),
         graph.get_all(Version::V1, "/deviceAppManagement/mobileAppCategories?$select=id,displayName"),
@@ -577,6 +671,7 @@ async fn read_catalog(graph: GraphClient, icons: icons::Icons) -> Result<AppCata
         if with_icons.contains(&app.app.id) {
             app.app.icon_url = Some(format!("/api/v1/icons/{}", path_segment(&app.app.id)));
         }
+        app.self_service = install_groups.for_app(&app.app.id).is_some();
     }
     Ok(AppCatalog::new(apps))
 }
@@ -709,6 +804,24 @@ mod permissions {
             });
         }
         probes
+    }
+
+    /// The application permissions the changes need (checked against the token's roles;
+    /// a write cannot be tried out at start-up).
+    pub fn writes(installs: bool, device_members: bool) -> Vec<&'static str> {
+        let mut needed = vec![
+            // syncDevice, remoteLock, resetPasscode, retire, wipe, setDeviceName
+            "DeviceManagementManagedDevices.PrivilegedOperations.All",
+            // wipeManagedAppRegistrationsByDeviceTag
+            "DeviceManagementApps.ReadWrite.All",
+        ];
+        if installs {
+            needed.push("GroupMember.ReadWrite.All");
+        }
+        if device_members {
+            needed.push("Device.ReadWrite.All");
+        }
+        needed
     }
 
     /// Whether `granted` includes `needed` (a ReadWrite permission includes its Read).

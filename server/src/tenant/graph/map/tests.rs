@@ -35,6 +35,7 @@ fn platforms_of_devices() {
 
 #[test]
 fn a_managed_device_maps_with_its_primary_user_and_string_jailbreak() {
+    let now = crate::dates::now();
     let raw = device(json!({
         "id": "d1", "userId": "enroller", "deviceName": "CPH-LT-0142", "operatingSystem": "Windows",
         "osVersion": "10.0.22631", "model": "Surface Laptop 5", "manufacturer": "Microsoft",
@@ -45,7 +46,9 @@ fn a_managed_device_maps_with_its_primary_user_and_string_jailbreak() {
         "deviceActionResults": [
             {"actionName": "remoteLock", "actionState": "done", "startDateTime": "2026-11-20T16:02:00Z", "lastUpdatedDateTime": "2026-11-20T16:03:00Z"},
             {"@odata.type": "#microsoft.graph.resetPasscodeActionResult", "actionName": "resetPasscode", "actionState": "done",
-             "startDateTime": "2026-11-19T10:00:00Z", "passcode": "417293"},
+             "startDateTime": "2026-11-19T10:00:00Z", "lastUpdatedDateTime": now, "passcode": "417293"},
+            {"@odata.type": "#microsoft.graph.resetPasscodeActionResult", "actionName": "resetPasscode", "actionState": "done",
+             "startDateTime": "2026-11-18T10:00:00Z", "lastUpdatedDateTime": "2026-11-18T10:01:00Z", "passcode": "000111"},
             {"actionName": "rotateBitLockerKeys", "actionState": "done", "startDateTime": "2026-11-19T10:00:00Z"}
         ]
     }));
@@ -57,9 +60,17 @@ fn a_managed_device_maps_with_its_primary_user_and_string_jailbreak() {
     assert_eq!(d.compliance_grace_period_expiration_date_time.as_deref(), Some("2026-12-05T17:00:00Z"));
     assert_eq!(d.last_sync_date_time, "2026-11-21T06:30:00Z");
     assert_eq!(d.jail_broken, Some(false));
-    // The action the portal does not offer is left out; the rest in time order.
+    // The action the portal does not offer is left out; the rest in time order; a passcode
+    // only while it is five minutes old at most.
     let actions: Vec<_> = d.device_action_results.iter().map(|r| (r.action_name, r.passcode.clone())).collect();
-    assert_eq!(actions, [(RemoteAction::ResetPasscode, Some("417293".into())), (RemoteAction::RemoteLock, None)]);
+    assert_eq!(
+        actions,
+        [
+            (RemoteAction::ResetPasscode, None),
+            (RemoteAction::ResetPasscode, Some("417293".into())),
+            (RemoteAction::RemoteLock, None)
+        ]
+    );
 }
 
 #[test]

@@ -189,7 +189,7 @@ mod tests {
     fn errors_name_the_file_the_field_and_the_reason() {
         let cases = [
             (format!("[[install_groups]]\napp = \"{APP}\"\ninstall_group = \"sales\"\n"), "org.toml: at `install_groups[0].install_group`: `sales` is not an object id"),
-            (format!("[[install_groups]]\napp = \"{APP}\"\ninstall_group = \"{G1}\"\ncolour = \"red\"\n"), "org.toml: at `install_groups[0]`: unknown field `colour`"),
+            (format!("[[install_groups]]\napp = \"{APP}\"\ninstall_group = \"{G1}\"\ncolour = \"red\"\n"), "org.toml: at `install_groups[0].colour`: unknown field `colour`"),
             (format!("[[install_groups]]\napp = \"{APP}\"\ninstall_group = \"{G1}\"\nmember = \"everyone\"\n"), "org.toml: at `install_groups[0].member`: unknown variant `everyone`"),
             (format!("[[install_groups]]\napp = \"{APP}\"\ninstall_group = \"{G1}\"\nuninstall_group = \"{G1}\"\n"), "cannot be the install group"),
             (format!("[[install_groups]]\napp = \"{APP}\"\ninstall_group = \"{G1}\"\n[[install_groups]]\napp = \"{APP}\"\ninstall_group = \"{G2}\"\n"), "org.toml: at `install_groups[1].app`: app `00000006"),

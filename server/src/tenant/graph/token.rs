@@ -61,8 +61,7 @@ impl TokenSource {
                 http,
                 token_url: format!("{}/{}/oauth2/v2.0/token", settings.login_url, settings.tenant_id),
                 client_id: settings.client_id.clone(),
-                // `.default`: every application permission admin consent granted the app.
-                scope: format!("{}/.default", settings.graph_url),
+                scope: scope_for(&settings.graph_url),
                 credential,
                 current: Mutex::new(None),
             }),
@@ -125,6 +124,20 @@ impl TokenSource {
         let token: TokenResponse = serde_json::from_slice(&body)
             .map_err(|_| TokenError::Refused("the token endpoint's answer has no access_token".into()))?;
         Ok((token.access_token.into(), Duration::from_secs(token.expires_in.unwrap_or(3600).clamp(60, 86_400))))
+    }
+}
+
+/// The scope to ask for: `.default` of Graph's resource (every application permission admin
+/// consent granted). Microsoft's national clouds have their own Graph resource, named by
+/// their address; any other address (a test double, a proxy) stands in for the global Graph.
+fn scope_for(graph_url: &str) -> String {
+    const CLOUDS: [&str; 4] =
+        ["graph.microsoft.com", "graph.microsoft.us", "dod-graph.microsoft.us", "microsoftgraph.chinacloudapi.cn"];
+    let host = url::Url::parse(graph_url).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_default();
+    if CLOUDS.contains(&host.as_str()) {
+        format!("https://{host}/.default")
+    } else {
+        "https://graph.microsoft.com/.default".to_string()
     }
 }
 
@@ -219,6 +232,13 @@ mod tests {
         assert!(text.starts_with("the client secret is wrong or expired"), "{text}");
         assert!(text.contains("AADSTS7000215: Invalid client secret provided."), "{text}");
         assert!(!text.contains("Trace ID"), "{text}");
+    }
+
+    #[test]
+    fn scopes_of_clouds_and_of_stand_ins() {
+        assert_eq!(scope_for("https://graph.microsoft.com"), "https://graph.microsoft.com/.default");
+        assert_eq!(scope_for("https://graph.microsoft.us"), "https://graph.microsoft.us/.default");
+        assert_eq!(scope_for("http://127.0.0.1:4711"), "https://graph.microsoft.com/.default");
     }
 
     #[test]

@@ -1,0 +1,3 @@
+pub mod contract;
+pub mod fixtures;
+pub mod time_util;

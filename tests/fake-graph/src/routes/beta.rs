@@ -1,0 +1,106 @@
+//! The beta calls the portal makes with `--graph-beta`: branding profiles (and their
+//! assignments), per-user app intent and install state, and `setDeviceName`.
+
+use serde_json::{json, Value};
+
+use super::odata::GraphError;
+use super::reads::{collection, entity};
+use super::{not_served, Call, Reply};
+use crate::state::intent::{app_platform, Platform};
+use crate::state::{id_of, Org};
+
+pub fn route(call: &mut Call<'_>, org: &mut Org) -> Result<Reply, GraphError> {
+    let p0 = call.param(0).to_owned();
+    let p1 = call.param(1).to_owned();
+    match (call.op.method.as_str(), call.op.template.as_str()) {
+        ("GET", "/deviceManagement/intuneBrandingProfiles") => collection(call, org, org.branding_profiles.clone()),
+        ("GET", "/deviceManagement/intuneBrandingProfiles/{id}") => {
+            let profile = org
+                .branding_profiles
+                .iter()
+                .find(|p| id_of(p) == p0)
+                .ok_or_else(|| not_found("intuneBrandingProfile", &p0))?;
+            entity(call, org, profile)
+        }
+        ("GET", "/deviceManagement/intuneBrandingProfiles/{id}/assignments") => {
+            let profile = org
+                .branding_profiles
+                .iter()
+                .find(|p| id_of(p) == p0)
+                .ok_or_else(|| not_found("intuneBrandingProfile", &p0))?;
+            let assignments = profile.get("assignments").and_then(Value::as_array).cloned().unwrap_or_default();
+            collection(call, org, assignments)
+        }
+        ("GET", "/users/{id}/mobileAppIntentAndStates") => {
+            let user = org.user(&p0).map(|u| id_of(u).to_owned()).ok_or_else(|| not_found("user", &p0))?;
+            let states = intent_and_states(org, &user);
+            collection(call, org, states)
+        }
+        ("GET", "/users/{id}/mobileAppIntentAndStates/{id_1}") => {
+            let user = org.user(&p0).map(|u| id_of(u).to_owned()).ok_or_else(|| not_found("user", &p0))?;
+            let state = intent_and_states(org, &user)
+                .into_iter()
+                .find(|s| id_of(s) == p1)
+                .ok_or_else(|| not_found("mobileAppIntentAndState", &p1))?;
+            entity(call, org, &state)
+        }
+        ("POST", "/deviceManagement/managedDevices/{id}/setDeviceName") => {
+            super::writes::device_action(call, org, None, &p0, "setDeviceName")
+        }
+        ("POST", "/users/{id}/managedDevices/{id_1}/setDeviceName") => {
+            super::writes::device_action(call, org, Some(&p0), &p1, "setDeviceName")
+        }
+        _ => Err(not_served(call)),
+    }
+}
+
+fn not_found(what: &str, id: &str) -> GraphError {
+    GraphError::not_found(format!("{{\"_version\": 3, \"Message\": \"Resource not found: {what} '{id}'\"}}"))
+}
+
+/// One entry per managed device whose primary user is `user`: the apps that concern it, with
+/// their intent and install state.
+fn intent_and_states(org: &Org, user: &str) -> Vec<Value> {
+    org.managed
+        .iter()
+        .filter(|d| Org::primary_user(d).as_deref() == Some(user))
+        .map(|device| {
+            let device_id = id_of(device);
+            let list: Vec<Value> = org
+                .apps_for(device)
+                .into_iter()
+                .map(|(app, intent)| {
+                    let version = ["versionNumber", "versionName", "version", "displayVersion"]
+                        .iter()
+                        .find_map(|k| app.get(*k).and_then(Value::as_str))
+                        .unwrap_or("");
+                    json!({
+                        "applicationId": id_of(app),
+                        "displayName": app.get("displayName").cloned().unwrap_or(Value::Null),
+                        "displayVersion": version,
+                        "mobileAppIntent": intent,
+                        "installState": org.install_state(device_id, id_of(app)).state,
+                        "supportedDeviceTypes": supported_device_types(app),
+                    })
+                })
+                .collect();
+            json!({"id": device_id, "managedDeviceIdentifier": device_id, "userId": user, "mobileAppList": list})
+        })
+        .collect()
+}
+
+fn supported_device_types(app: &Value) -> Vec<Value> {
+    let types: Vec<&str> = match app_platform(app) {
+        Some(Platform::Ios) => {
+            let kinds = app.get("applicableDeviceType");
+            let ipad = kinds.and_then(|k| k.get("iPad")).and_then(Value::as_bool).unwrap_or(true);
+            let iphone = kinds.and_then(|k| k.get("iPhoneAndIPod")).and_then(Value::as_bool).unwrap_or(true);
+            [(iphone, "iPhone"), (ipad, "iPad")].iter().filter(|(on, _)| *on).map(|(_, t)| *t).collect()
+        }
+        Some(Platform::Android) => vec!["android"],
+        Some(Platform::Windows) => vec!["desktop"],
+        Some(Platform::MacOs) => vec!["mac"],
+        _ => Vec::new(),
+    };
+    types.into_iter().map(|t| json!({"type": t})).collect()
+}

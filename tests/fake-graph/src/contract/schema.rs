@@ -77,7 +77,7 @@ impl Schemas {
         match self.validator(key, schema) {
             Ok(validator) => validator
                 .iter_errors(value)
-                .map(|error| Finding::new(error.instance_path().to_string(), error.to_string()))
+                .map(|error| Finding::new(error.instance_path().to_string(), shorten(error.to_string())))
                 .collect(),
             Err(message) => vec![Finding::new("", message)],
         }
@@ -127,6 +127,15 @@ impl Schemas {
     pub fn properties_of(&self, name: &str) -> Option<Vec<String>> {
         let props = self.types.get(name)?.get("properties")?.as_object()?;
         Some(props.keys().filter(|k| !k.contains('@')).cloned().collect())
+    }
+}
+
+/// The schema's complaint without a copy of a large value ("{…whole entity…} is not valid
+/// under any of the schemas listed in the 'anyOf' keyword").
+fn shorten(message: String) -> String {
+    match message.find(" is not valid under any of the schemas") {
+        Some(at) if at > 80 => format!("the value{}", &message[at..]),
+        _ => message,
     }
 }
 

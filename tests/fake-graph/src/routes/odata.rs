@@ -191,6 +191,13 @@ pub fn filter_matches(entity: &Value, clauses: &[(String, Value)]) -> bool {
     })
 }
 
+/// Query-string escaping that keeps OData's `$`, `,`, `'`, `(`, `)` readable.
+fn escape(text: &str) -> String {
+    const SET: &percent_encoding::AsciiSet =
+        &percent_encoding::CONTROLS.add(b' ').add(b'&').add(b'#').add(b'+').add(b'%').add(b'"').add(b'<').add(b'>');
+    percent_encoding::utf8_percent_encode(text, SET).to_string()
+}
+
 /// The opaque `$skiptoken` of a page that starts at `offset`.
 pub fn skiptoken(offset: usize) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("fake-graph:{offset}"))
@@ -228,14 +235,15 @@ pub fn page(
     }
     body["value"] = Value::Array(value);
     if end < total {
-        let mut next = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in &query.pairs {
-            if !k.eq_ignore_ascii_case("$skiptoken") && !k.eq_ignore_ascii_case("$skip") {
-                next.append_pair(k, v);
-            }
-        }
-        next.append_pair("$skiptoken", &skiptoken(end));
-        body["@odata.nextLink"] = Value::String(format!("{request_url}?{}", next.finish()));
+        // Written as Graph writes its own: `$top=4&$skiptoken=…`, only what must be escaped escaped.
+        let mut pairs: Vec<String> = query
+            .pairs
+            .iter()
+            .filter(|(k, _)| !k.eq_ignore_ascii_case("$skiptoken") && !k.eq_ignore_ascii_case("$skip"))
+            .map(|(k, v)| format!("{}={}", escape(k), escape(v)))
+            .collect();
+        pairs.push(format!("$skiptoken={}", skiptoken(end)));
+        body["@odata.nextLink"] = Value::String(format!("{request_url}?{}", pairs.join("&")));
     }
     Ok(body)
 }

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", tag = "kind", deny_unknown_fields)]
+#[serde(rename_all = "camelCase", tag = "kind")]
 pub enum FaultKind {
     /// `429 Too Many Requests`; `retryAfter` seconds in `Retry-After`, or no header.
     Throttle {
@@ -23,7 +23,8 @@ pub enum FaultKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+// (No deny_unknown_fields: serde does not combine it with the flattened kind.)
+#[serde(rename_all = "camelCase")]
 pub struct Fault {
     /// `GET`, `POST`, …; absent: any method.
     #[serde(default)]

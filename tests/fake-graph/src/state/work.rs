@@ -204,7 +204,9 @@ impl Org {
             }
         }
         if outcome == Outcome::Succeed && action == "syncDevice" {
-            // The device checked in: what it had to install or uninstall happens now.
+            // The device checked in: Required apps that failed are tried again, and what it
+            // had to install or uninstall happens now.
+            self.reevaluate(&[device_id.to_owned()], None);
             let now_ids: Vec<u64> = self
                 .pending
                 .iter()

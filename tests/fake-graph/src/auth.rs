@@ -210,7 +210,7 @@ fn issue(shared: &Shared, tenant: &str, form: &HashMap<String, String>) -> Respo
             }
             let token_url = format!("{}/{}/oauth2/v2.0/token", shared.base_url, tenant);
             if let Err(response) = check_assertion(shared, assertion, &token_url) {
-                return response;
+                return *response;
             }
         }
     }
@@ -258,13 +258,17 @@ struct AssertionClaims {
     exp: u64,
 }
 
-fn check_assertion(shared: &Shared, assertion: &str, token_url: &str) -> Result<(), Response> {
+/// [`entra_error`], boxed (a `Response` is large for an `Err`).
+fn reject(status: StatusCode, error: &str, code: u32, description: String) -> Box<Response> {
+    Box::new(entra_error(status, error, code, description))
+}
+
+fn check_assertion(shared: &Shared, assertion: &str, token_url: &str) -> Result<(), Box<Response>> {
     let creds = &shared.credentials;
-    let bad = |code: u32, description: String| {
-        Err(entra_error(StatusCode::UNAUTHORIZED, "invalid_client", code, description))
-    };
+    let bad =
+        |code: u32, description: String| Err(reject(StatusCode::UNAUTHORIZED, "invalid_client", code, description));
     let Ok(header) = jsonwebtoken::decode_header(assertion) else {
-        return Err(entra_error(
+        return Err(reject(
             StatusCode::BAD_REQUEST,
             "invalid_request",
             50027,
@@ -284,7 +288,7 @@ fn check_assertion(shared: &Shared, assertion: &str, token_url: &str) -> Result<
              Graph to see configured keys for app Id '{}'.]", creds.client_id));
     }
     if header.alg != Algorithm::RS256 && header.alg != Algorithm::PS256 {
-        return Err(entra_error(
+        return Err(reject(
             StatusCode::BAD_REQUEST,
             "invalid_request",
             50027,
@@ -322,7 +326,7 @@ fn check_assertion(shared: &Shared, assertion: &str, token_url: &str) -> Result<
                     50027,
                     format!("JWT token is invalid or malformed: the client assertion has no '{claim}' claim."),
                 ),
-                _ => Err(entra_error(
+                _ => Err(reject(
                     StatusCode::BAD_REQUEST,
                     "invalid_request",
                     50027,

@@ -79,15 +79,11 @@ pub fn check(contract: &Contract, op: &Operation, query: &QueryOptions) -> Vec<F
             continue;
         };
         match name {
-            "$top" | "$skip" => {
-                if value.parse::<u64>().is_err() {
-                    out.push(Finding::new(key.clone(), format!("{value:?} is not a non-negative integer")));
-                }
+            "$top" | "$skip" if value.parse::<u64>().is_err() => {
+                out.push(Finding::new(key.clone(), format!("{value:?} is not a non-negative integer")));
             }
-            "$count" => {
-                if value != "true" && value != "false" {
-                    out.push(Finding::new(key.clone(), format!("{value:?} is not true or false")));
-                }
+            "$count" if value != "true" && value != "false" => {
+                out.push(Finding::new(key.clone(), format!("{value:?} is not true or false")));
             }
             "$select" => {
                 let known = select_names(contract, op);

@@ -1,11 +1,15 @@
 //! Graph at `/v1.0/…` and `/beta/…`: every request goes through the same steps.
 //!
-//! 1. logged; 2. the global latency, then a matching fault (429, 503, delay);
-//! 3. a bearer token (401 `InvalidAuthenticationToken`); 4. the operation, by method and path
-//! template (unknown path: 400 as Graph words it, and recorded); 5. the contract: query
-//! options and body (a violation: Graph's 400 and recorded); 6. the permission (403);
-//! 7. the handler, over the organisation; 8. the response checked against the schema before it
-//! is served (a violation is the fake's own bug: recorded, answered 500).
+//! 1. logged;
+//! 2. the global latency, then a matching fault (429, 503, delay);
+//! 3. a bearer token (401 `InvalidAuthenticationToken`);
+//! 4. the operation, by method and path template (unknown path: 400 as Graph words it, and recorded);
+//! 5. the contract: query options and body (a violation: Graph's 400 and recorded);
+//! 6. the permission (403);
+//! 7. the handler, over the organisation;
+//! 8. the response checked against the schema before it is served (a violation is the fake's
+//!    own bug: recorded, answered 500).
+//!
 //! Inner `$batch` requests take steps 4–8 (and their own faults) with the batch's token.
 
 pub mod batch;
@@ -376,7 +380,7 @@ pub fn dispatch(shared: &Shared, request: &GraphRequest, roles: &[String], seq: 
     };
     let write = op.method != "GET" && !is_read_action(op);
     if let Some(entry) = shared.lock_log().entry(seq) {
-        entry.write = write && matches!(result, Ok(_));
+        entry.write = write && result.is_ok();
         entry.notes.append(&mut call.notes);
     }
     let reply = match result {

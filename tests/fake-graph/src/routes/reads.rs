@@ -1,7 +1,7 @@
 //! v1.0 reads: the directory (users, groups, Entra devices and their memberships) and Intune
 //! (managed devices, apps and categories, app protection policies, registrations, branding).
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::odata::{self, GraphError, Shape};
 use super::{not_served, Call, Reply};
@@ -252,9 +252,6 @@ pub fn route(call: &mut Call<'_>, org: &mut Org) -> Result<Reply, GraphError> {
         }
         // ---------------------------------------------------------------- branding
         "/deviceManagement" => entity(call, org, &org.device_management),
-        _ => {
-            let _ = json!(null);
-            Err(not_served(call))
-        }
+        _ => Err(not_served(call)),
     }
 }

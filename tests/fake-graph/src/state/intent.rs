@@ -96,14 +96,14 @@ pub fn resolve(app: &Value, user_groups: &HashSet<String>, device_groups: Option
             r.user.iter().any(|g| user_groups.contains(g)) || r.device.iter().any(|g| devices.contains(g))
         })
     };
-    let mut any_reach = false;
+    // Whether an assignment reached the app but an exclusion took it away (`exclude`).
+    let mut any_excluded = false;
     let mut hit = |intent: &str, device_side: bool| -> bool {
         let Some(reach) = included.get(intent) else { return false };
         let reached = if device_side { reach.device.iter().any(in_device) } else { reach.user.iter().any(in_user) };
-        if reached {
-            any_reach = true;
-        }
-        reached && !excluded_from(intent)
+        let excluded = reached && excluded_from(intent);
+        any_excluded |= excluded;
+        reached && !excluded
     };
     let user_required = hit("required", false);
     let device_required = hit("required", true);
@@ -114,9 +114,11 @@ pub fn resolve(app: &Value, user_groups: &HashSet<String>, device_groups: Option
     let enrolled = device_groups.is_some();
     if !enrolled {
         // Unenrolled: Required and Uninstall do not apply.
-        return if user_available || user_awe {
+        return if user_awe {
             "availableInstallWithoutEnrollment"
-        } else if any_reach {
+        } else if user_available {
+            "available"
+        } else if any_excluded {
             "exclude"
         } else {
             "notAvailable"
@@ -140,7 +142,7 @@ pub fn resolve(app: &Value, user_groups: &HashSet<String>, device_groups: Option
     if user_awe {
         return "availableInstallWithoutEnrollment";
     }
-    if any_reach {
+    if any_excluded {
         "exclude"
     } else {
         "notAvailable"

@@ -130,9 +130,11 @@ async fn a_certificate_assertion_gets_a_token_and_a_bad_one_does_not() {
     )
     .await;
     assert_eq!(status, 401, "wrong audience: {body}");
-    let mut broken = assertion(&fake.token_url(), now() + 300, "jti-4");
-    let last = broken.pop().map(|c| if c == 'A' { 'B' } else { 'A' }).unwrap_or('A');
-    broken.push(last);
+    // A signature byte changed (well inside the base64, where every bit counts).
+    let signed = assertion(&fake.token_url(), now() + 300, "jti-4");
+    let at = signed.len() - 20;
+    let flipped = if &signed[at..=at] == "A" { "B" } else { "A" };
+    let broken = format!("{}{flipped}{}", &signed[..at], &signed[at + 1..]);
     let (status, body) = with_assertion(&fake, &broken).await;
     println!("{}", body["error_description"]);
     assert_eq!((status, body["error_codes"][0].as_u64()), (401, Some(700027)), "bad signature: {body}");

@@ -53,9 +53,10 @@ pub struct FakeFacts {
     /// Device tag → managed device id (beta registrations carry `managedDeviceId`; v1.0 has no link).
     #[serde(default)]
     pub registration_devices: HashMap<String, String>,
-    /// Managed device id → its beta `deviceEnrollmentType` (v1.0 has no Android Enterprise types).
+    /// Managed device id → its beta `deviceType` (`androidForWork`: a personally owned work
+    /// profile, which neither version's `deviceEnrollmentType` can say).
     #[serde(default)]
-    pub beta_device_enrollment_types: HashMap<String, String>,
+    pub beta_device_types: HashMap<String, String>,
 }
 
 /// The fixture files, checked, dates moved to now.

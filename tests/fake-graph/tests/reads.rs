@@ -233,3 +233,37 @@ async fn a_json_batch_answers_each_request_and_can_carry_inner_throttling() {
     assert_eq!(inner.len(), 3, "each inner request is logged");
     graph.assert_no_violations();
 }
+
+#[tokio::test]
+async fn beta_views_of_devices_and_registrations() {
+    let graph = start().await;
+    let (status, devices) =
+        graph.get(&format!("/beta/users/{AMARA}/managedDevices?$select=id,deviceEnrollmentType,deviceType")).await;
+    assert_eq!(status, 200, "{devices}");
+    let pixel = devices["value"]
+        .as_array()
+        .expect("value")
+        .iter()
+        .find(|d| d["id"] == AMARA_PIXEL)
+        .cloned()
+        .expect("the Pixel");
+    assert_eq!(pixel["deviceType"], "androidForWork", "beta says it is a work profile");
+    assert_eq!(pixel["deviceEnrollmentType"], "userEnrollment");
+    let (_, v1) =
+        graph.get(&format!("/v1.0/deviceManagement/managedDevices/{AMARA_PIXEL}?$select=deviceEnrollmentType")).await;
+    assert_eq!(v1["deviceEnrollmentType"], "userEnrollment", "v1.0 cannot say more");
+    let (status, registrations) = graph.get(&format!("/beta/users/{AMARA}/managedAppRegistrations")).await;
+    assert_eq!(status, 200, "{registrations}");
+    let registrations = registrations["value"].as_array().cloned().unwrap_or_default();
+    assert!(
+        registrations.iter().any(|r| r["managedDeviceId"] == AMARA_IPHONE),
+        "an enrolled device's registration names it"
+    );
+    assert!(
+        registrations.iter().filter(|r| r["deviceTag"] == TAG_AMARA_IPAD).all(|r| r.get("managedDeviceId").is_none()),
+        "a MAM-only one does not"
+    );
+    let (status, _) = graph.get("/beta/deviceAppManagement/mobileApps").await;
+    assert_eq!(status, 501, "a beta call the fake does not serve");
+    assert!(graph.fake.violations().iter().all(|v| v.kind == "unsupported"), "{:#?}", graph.fake.violations());
+}

@@ -39,6 +39,23 @@ const SHAPES: &[(&str, &str, Shape)] = &[
     ("mobileAppIntentAndStateDetail", "mobileAppIntent", Shape::Enum("mobileAppIntent")),
     ("mobileAppIntentAndStateDetail", "supportedDeviceTypes", Shape::Complex("mobileAppSupportedDeviceType")),
     ("mobileAppSupportedDeviceType", "type", Shape::Enum("deviceType")),
+    ("managedDevice", "deviceEnrollmentType", Shape::Enum("deviceEnrollmentType")),
+    ("managedDevice", "deviceType", Shape::Enum("deviceType")),
+    ("managedDevice", "complianceState", Shape::Enum("complianceState")),
+    ("managedDevice", "managedDeviceOwnerType", Shape::Enum("managedDeviceOwnerType")),
+    ("managedDevice", "deviceActionResults", Shape::Complex("deviceActionResult")),
+    ("managedDevice", "users", Shape::Entity("user")),
+    ("deviceActionResult", "actionState", Shape::Enum("actionState")),
+    ("managedAppRegistration", "flaggedReasons", Shape::Enum("managedAppFlaggedReason")),
+];
+
+/// Types the file lacks, with their own properties (their bases give the rest):
+/// intune-devices-resetpasscodeactionresult, intune-mam-iosmanagedappregistration,
+/// intune-mam-androidmanagedappregistration (beta).
+const HAND_TYPES: &[(&str, &[&str])] = &[
+    ("resetPasscodeActionResult", &["passcode", "errorCode"]),
+    ("iosManagedAppRegistration", &[]),
+    ("androidManagedAppRegistration", &[]),
 ];
 
 /// Derived type → its base (the file has no base types).
@@ -47,6 +64,9 @@ const BASES: &[(&str, &str)] = &[
     ("exclusionGroupAssignmentTarget", "groupAssignmentTarget"),
     ("allLicensedUsersAssignmentTarget", "deviceAndAppManagementAssignmentTarget"),
     ("allDevicesAssignmentTarget", "deviceAndAppManagementAssignmentTarget"),
+    ("resetPasscodeActionResult", "deviceActionResult"),
+    ("iosManagedAppRegistration", "managedAppRegistration"),
+    ("androidManagedAppRegistration", "managedAppRegistration"),
 ];
 
 /// `deviceType` members (intune-apps-mobileappsupporteddevicetype, beta).
@@ -108,7 +128,19 @@ impl BetaNames {
     }
 
     fn is_entity(&self, type_name: &str) -> bool {
-        self.file.pointer(&format!("/entityTypes/{type_name}")).is_some()
+        let mut next = Some(type_name);
+        while let Some(t) = next {
+            if self.file.pointer(&format!("/entityTypes/{t}")).is_some() {
+                return true;
+            }
+            next = BASES.iter().find(|(d, _)| *d == t).map(|(_, b)| *b);
+        }
+        false
+    }
+
+    /// Whether the type exists in beta (the file or, for what it lacks, [`HAND_TYPES`]).
+    fn exists(&self, type_name: &str) -> bool {
+        self.declared(type_name).is_some() || HAND_TYPES.iter().any(|(t, _)| *t == type_name)
     }
 
     fn list(&self, type_name: &str, key: &str) -> Vec<String> {
@@ -117,6 +149,11 @@ impl BetaNames {
         while let Some(t) = next {
             if let Some(items) = self.declared(t).and_then(|d| d.get(key)).and_then(Value::as_array) {
                 names.extend(items.iter().filter_map(Value::as_str).map(str::to_owned));
+            }
+            if key == "properties" {
+                if let Some((_, own)) = HAND_TYPES.iter().find(|(h, _)| *h == t) {
+                    names.extend(own.iter().map(|p| (*p).to_owned()));
+                }
             }
             next = BASES.iter().find(|(d, _)| *d == t).map(|(_, b)| *b);
         }
@@ -195,9 +232,7 @@ impl BetaNames {
         let mut effective = declared.to_owned();
         if let Some(odata_type) = object.get("@odata.type") {
             match odata_type.as_str().and_then(|t| t.strip_prefix("#microsoft.graph.")) {
-                Some(named) if self.declared(named).is_some() && self.is_derived(named, declared) => {
-                    effective = named.to_owned()
-                }
+                Some(named) if self.exists(named) && self.is_derived(named, declared) => effective = named.to_owned(),
                 _ => out.push(Finding::new(
                     format!("{pointer}/@odata.type"),
                     format!("{odata_type} is not #microsoft.graph.{declared} or a beta type derived from it"),

@@ -285,6 +285,36 @@ impl Operations {
                 None,
                 Some(json!({"entity": "mobileAppIntentAndState"})),
             ),
+            // The beta views of devices and registrations: beta's enrollment types, and the
+            // registration's link to its managed device (v1.0 has neither).
+            beta(
+                "GET",
+                "/users/{id}/managedDevices",
+                &collection_query,
+                None,
+                Some(json!({"collection": "managedDevice"})),
+            ),
+            beta(
+                "GET",
+                "/users/{id}/managedDevices/{id_1}",
+                &entity_query,
+                None,
+                Some(json!({"entity": "managedDevice"})),
+            ),
+            beta(
+                "GET",
+                "/deviceManagement/managedDevices/{id}",
+                &entity_query,
+                None,
+                Some(json!({"entity": "managedDevice"})),
+            ),
+            beta(
+                "GET",
+                "/users/{id}/managedAppRegistrations",
+                &collection_query,
+                None,
+                Some(json!({"collection": "managedAppRegistration"})),
+            ),
             beta(
                 "POST",
                 "/deviceManagement/managedDevices/{id}/setDeviceName",
@@ -333,13 +363,13 @@ fn matches(template: &[Segment], segments: &[String]) -> Option<(Vec<String>, us
                 params.push(segment.clone());
             }
             Segment::AltKey { before, after } => {
-                let lower = segment.to_lowercase();
-                if !(lower.starts_with(before.as_str()) && lower.ends_with(after.as_str()))
-                    || lower.len() < before.len() + after.len()
-                {
-                    return None;
-                }
-                params.push(segment[before.len()..segment.len() - after.len()].to_owned());
+                // Byte-wise and ASCII case-insensitive: the key in between may be anything.
+                let bytes = segment.as_bytes();
+                let fits = bytes.len() >= before.len() + after.len()
+                    && bytes[..before.len()].eq_ignore_ascii_case(before.as_bytes())
+                    && bytes[bytes.len() - after.len()..] == *after.as_bytes();
+                let key = if fits { segment.get(before.len()..segment.len() - after.len()) } else { None };
+                params.push(key?.to_owned());
                 literals += 1;
             }
         }

@@ -44,6 +44,29 @@ pub fn route(call: &mut Call<'_>, org: &mut Org) -> Result<Reply, GraphError> {
                 .ok_or_else(|| not_found("mobileAppIntentAndState", &p1))?;
             entity(call, org, &state)
         }
+        ("GET", "/users/{id}/managedDevices") => {
+            let user = org.user(&p0).map(|u| id_of(u).to_owned()).ok_or_else(|| not_found("user", &p0))?;
+            let devices = org.listed_devices(&user).into_iter().map(|d| beta_device(org, d)).collect();
+            collection(call, org, devices)
+        }
+        ("GET", "/users/{id}/managedDevices/{id_1}") => {
+            let user = org.user(&p0).map(|u| id_of(u).to_owned()).ok_or_else(|| not_found("user", &p0))?;
+            let device = org
+                .listed_devices(&user)
+                .into_iter()
+                .find(|d| id_of(d).eq_ignore_ascii_case(&p1))
+                .ok_or_else(|| not_found("managedDevice", &p1))?;
+            entity(call, org, &beta_device(org, device))
+        }
+        ("GET", "/deviceManagement/managedDevices/{id}") => {
+            let device = org.managed_device(&p0).ok_or_else(|| not_found("managedDevice", &p0))?;
+            entity(call, org, &beta_device(org, device))
+        }
+        ("GET", "/users/{id}/managedAppRegistrations") => {
+            let user = org.user(&p0).map(|u| id_of(u).to_owned()).ok_or_else(|| not_found("user", &p0))?;
+            let registrations = org.registrations_of(&user).into_iter().map(|r| beta_registration(org, r)).collect();
+            collection(call, org, registrations)
+        }
         ("POST", "/deviceManagement/managedDevices/{id}/setDeviceName") => {
             super::writes::device_action(call, org, None, &p0, "setDeviceName")
         }
@@ -52,6 +75,27 @@ pub fn route(call: &mut Call<'_>, org: &mut Org) -> Result<Reply, GraphError> {
         }
         _ => Err(not_served(call)),
     }
+}
+
+/// A managed device as beta shows it: with its `deviceType` (`androidForWork` for a work profile).
+fn beta_device(org: &Org, device: &Value) -> Value {
+    let mut device = device.clone();
+    if let Some(kind) = org.facts.beta_device_types.get(id_of(&device)) {
+        device["deviceType"] = Value::from(kind.as_str());
+    }
+    device
+}
+
+/// A registration as beta shows it: with `managedDeviceId` and `azureADDeviceId` when its
+/// device is enrolled (v1.0 has no link).
+fn beta_registration(org: &Org, registration: &Value) -> Value {
+    let mut registration = registration.clone();
+    let tag = registration.get("deviceTag").and_then(Value::as_str).unwrap_or("").to_owned();
+    if let Some(device) = org.facts.registration_devices.get(&tag).and_then(|id| org.managed_device(id)) {
+        registration["managedDeviceId"] = Value::from(id_of(device));
+        registration["azureADDeviceId"] = device.get("azureADDeviceId").cloned().unwrap_or(Value::Null);
+    }
+    registration
 }
 
 fn not_found(what: &str, id: &str) -> GraphError {

@@ -154,9 +154,8 @@ impl Org {
 
     fn finish_action(&mut self, device_id: &str, action: &str, parameters: &Value, outcome: Outcome) {
         let now = time_util::now();
-        let work_profile = self.facts.beta_device_enrollment_types.get(device_id).is_some_and(|t| {
-            t == "androidEnterprisePersonalWorkProfile" || t == "androidEnterpriseCorporateWorkProfile"
-        });
+        // A personally owned work profile (beta deviceType androidForWork): Intune cannot reset its passcode.
+        let work_profile = self.facts.beta_device_types.get(device_id).is_some_and(|t| t == "androidForWork");
         let Some(device) = self.managed_device(device_id).cloned() else { return };
         let os = device.get("operatingSystem").and_then(Value::as_str).unwrap_or("").to_lowercase();
         let mut state = match outcome {

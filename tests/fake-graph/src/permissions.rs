@@ -30,8 +30,8 @@ const GROUP_MEMBER_WRITE: &[&str] = &["GroupMember.ReadWrite.All", "Group.ReadWr
 /// Rows `permissions-subset.json` does not have (README "Limits of this schema").
 fn by_hand(method: &str, path: &str) -> Option<Vec<String>> {
     Some(match (method, path) {
-        // learn.microsoft.com/graph/api/user-get
-        ("GET", "/users/{id}") => {
+        // learn.microsoft.com/graph/api/user-list and user-get
+        ("GET", "/users") | ("GET", "/users/{id}") => {
             list(&["User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"])
         }
         // learn.microsoft.com/graph/api/intune-devices-manageddevice-list and -get: the page lists
@@ -45,8 +45,8 @@ fn by_hand(method: &str, path: &str) -> Option<Vec<String>> {
         ("GET", "/devices/{id}") => {
             list(&["Device.Read.All", "Device.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"])
         }
-        // learn.microsoft.com/graph/api/group-get
-        ("GET", "/groups/{id}") => list(&[
+        // learn.microsoft.com/graph/api/group-list and group-get
+        ("GET", "/groups") | ("GET", "/groups/{id}") => list(&[
             "GroupMember.Read.All",
             "Group.Read.All",
             "Directory.Read.All",

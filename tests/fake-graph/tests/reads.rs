@@ -267,3 +267,36 @@ async fn beta_views_of_devices_and_registrations() {
     assert_eq!(status, 501, "a beta call the fake does not serve");
     assert!(graph.fake.violations().iter().all(|v| v.kind == "unsupported"), "{:#?}", graph.fake.violations());
 }
+
+#[tokio::test]
+async fn the_connectors_probes_and_nested_selects() {
+    let graph = start().await;
+    for probe in [
+        "/v1.0/users?$top=1&$select=id",
+        "/v1.0/devices?$top=1&$select=id",
+        "/v1.0/deviceManagement/managedDevices?$top=1&$select=id",
+        "/v1.0/deviceAppManagement/mobileApps?$top=1&$select=id",
+        "/v1.0/deviceManagement?$select=intuneBrand",
+        "/beta/deviceManagement/intuneBrandingProfiles?$top=1",
+    ] {
+        let (status, body) = graph.get(probe).await;
+        assert_eq!(status, 200, "{probe}: {body}");
+    }
+    let (status, body) = graph
+        .get(&format!("/v1.0/users/{AMARA}/managedAppRegistrations?$expand=appliedPolicies($select=id,displayName),intendedPolicies($select=id,displayName)"))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let policy = body["value"][0]["appliedPolicies"][0].as_object().cloned().expect("an expanded policy");
+    let mut keys: Vec<&str> = policy.keys().map(String::as_str).collect();
+    keys.sort();
+    assert_eq!(keys, ["@odata.type", "displayName", "id"], "the nested $select is applied");
+    let (status, body) =
+        graph.get(&format!("/v1.0/users/{AMARA}/managedAppRegistrations?$expand=appliedPolicies($select=pin)")).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body["error"]["message"].as_str().is_some_and(
+            |m| m.contains("\"pin\" (in $expand=appliedPolicies(...)) is not a property of managedAppPolicy")
+        ),
+        "{body}"
+    );
+}

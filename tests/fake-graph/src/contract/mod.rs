@@ -13,7 +13,7 @@
 
 mod beta;
 mod operations;
-mod query;
+pub mod query;
 mod schema;
 mod strict;
 
@@ -167,6 +167,14 @@ impl Contract {
     /// The declared properties of a v1.0 type (inherited ones included), for `$select`.
     pub fn properties_of(&self, type_name: &str) -> Option<Vec<String>> {
         self.schema.properties_of(&format!("microsoft.graph.{type_name}"))
+    }
+
+    /// The type a navigation property of a v1.0 type holds (`appliedPolicies` → `managedAppPolicy`).
+    pub fn navigation_type(&self, type_name: &str, property: &str) -> Option<String> {
+        let schema =
+            self.schema.schema(&format!("microsoft.graph.{type_name}"))?.pointer(&format!("/properties/{property}"))?;
+        let target = schema.get("items").unwrap_or(schema);
+        schema::ref_name(target).and_then(|n| n.strip_prefix("microsoft.graph.")).map(str::to_owned)
     }
 
     /// Whether `derived` is `base` or a type derived from it (v1.0).

@@ -35,6 +35,39 @@ impl QueryOptions {
     }
 }
 
+/// `$expand` items with the `$select` nested in each: `a($select=x,y),b` → `[(a, [x, y]), (b, [])]`.
+pub fn split_expand(list: &str) -> Vec<(String, Vec<String>)> {
+    let mut items = Vec::new();
+    let mut depth = 0usize;
+    let mut current = String::new();
+    for c in list.chars().chain(std::iter::once(',')) {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                let item = std::mem::take(&mut current);
+                let (name, options) = match item.split_once('(') {
+                    Some((name, rest)) => (name.trim().to_owned(), rest.trim_end().trim_end_matches(')').to_owned()),
+                    None => (item.trim().to_owned(), String::new()),
+                };
+                let select = options
+                    .split(';')
+                    .filter_map(|o| o.trim().split_once('='))
+                    .find(|(k, _)| k.trim().eq_ignore_ascii_case("$select"))
+                    .map(|(_, v)| v.split(',').map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()).collect())
+                    .unwrap_or_default();
+                if !name.is_empty() {
+                    items.push((name, select));
+                }
+                continue;
+            }
+            _ => {}
+        }
+        current.push(c);
+    }
+    items
+}
+
 /// Splits `a,b(x=1,y=2),c` at top-level commas and keeps the names before `(`.
 pub fn split_names(list: &str) -> Vec<String> {
     let mut names = Vec::new();
@@ -96,7 +129,18 @@ pub fn check(contract: &Contract, op: &Operation, query: &QueryOptions) -> Vec<F
             }
             "$expand" => {
                 let known = expand_names(contract, op);
-                for field in split_names(value) {
+                for (field, nested) in split_expand(value) {
+                    if let (Api::V1, Some(target)) =
+                        (op.api, op.item_type.as_deref().and_then(|t| contract.navigation_type(t, &field)))
+                    {
+                        let properties = contract.properties_of(&target).unwrap_or_default();
+                        for name in nested.iter().filter(|n| !properties.contains(n)) {
+                            out.push(Finding::new(
+                                key.clone(),
+                                format!("{name:?} (in $expand={field}(...)) is not a property of {target}"),
+                            ));
+                        }
+                    }
                     if !known.iter().any(|k| k == &field) {
                         out.push(Finding::new(
                             key.clone(),

@@ -85,13 +85,16 @@ pub type Expander<'a> = dyn Fn(&Value, &str) -> Option<Value> + 'a;
 /// What a request asks of the entities it gets: `$select`, `$expand`.
 pub struct Shape<'a> {
     pub select: Vec<String>,
-    pub expand: Vec<String>,
+    /// Each expanded navigation property with the `$select` nested in it
+    /// (`appliedPolicies($select=id,displayName)`).
+    pub expand: Vec<(String, Vec<String>)>,
     pub expander: &'a Expander<'a>,
 }
 
 impl<'a> Shape<'a> {
     pub fn from_query(query: &QueryOptions, expander: &'a Expander<'a>) -> Shape<'a> {
-        Shape { select: query.names("$select"), expand: query.names("$expand"), expander }
+        let expand = query.get("$expand").map(crate::contract::query::split_expand).unwrap_or_default();
+        Shape { select: query.names("$select"), expand, expander }
     }
 
     /// The entity as served: navigation cut or expanded, properties selected.
@@ -113,8 +116,17 @@ impl<'a> Shape<'a> {
                 out.insert(key.clone(), value.clone());
             }
         }
-        for name in &self.expand {
-            if let Some(expanded) = (self.expander)(entity, name) {
+        for (name, nested) in &self.expand {
+            if let Some(mut expanded) = (self.expander)(entity, name) {
+                if !nested.is_empty() {
+                    if let Value::Array(items) = &mut expanded {
+                        for item in items.iter_mut() {
+                            if let Value::Object(fields) = item {
+                                fields.retain(|k, _| k == "id" || k == "@odata.type" || nested.iter().any(|n| n == k));
+                            }
+                        }
+                    }
+                }
                 out.insert(name.clone(), expanded);
             }
         }

@@ -129,6 +129,7 @@ pub fn route(call: &mut Call<'_>, org: &mut Org) -> Result<Reply, GraphError> {
     let p1 = call.param(1).to_owned();
     match call.op.template.as_str() {
         // ---------------------------------------------------------------- directory
+        "/users" => collection(call, org, org.users.clone()),
         "/users/{id}" => entity(call, org, user(org, &p0)?),
         "/users/{id}/transitiveMemberOf" | "/users/{id}/transitiveMemberOf/microsoft.graph.group" => {
             let id = id_of(user(org, &p0)?).to_owned();
@@ -138,6 +139,7 @@ pub fn route(call: &mut Call<'_>, org: &mut Org) -> Result<Reply, GraphError> {
             let id = id_of(user(org, &p0)?).to_owned();
             collection(call, org, direct_groups_of(org, &id))
         }
+        "/groups" => collection(call, org, org.groups.clone()),
         "/groups/{id}" => entity(call, org, org.group(&p0).ok_or_else(|| directory_not_found(&p0))?),
         "/groups/{id}/members" => {
             org.group(&p0).ok_or_else(|| directory_not_found(&p0))?;

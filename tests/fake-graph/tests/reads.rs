@@ -300,3 +300,29 @@ async fn the_connectors_probes_and_nested_selects() {
         "{body}"
     );
 }
+
+/// The reads portal-server's Graph source makes for one user, as one `$batch`
+/// (server/src/tenant/graph: the user snapshot), answer without a violation.
+#[tokio::test]
+async fn the_connectors_user_snapshot_batch() {
+    let graph = start().await;
+    let user = format!("/users/{AMARA}");
+    let select = "id,userId,deviceName,operatingSystem,osVersion,model,manufacturer,serialNumber,managedDeviceOwnerType,\
+deviceEnrollmentType,enrolledDateTime,lastSyncDateTime,complianceState,complianceGracePeriodExpirationDateTime,isEncrypted,\
+jailBroken,azureADDeviceId,deviceActionResults";
+    let (status, body) = graph
+        .post("/v1.0/$batch", json!({"requests": [
+            {"id": "user", "method": "GET", "url": format!("{user}?$select=id,displayName,userPrincipalName,mail")},
+            {"id": "groups", "method": "GET", "url": format!("{user}/transitiveMemberOf?$select=id")},
+            {"id": "devices", "method": "GET", "url": format!("{user}/managedDevices?$select={select}")},
+            {"id": "registrations", "method": "GET", "url": format!("{user}/managedAppRegistrations?$expand=appliedPolicies($select=id,displayName),intendedPolicies($select=id,displayName)")},
+            {"id": "primary", "method": "GET", "url": format!("/deviceManagement/managedDevices/{REASSIGNED_LAPTOP}/users?$select=id")},
+        ]}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    for response in body["responses"].as_array().expect("responses") {
+        assert_eq!(response["status"], 200, "{response}");
+    }
+    assert_eq!(body["responses"][4]["body"]["value"][0]["id"], JONAS, "the primary user of CPH-LT-0200");
+    graph.assert_no_violations();
+}

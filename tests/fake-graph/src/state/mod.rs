@@ -199,10 +199,13 @@ impl Org {
     /// The apps that concern a managed device: its platform, not web links, some intent.
     pub fn apps_for(&self, managed: &Value) -> Vec<(&Value, &'static str)> {
         let platform = intent::device_platform(managed);
+        // The groups once per device, not once per app.
+        let user_groups = Self::primary_user(managed).map(|u| self.transitive_groups(&u)).unwrap_or_default();
+        let device_groups = self.device_groups(managed);
         self.apps
             .iter()
             .filter(|a| platform.is_some() && intent::app_platform(a) == platform)
-            .map(|a| (a, self.intent_on(a, managed)))
+            .map(|a| (a, intent::resolve(a, &user_groups, Some(&device_groups))))
             .filter(|(_, intent)| *intent != "notAvailable")
             .collect()
     }

@@ -1,13 +1,11 @@
 //! Fault injection and latency: 429 with and without Retry-After, 503, a delay, N times, by
 //! method and path prefix; the global added latency; the control API over HTTP.
 
-mod support;
-
 use std::time::{Duration, Instant};
 
+use crate::support::*;
 use fake_graph::Fault;
 use serde_json::{json, Value};
-use support::*;
 
 #[tokio::test]
 async fn throttling_and_outages_for_the_next_n_matching_requests() {

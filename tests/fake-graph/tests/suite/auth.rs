@@ -1,14 +1,12 @@
 //! The token endpoint (client secret and certificate assertion, Entra's AADSTS errors), the
 //! bearer check in front of Graph, and permissions (403 as Graph words it).
 
-mod support;
-
+use crate::support::*;
 use base64::Engine;
 use fake_graph::{FakeGraph, Options, CLIENT_ID, CLIENT_SECRET, TENANT_ID};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{json, Value};
 use sha1::Digest as _;
-use support::*;
 
 const SCOPE: &str = "https://graph.microsoft.com/.default";
 const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";

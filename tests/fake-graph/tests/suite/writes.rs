@@ -2,13 +2,11 @@
 //! removing the device, the beta rename, selective wipe, group membership reaching install
 //! state, and the request log counting writes.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::*;
 use fake_graph::{Options, Outcome};
 use serde_json::{json, Value};
-use support::*;
 
 async fn action_result(graph: &Graph, device: &str, action: &str) -> Value {
     let (_, body) = graph

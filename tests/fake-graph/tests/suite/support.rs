@@ -1,5 +1,4 @@
 //! What the fake Graph's own tests share: start it, get a token, call Graph.
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 

@@ -3,11 +3,9 @@
 //! an unknown path, an undeclared query option, a wipe body Graph would refuse are refused
 //! (400) and recorded; a response the schema refuses is never served. Each prints its message.
 
-mod support;
-
+use crate::support::*;
 use fake_graph::{FakeGraph, Options};
 use serde_json::{json, Value};
-use support::*;
 
 async fn start_error(change: impl Fn(&str, &mut Value)) -> String {
     let dir = fixtures_with(change);

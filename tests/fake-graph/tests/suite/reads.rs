@@ -2,10 +2,8 @@
 //! deviceId alternate key and the group cast, a device of someone else in a user's list,
 //! `jailBroken` as a string, beta branding and install state, the v1.0 report, `$batch`.
 
-mod support;
-
+use crate::support::*;
 use serde_json::{json, Value};
-use support::*;
 
 fn ids(items: &[Value]) -> Vec<&str> {
     items.iter().filter_map(|i| i["id"].as_str()).collect()

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use crate::support::*;
-use fake_graph::{Options, Outcome};
+use fake_graph::Outcome;
 use serde_json::{json, Value};
 
 async fn action_result(graph: &Graph, device: &str, action: &str) -> Value {
@@ -204,27 +204,30 @@ async fn joining_a_required_group_installs_and_joining_an_uninstall_group_uninst
 
 #[tokio::test]
 async fn an_app_marked_to_fail_fails_and_device_members_need_device_permission() {
-    let graph = start_with(Options { device_delay: Some(Duration::from_millis(30)), ..Options::default() }).await;
+    let graph = start().await;
     // Lab Notebook fails on every device: leave and re-join its group, it is tried again and fails.
     let (status, _) =
         graph.send("DELETE", &format!("/v1.0/groups/{G_SS_LAB_NOTEBOOK}/members/{AMARA}/$ref"), None).await;
     assert_eq!(status, 204);
     let (status, _) = graph.post(&format!("/v1.0/groups/{G_SS_LAB_NOTEBOOK}/members/$ref"), reference(AMARA)).await;
     assert_eq!(status, 204);
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    let mut states = Vec::new();
-    loop {
-        let state = app_state(&graph, AMARA, AMARA_SURFACE, APP_LAB_NOTEBOOK).await.1;
-        if states.last() != Some(&state) {
-            states.push(state.clone());
-        }
-        if state == "failed" && states.len() > 1 {
-            break;
-        }
-        assert!(std::time::Instant::now() < deadline, "never failed: {states:?}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    assert_eq!(states, ["pendingInstall", "failed"]);
+    assert_eq!(app_state(&graph, AMARA, AMARA_SURFACE, APP_LAB_NOTEBOOK).await.1, "pendingInstall");
+    graph.fake.advance(Some("installs"), Some(AMARA_SURFACE), Outcome::Succeed);
+    assert_eq!(
+        app_state(&graph, AMARA, AMARA_SURFACE, APP_LAB_NOTEBOOK).await.1,
+        "failed",
+        "it fails however it is advanced"
+    );
+    let response = graph
+        .http
+        .post(graph.url("/v1.0/deviceManagement/reports/retrieveDeviceAppInstallationStatusReport"))
+        .bearer_auth(&graph.token)
+        .json(&json!({"filter": format!("(ApplicationId eq '{APP_LAB_NOTEBOOK}') and (DeviceId eq '{AMARA_SURFACE}')"), "select": ["AppInstallState", "HexErrorCode"]}))
+        .send()
+        .await
+        .expect("report");
+    let report: Value = serde_json::from_slice(&response.bytes().await.expect("bytes")).expect("JSON");
+    assert_eq!(report["Values"], json!([["failed", "0x87D1041C"]]), "the report says so too");
     // A device member: the portal's roles lack Device.ReadWrite.All.
     let (status, body) =
         graph.post(&format!("/v1.0/groups/{G_SS_DESIGN_DEVICES}/members/$ref"), reference(AMARA_MACBOOK_ENTRA)).await;
@@ -264,4 +267,22 @@ async fn another_users_device_through_the_users_path_is_404_and_no_write() {
     assert_eq!(status, 404);
     assert!(graph.fake.writes().is_empty());
     assert!(graph.fake.pending().iter().all(|p| !(p["kind"] == "action" && p["managedDeviceId"] == AMARA_IPHONE)));
+}
+
+#[tokio::test]
+async fn with_a_device_delay_devices_act_by_themselves() {
+    let graph = start_with(fake_graph::Options {
+        device_delay: Some(Duration::from_millis(30)),
+        ..fake_graph::Options::default()
+    })
+    .await;
+    let (status, _) =
+        graph.send("POST", &format!("/v1.0/deviceManagement/managedDevices/{AMARA_IPHONE}/remoteLock"), None).await;
+    assert_eq!(status, 204);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while action_result(&graph, AMARA_IPHONE, "remoteLock").await["actionState"] != "done" {
+        assert!(std::time::Instant::now() < deadline, "the lock never happened");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    graph.assert_no_violations();
 }

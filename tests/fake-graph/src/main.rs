@@ -20,7 +20,7 @@ struct Args {
     #[arg(long, default_value_t = 0)]
     latency_ms: u64,
     /// Milliseconds a device takes to carry out an action, an install or a selective wipe
-    /// (0: at once; negative is not allowed — use --manual-devices to advance only by the control API).
+    /// (0: at once; see --manual-devices to have them wait for the control API).
     #[arg(long, default_value_t = 3000)]
     device_delay_ms: u64,
     /// Devices act only when the control API says so (POST /_fake/advance).

@@ -167,10 +167,7 @@ fn issue(shared: &Shared, tenant: &str, form: &HashMap<String, String>) -> Respo
     }
     match field("scope") {
         None => return entra_error(bad, "invalid_request", 900144, "The request body must contain the following parameter: 'scope'.".into()),
-        // Graph's resource identifier; or this fake's own address, as a national cloud's Graph
-        // is `https://graph.microsoft.us/.default` (a client that derives the scope from its
-        // Graph URL gets a token here too).
-        Some(scope) if scope == GRAPH_SCOPE || scope == format!("{}/.default", shared.base_url) => {}
+        Some(GRAPH_SCOPE) => {}
         Some(other) => {
             return entra_error(bad, "invalid_scope", 1002012, format!(
                 "The provided value for scope {other} is not valid. Client credential flows must have a scope value with /.default \

@@ -75,8 +75,7 @@ async fn a_client_secret_gets_a_token_with_the_granted_roles() {
     let claims = claims(body["access_token"].as_str().expect("token"));
     assert_eq!(claims["roles"], json!(fake_graph::PORTAL_ROLES));
     assert_eq!(claims["tid"], TENANT_ID);
-    // The fake's own Graph address as the resource identifier works too (a client that
-    // derives the scope from its Graph URL, as for a national cloud).
+    // The resource is Graph's (global cloud), whatever address the fake has.
     let own_scope = format!("{}/.default", fake.base_url());
     let (status, body) = token_request(
         &fake,
@@ -89,7 +88,7 @@ async fn a_client_secret_gets_a_token_with_the_granted_roles() {
         ],
     )
     .await;
-    assert_eq!(status, 200, "{body}");
+    assert_eq!((status, body["error_codes"][0].as_u64()), (400, Some(1002012)), "{body}");
     // The log keeps the request, never the secret.
     let logged = fake.requests();
     assert_eq!(logged[0].body.as_ref().and_then(|b| b.get("client_secret")), Some(&json!("(redacted)")));

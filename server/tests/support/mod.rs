@@ -10,6 +10,8 @@ use tokio::process::{Child, Command};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_portal-server");
 
+pub mod issuer;
+
 /// A running `portal-server serve` on an ephemeral port with its own database file.
 /// Killed when dropped.
 pub struct Server {
@@ -31,11 +33,18 @@ impl Server {
 
     /// Starts a server on a database file the caller owns (e.g. to restart on the same one).
     pub async fn start_with_db(db: &std::path::Path, extra: &[&str]) -> Server {
+        Server::start_with_env(db, extra, &[]).await
+    }
+
+    /// [`Server::start_with_db`] with environment variables (e.g. a secret, which is never
+    /// given on the command line).
+    pub async fn start_with_env(db: &std::path::Path, extra: &[&str], env: &[(&str, &str)]) -> Server {
         let db = db.to_path_buf();
         let mut args = vec!["serve", "--listen", "127.0.0.1:0", "--db", db.to_str().expect("utf-8 path")];
         args.extend_from_slice(extra);
         let mut child = Command::new(BIN)
             .args(&args)
+            .envs(env.iter().copied())
             .env("PORTAL_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

@@ -104,7 +104,13 @@ impl IntuneTenant {
         let oid = path_segment(&person.id);
         let id = path_segment(device_id);
         let requests = vec![
-            super::get("device", format!("/users/{oid}/managedDevices/{id}?$select={}", model::MANAGED_DEVICE_SELECT)),
+            super::get(
+                "device",
+                format!(
+                    "/users/{oid}/managedDevices/{id}?$select={}",
+                    model::managed_device_select(self.settings.beta)
+                ),
+            ),
             super::get("users", format!("/deviceManagement/managedDevices/{id}/users?$select=id")),
         ];
         let mut answers = self.graph.batch(self.device_version(), requests).await?;
@@ -114,7 +120,7 @@ impl IntuneTenant {
             Some(Err(e)) => return Err(e),
         };
         let Ok(raw) = serde_json::from_value::<model::ManagedDevice>(raw) else { return Ok(None) };
-        if raw.id != device_id || raw.user_id.as_deref() != Some(person.id.as_str()) {
+        if raw.id != device_id {
             return Ok(None);
         }
         let primary = match answers.remove("users") {
@@ -128,6 +134,10 @@ impl IntuneTenant {
             Some(Err(e)) => return Err(e),
             None => return Err(GraphError::Invalid("no answer for the device's users".into())),
         };
+        // Theirs only as its primary user (not as the user who enrolled it).
+        if primary.as_deref() != Some(person.id.as_str()) {
+            return Ok(None);
+        }
         let Some(device) = map::managed_device(&raw, primary) else { return Ok(None) };
         Ok(Some((device, raw)))
     }

@@ -137,8 +137,7 @@ pub fn managed_device(raw: &model::ManagedDevice, primary_user: Option<String>) 
         manufacturer: text(raw.manufacturer.as_deref()),
         serial_number: raw.serial_number.clone().filter(|s| !s.trim().is_empty()),
         managed_device_owner_type: graph_enum(raw.managed_device_owner_type.as_deref()).unwrap_or(OwnerType::Unknown),
-        device_enrollment_type: graph_enum(raw.device_enrollment_type.as_deref())
-            .unwrap_or(DeviceEnrollmentType::Unknown),
+        device_enrollment_type: enrollment_type(raw),
         last_sync_date_time: date(raw.last_sync_date_time.as_deref()).unwrap_or_else(|| enrolled.clone()),
         enrolled_date_time: enrolled,
         compliance_state,
@@ -151,6 +150,24 @@ pub fn managed_device(raw: &model::ManagedDevice, primary_user: Option<String>) 
         user_id: primary_user,
         device_action_results: results,
     })
+}
+
+/// How the device was enrolled. Graph's `deviceEnrollmentType` names an Android Enterprise
+/// work profile `userEnrollment` like any personal enrollment; beta's `deviceType`
+/// (`androidForWork`) says it is one, which the action rules need (no passcode reset).
+fn enrollment_type(raw: &model::ManagedDevice) -> DeviceEnrollmentType {
+    let graph: DeviceEnrollmentType =
+        graph_enum(raw.device_enrollment_type.as_deref()).unwrap_or(DeviceEnrollmentType::Unknown);
+    let work_profile = raw.device_type.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("androidForWork"));
+    match (graph, work_profile, raw.managed_device_owner_type.as_deref()) {
+        (DeviceEnrollmentType::UserEnrollment | DeviceEnrollmentType::Unknown, true, Some("company")) => {
+            DeviceEnrollmentType::AndroidEnterpriseCorporateWorkProfile
+        }
+        (DeviceEnrollmentType::UserEnrollment | DeviceEnrollmentType::Unknown, true, _) => {
+            DeviceEnrollmentType::AndroidEnterprisePersonalWorkProfile
+        }
+        (other, _, _) => other,
+    }
 }
 
 /// The bundle id or package id of a `mobileAppIdentifier` (iOS or Android).
@@ -178,9 +195,9 @@ fn app_kind(odata_type: &str, ios_devices: Option<model::IosDeviceType>) -> Opti
         "iosiPadOSWebClip" => (vec![Platform::Ios, Platform::Ipados], WebLink),
         "androidStoreApp" | "managedAndroidStoreApp" | "androidManagedStoreApp" => (vec![Platform::Android], Store),
         "androidLobApp" | "managedAndroidLobApp" => (vec![Platform::Android], LineOfBusiness),
-        "microsoftStoreForBusinessApp" | "winGetApp" | "windowsMicrosoftEdgeApp" | "officeSuiteApp" => {
-            (vec![Platform::Windows], Store)
-        }
+        // Not `microsoftStoreForBusinessApp`: Microsoft retired the Store for Business, its
+        // apps no longer install.
+        "winGetApp" | "windowsMicrosoftEdgeApp" | "officeSuiteApp" => (vec![Platform::Windows], Store),
         "win32LobApp" | "windowsAppX" | "windowsMobileMSI" | "windowsUniversalAppX" => {
             (vec![Platform::Windows], LineOfBusiness)
         }

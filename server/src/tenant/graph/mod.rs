@@ -444,7 +444,7 @@ async fn read_snapshot(
         get("groups", format!("{user_path}/transitiveMemberOf?$select=id")),
     ];
     let mut per_device = vec![
-        get("devices", format!("{user_path}/managedDevices?$select={}", model::MANAGED_DEVICE_SELECT)),
+        get("devices", format!("{user_path}/managedDevices?$select={}", model::managed_device_select(beta))),
         get(
             "registrations",
             format!("{user_path}/managedAppRegistrations?$expand=appliedPolicies($select=id,displayName),intendedPolicies($select=id,displayName)"),
@@ -495,23 +495,30 @@ async fn read_snapshot(
         group_ids,
     };
 
-    // Never trust the collection: a device whose userId is someone else's is not theirs.
-    let (raw_devices, unreadable) = map::items::<model::ManagedDevice>(devices);
-    let total = raw_devices.len();
-    let raw_devices: Vec<model::ManagedDevice> =
-        raw_devices.into_iter().filter(|d| d.user_id.as_deref() == Some(oid)).collect();
-    if raw_devices.len() < total || unreadable > 0 {
-        tracing::warn!(
-            "graph: {} of {oid}'s managed devices left out ({} someone else's, {unreadable} unreadable)",
-            total - raw_devices.len() + unreadable,
-            total - raw_devices.len()
+    // Never trust the collection (it has listed other people's devices): a device is the
+    // person's when they are its primary user — its `users` navigation, since `userId` has
+    // been the enrolling user (a device handed on keeps the old `userId`). Only when the
+    // navigation cannot be read does `userId` stand in.
+    let (listed, unreadable) = map::items::<model::ManagedDevice>(devices);
+    let primary_users = primary_users(graph, &listed).await?;
+    let total = listed.len();
+    let mut owned = Vec::new();
+    for raw in listed {
+        let primary = primary_users.get(&raw.id).cloned().unwrap_or_else(|| raw.user_id.clone());
+        if primary.as_deref() == Some(oid) {
+            owned.push((raw, primary));
+        }
+    }
+    if owned.len() < total || unreadable > 0 {
+        tracing::info!(
+            "graph: {} of the devices listed for {oid} are not theirs, {unreadable} unreadable",
+            total - owned.len()
         );
     }
-    let primary_users = primary_users(graph, &raw_devices).await?;
     let mut managed = Vec::new();
     let mut entra_device_ids = HashMap::new();
-    for raw in &raw_devices {
-        let primary = primary_users.get(&raw.id).cloned().unwrap_or_else(|| raw.user_id.clone());
+    for (raw, primary) in &owned {
+        let primary = primary.clone();
         match map::managed_device(raw, primary) {
             Some(device) => {
                 if let Some(entra) = raw.azure_ad_device_id.clone().filter(|id| !id.is_empty()) {

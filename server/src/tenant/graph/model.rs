@@ -57,12 +57,23 @@ pub struct ManagedDevice {
     #[serde(rename = "azureADDeviceId")]
     pub azure_ad_device_id: Option<String>,
     pub device_action_results: Vec<Value>,
+    /// Beta only: e.g. `androidForWork` for an Android Enterprise work profile.
+    pub device_type: Option<String>,
 }
 
-/// The `$select` of a user's managed devices: what [`ManagedDevice`] reads, nothing more.
-pub const MANAGED_DEVICE_SELECT: &str = "id,userId,deviceName,operatingSystem,osVersion,model,manufacturer,\
-serialNumber,managedDeviceOwnerType,deviceEnrollmentType,enrolledDateTime,lastSyncDateTime,complianceState,\
-complianceGracePeriodExpirationDateTime,isEncrypted,jailBroken,azureADDeviceId,deviceActionResults";
+/// The `$select` of a user's managed devices: what [`ManagedDevice`] reads, nothing more
+/// (beta's `deviceType` tells an Android work profile, which `deviceEnrollmentType` does not).
+pub fn managed_device_select(beta: bool) -> String {
+    let v1 = "id,userId,deviceName,operatingSystem,osVersion,model,manufacturer,serialNumber,managedDeviceOwnerType,\
+              deviceEnrollmentType,enrolledDateTime,lastSyncDateTime,complianceState,\
+              complianceGracePeriodExpirationDateTime,isEncrypted,jailBroken,azureADDeviceId,deviceActionResults";
+    let v1: String = v1.split_whitespace().collect();
+    if beta {
+        format!("{v1},deviceType")
+    } else {
+        v1
+    }
+}
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -212,9 +223,14 @@ pub struct IntuneBrand {
     pub show_name_next_to_logo: Option<bool>,
     pub show_display_name_next_to_logo: Option<bool>,
     pub light_background_logo: Option<MimeContent>,
+    // Graph spells these with a capital IT.
+    #[serde(rename = "contactITName")]
     pub contact_it_name: Option<String>,
+    #[serde(rename = "contactITPhoneNumber")]
     pub contact_it_phone_number: Option<String>,
+    #[serde(rename = "contactITEmailAddress")]
     pub contact_it_email_address: Option<String>,
+    #[serde(rename = "contactITNotes")]
     pub contact_it_notes: Option<String>,
     pub online_support_site_name: Option<String>,
     pub online_support_site_url: Option<String>,

@@ -9,6 +9,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 use std::path::Path;
 use std::time::Duration;
+use support::events::EventReader;
 use support::{problem_of, sign_in, Server, DEMO_PASSWORD};
 
 /// Work never becomes due: pending state stays pending for the whole test.
@@ -47,59 +48,6 @@ fn snapshot(db: &Path) -> Vec<String> {
         }
     }
     rows
-}
-
-/// Reads server-sent events from a streaming response.
-struct EventReader {
-    res: reqwest::Response,
-    buffer: String,
-}
-
-impl EventReader {
-    fn new(res: reqwest::Response) -> EventReader {
-        assert_eq!(res.status(), 200);
-        assert!(res.headers()["content-type"].to_str().expect("ascii").starts_with("text/event-stream"));
-        EventReader { res, buffer: String::new() }
-    }
-
-    /// The next event (name, data), skipping keep-alive comments.
-    async fn next(&mut self) -> (String, Value) {
-        loop {
-            if let Some(end) = self.buffer.find("\n\n") {
-                let block: String = self.buffer.drain(..end + 2).collect();
-                let mut name = String::from("message");
-                let mut data = String::new();
-                for line in block.lines() {
-                    if let Some(v) = line.strip_prefix("event:") {
-                        name = v.trim().to_string();
-                    } else if let Some(v) = line.strip_prefix("data:") {
-                        data.push_str(v.trim_start());
-                    }
-                }
-                if data.is_empty() && name == "message" {
-                    continue; // a comment
-                }
-                return (name, serde_json::from_str(&data).unwrap_or(Value::String(data)));
-            }
-            let chunk = tokio::time::timeout(Duration::from_secs(20), self.res.chunk())
-                .await
-                .expect("an event within 20 s")
-                .expect("stream")
-                .expect("stream still open");
-            self.buffer.push_str(&String::from_utf8_lossy(&chunk));
-        }
-    }
-
-    /// Skips events until one satisfies `pred`.
-    async fn until(&mut self, what: &str, pred: impl Fn(&str, &Value) -> bool) -> Value {
-        for _ in 0..50 {
-            let (name, data) = self.next().await;
-            if pred(&name, &data) {
-                return data;
-            }
-        }
-        panic!("no event: {what}");
-    }
 }
 
 async fn wait_for<F, Fut>(what: &str, mut check: F)

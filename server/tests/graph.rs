@@ -154,7 +154,7 @@ async fn app_protection_in_plain_words() {
     let protected: ProtectedApps = intune.get(AMARA, "/api/v1/me/protected-apps").await;
     let ipad = protected.devices.iter().find(|d| d.device_tag == tag(1)).expect("the MAM-only iPad");
     assert!(!ipad.enrolled);
-    let status = |name: &str| ipad.apps.iter().find(|a| a.app_name.as_deref() == Some(name)).map(|a| a.status.clone());
+    let status = |name: &str| ipad.apps.iter().find(|a| a.app_name.as_deref() == Some(name)).map(|a| a.status);
     assert_eq!(status("Microsoft Outlook"), Some(ProtectionStatus::Protected));
     assert_eq!(status("Microsoft Teams"), Some(ProtectionStatus::WaitingForCheckIn));
     let outlook = ipad.apps.iter().find(|a| a.app_name.as_deref() == Some("Microsoft Outlook")).expect("outlook");

@@ -10,6 +10,7 @@ use tokio::process::{Child, Command};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_portal-server");
 
+pub mod events;
 pub mod issuer;
 
 /// A running `portal-server serve` on an ephemeral port with its own database file.

@@ -20,6 +20,7 @@ use portal_core::domain::{
 };
 use portal_core::rules::actions::{availability, Availability, Reason};
 use serde_json::{json, Value};
+use std::collections::HashMap;
 use std::time::Duration;
 
 /// What Reset keeps: nothing. A reset device leaves no data of the person or of the
@@ -86,14 +87,6 @@ fn in_seconds(d: Duration) -> String {
 }
 
 impl IntuneTenant {
-    fn device_version(&self) -> Version {
-        if self.settings.beta {
-            Version::Beta
-        } else {
-            Version::V1
-        }
-    }
-
     /// The device as Graph has it now, if it is `person`'s; its `user_id` is the primary
     /// user from the `users` navigation (so the rule refuses when that is someone else).
     pub(super) async fn fresh_device(
@@ -103,17 +96,21 @@ impl IntuneTenant {
     ) -> Result<Option<(ManagedDevice, model::ManagedDevice)>, GraphError> {
         let oid = path_segment(&person.id);
         let id = path_segment(device_id);
-        let requests = vec![
-            super::get(
-                "device",
-                format!(
-                    "/users/{oid}/managedDevices/{id}?$select={}",
-                    model::managed_device_select(self.settings.beta)
-                ),
-            ),
-            super::get("users", format!("/deviceManagement/managedDevices/{id}/users?$select=id")),
-        ];
-        let mut answers = self.graph.batch(self.device_version(), requests).await?;
+        let select = model::managed_device_select(self.settings.beta);
+        let device_path = format!("/users/{oid}/managedDevices/{id}?$select={select}");
+        let users_path = format!("/deviceManagement/managedDevices/{id}/users?$select=id");
+        // One round trip; with beta the device is beta's, the navigation v1.0's (a batch is
+        // one version).
+        let mut answers = if self.settings.beta {
+            let (device, users) = tokio::join!(
+                self.graph.get::<Value>(Version::Beta, &device_path),
+                self.graph.get::<Value>(Version::V1, &users_path)
+            );
+            HashMap::from([("device".to_string(), device), ("users".to_string(), users)])
+        } else {
+            let requests = vec![super::get("device", device_path), super::get("users", users_path)];
+            self.graph.batch(Version::V1, requests).await?
+        };
         let raw = match answers.remove("device") {
             Some(Ok(value)) => value,
             Some(Err(GraphError::NotFound)) | None => return Ok(None),

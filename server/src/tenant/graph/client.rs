@@ -342,6 +342,13 @@ impl GraphClient {
                             return serde_json::from_slice(&bytes)
                                 .map_err(|e| GraphError::Invalid(format!("{} {}: {e}", method, path_of(&url))))
                         }
+                        // A change is not waited for here: the follow-up sends it again when Graph
+                        // said, and the page says so meanwhile.
+                        429 if !retry_unsure => {
+                            return Err(GraphError::Throttled {
+                                retry_after: retry_after.unwrap_or_else(|| backoff(attempt)),
+                            })
+                        }
                         429 => {
                             let after = retry_after.unwrap_or_else(|| backoff(attempt));
                             (after, GraphError::Throttled { retry_after: after })

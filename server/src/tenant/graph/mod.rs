@@ -204,23 +204,15 @@ impl IntuneTenant {
         });
     }
 
-    /// Start-up: every group of the organisation file exists and takes members.
+    /// Start-up: every group of the organisation file exists. Read through its members, which
+    /// `GroupMember.ReadWrite.All` allows (reading the group itself would need another
+    /// permission); a group with dynamic membership refuses members, and an install into it
+    /// then fails with Graph's reason.
     async fn check_install_groups(&self) -> anyhow::Result<()> {
         for group in self.install_groups.groups() {
-            let path = format!("/groups/{}?$select=id,displayName,groupTypes", path_segment(group.id()));
+            let path = format!("/groups/{}/members?$top=1&$select=id", path_segment(group.id()));
             match self.graph.get::<Value>(Version::V1, &path).await {
-                Ok(found) => {
-                    let dynamic = found
-                        .get("groupTypes")
-                        .and_then(Value::as_array)
-                        .is_some_and(|t| t.iter().any(|t| t.as_str() == Some("DynamicMembership")));
-                    if dynamic {
-                        anyhow::bail!(
-                            "group {} of the organisation file has dynamic membership: the portal cannot add members to it",
-                            group.id()
-                        );
-                    }
-                }
+                Ok(_) => {}
                 Err(GraphError::NotFound) => {
                     anyhow::bail!("group {} of the organisation file does not exist in the tenant", group.id())
                 }
@@ -678,7 +670,21 @@ async fn read_catalog(
         if with_icons.contains(&app.app.id) {
             app.app.icon_url = Some(format!("/api/v1/icons/{}", path_segment(&app.app.id)));
         }
-        app.self_service = install_groups.for_app(&app.app.id).is_some();
+        // The organisation file's groups are how the portal installs, not what the
+        // organisation intends: a person in an app's install group installed it from the
+        // portal, and may uninstall it again, so their assignments are not the rules' input.
+        if let Some(groups) = install_groups.for_app(&app.app.id) {
+            app.self_service = true;
+            let mechanism = |id: &str| {
+                id.eq_ignore_ascii_case(groups.install.id())
+                    || groups.uninstall.as_ref().is_some_and(|g| id.eq_ignore_ascii_case(g.id()))
+            };
+            app.assignments.retain(|a| match &a.target {
+                portal_core::domain::AssignmentTarget::UserGroup { id }
+                | portal_core::domain::AssignmentTarget::DeviceGroup { id } => !mechanism(id),
+                _ => true,
+            });
+        }
     }
     Ok(AppCatalog::new(apps))
 }

@@ -185,8 +185,8 @@ async fn jonas_sees_organisation_hidden_actions_and_a_temporary_passcode() -> Re
     let browser = Browser::chromium(1280, 900).await?;
     browser.sign_in(&portal, "jonas.weber@contoso.example", "/devices/dev-jonas-workstation").await?;
     browser.wait_for_text("main h1", "CPH-WS-0077").await?;
-    disabled_with_reason(&browser, "retire", "turned off removing company-owned devices").await?;
-    disabled_with_reason(&browser, "wipe", "turned off resetting company-owned devices").await?;
+    disabled_with_reason(&browser, "retire", "turned off removing this kind of device").await?;
+    disabled_with_reason(&browser, "wipe", "turned off resetting this kind of device").await?;
     run_to_done(&browser, "resetpasscode", "Reset passcode", None).await?;
     browser.wait_for_contains(".passcode", "Temporary passcode:").await?;
     browser.click(".passcode button").await?;

@@ -43,7 +43,9 @@ impl Server {
         let db = db.to_path_buf();
         let mut args = vec!["serve", "--listen", "127.0.0.1:0", "--db", db.to_str().expect("utf-8 path")];
         args.extend_from_slice(extra);
-        let mut child = Command::new(BIN)
+        // A benchmark runs the optimised build instead (scripts/bench-graph).
+        let bin = std::env::var("PORTAL_BENCH_SERVER_BIN").unwrap_or_else(|_| BIN.to_string());
+        let mut child = Command::new(bin)
             .args(&args)
             .envs(env.iter().copied())
             .env("PORTAL_LOG", "warn")

@@ -12,6 +12,7 @@ mod openapi;
 mod problem;
 mod profile;
 mod protected_apps;
+pub mod security_headers;
 mod spa;
 
 pub use apps::install_status;
@@ -25,6 +26,7 @@ use tower_http::trace::TraceLayer;
 pub fn router(state: AppState, dist: Option<&Path>) -> anyhow::Result<Router> {
     // CORS for the configured SPA origins only, on what a browser app fetches.
     let cors = state.oidc.cors();
+    let public_url = state.public_url.to_string();
     let mut app = Router::new()
         .nest("/api/v1", api::routes().layer(cors.clone()))
         .nest("/oidc", crate::oidc::routes(cors))
@@ -40,5 +42,7 @@ pub fn router(state: AppState, dist: Option<&Path>) -> anyhow::Result<Router> {
     } else {
         app = app.fallback(problem::not_found);
     }
+    let headers = security_headers::SecurityHeaders::new(&public_url, dist)?;
+    let app = app.layer(axum::middleware::from_fn(move |req, next| headers.clone().middleware(req, next)));
     Ok(app.layer(TraceLayer::new_for_http()))
 }

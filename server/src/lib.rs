@@ -91,6 +91,8 @@ pub async fn serve(args: ServeArgs) -> Result<(), Error> {
 
     // Tests and scripts read this line to learn the port when --listen ends in :0.
     println!("portal-server listening on http://{local}");
+    // Connection info: the sign-in limits count failures per client address.
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.context("serving")?;
     Ok(())
 }

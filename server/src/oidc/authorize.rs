@@ -5,6 +5,8 @@
 //! that would be an open redirector); after that they go back to the client with `error`,
 //! `error_description`, `state` and `iss` (RFC 9207).
 
+use super::address::{client_address, Peer};
+use super::limits::{self, Verdict};
 use super::page::{self, LoginForm, Texts};
 use super::params::Params;
 use super::store::{self as oidc_store, Grant, Session};
@@ -312,7 +314,13 @@ async fn issue_code(state: &AppState, req: &AuthRequest, session: &Session) -> a
 
 /// `POST /oidc/login`: checks the CSRF token and the credentials, starts the session and
 /// answers the authorization request it carries.
-pub async fn login(State(state): State<AppState>, jar: CookieJar, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn login(
+    State(state): State<AppState>,
+    Peer(peer): Peer,
+    jar: CookieJar,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let texts = page::texts(accept_language(&headers));
     let provider = &state.oidc;
     let form = match std::str::from_utf8(&body).ok().and_then(|b| Params::parse(b).ok()) {
@@ -335,18 +343,41 @@ pub async fn login(State(state): State<AppState>, jar: CookieJar, headers: Heade
         _ => false,
     };
     let org = organisation(&state).await;
-    let show_form = |jar: CookieJar, error: &str| {
+    let form_page = |jar: CookieJar, status: StatusCode, error: &str| {
         let (jar, csrf) = csrf_token(provider, jar);
         let html = page::login(
             texts,
             &LoginForm { organisation: &org, request: &query, csrf: &csrf, username: &username, error: Some(error) },
         );
-        (jar, page::respond(StatusCode::OK, html, &form_targets(provider))).into_response()
+        (jar, page::respond(status, html, &form_targets(provider)))
     };
+    let show_form = |jar: CookieJar, error: &str| form_page(jar, StatusCode::OK, error).into_response();
     if !csrf_ok {
         let jar = jar.remove(Cookie::build(CSRF_COOKIE).path("/oidc"));
         return show_form(jar, texts.form_expired);
     }
+
+    // The limits come before anything about the account is looked at, and answer the same
+    // whether it exists or not.
+    let address = client_address(peer, &headers, &provider.trusted_proxies);
+    let limits = provider.sign_in_limits;
+    let logged_name = logged(&username);
+    let attempt = match limits::begin(&state.store, limits, &username, address).await {
+        Ok(Verdict::Check(attempt)) => attempt,
+        Ok(Verdict::Refused { retry_after, locked }) => {
+            if locked {
+                tracing::warn!(%address, account = %logged_name, "sign-in refused: locked out after repeated failures");
+            } else {
+                tracing::warn!(%address, account = %logged_name, "sign-in refused: an attempt before the wait was over");
+            }
+            let message = texts.too_many_attempts.replace("{wait}", &limits::wait_in_words(retry_after));
+            let (jar, mut res) = form_page(jar, StatusCode::TOO_MANY_REQUESTS, &message);
+            let secs = retry_after.as_secs() + u64::from(retry_after.subsec_millis() > 0);
+            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
+            return (jar, res).into_response();
+        }
+        Err(e) => return internal(e),
+    };
 
     let user = match user::by_upn(&state.store, &username).await {
         Ok(u) => u,
@@ -356,8 +387,21 @@ pub async fn login(State(state): State<AppState>, jar: CookieJar, headers: Heade
     let matches =
         tokio::task::spawn_blocking(move || password_matches(&password, hash.as_deref())).await.unwrap_or(false);
     let Some(user) = user.filter(|_| matches) else {
+        tracing::warn!(
+            %address,
+            account = %logged_name,
+            account_failures = attempt.account_failures,
+            address_failures = attempt.address_failures,
+            "sign-in failed: wrong user name or password"
+        );
+        if attempt.locks {
+            tracing::warn!(%address, account = %logged_name, "sign-in locked out for {} s", limits.lockout.as_secs());
+        }
         return show_form(jar, texts.wrong_credentials);
     };
+    if let Err(e) = limits::succeeded(&state.store, limits, attempt).await {
+        return internal(e);
+    }
 
     let (raw, session) = match oidc_store::create_session(&state.store, &user.id, provider.lifetimes.session).await {
         Ok(s) => s,
@@ -369,6 +413,11 @@ pub async fn login(State(state): State<AppState>, jar: CookieJar, headers: Heade
         Ok(res) => (jar, res).into_response(),
         Err(e) => internal(e),
     }
+}
+
+/// A sign-in name for the log: as typed, at most 64 characters, quoted and escaped.
+fn logged(name: &str) -> String {
+    format!("{:?}", name.chars().take(64).collect::<String>())
 }
 
 /// Verifies `password` against an argon2 PHC string. Without a hash (unknown user, or one

@@ -16,6 +16,8 @@ pub struct Texts {
     pub submit: &'static str,
     pub wrong_credentials: &'static str,
     pub form_expired: &'static str,
+    /// `{wait}` is replaced with "30 seconds", "15 minutes", …
+    pub too_many_attempts: &'static str,
     pub error_title: &'static str,
     pub signed_out_title: &'static str,
     pub signed_out_body: &'static str,
@@ -32,6 +34,7 @@ pub const EN: Texts = Texts {
     submit: "Sign in",
     wrong_credentials: "That user name and password don't match an account. Check both and try again.",
     form_expired: "This sign-in page expired. Enter your details again.",
+    too_many_attempts: "Too many failed sign-ins. Wait {wait}, then try again.",
     error_title: "Sign-in can't continue",
     signed_out_title: "You're signed out",
     signed_out_body: "You can close this window.",

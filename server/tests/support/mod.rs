@@ -21,6 +21,8 @@ pub struct Server {
     _dir: Option<tempfile::TempDir>,
     child: Child,
     client: reqwest::Client,
+    /// What the server wrote to stderr so far (it is also passed on to the test's stderr).
+    logs: std::sync::Arc<std::sync::Mutex<String>>,
 }
 
 impl Server {
@@ -50,10 +52,21 @@ impl Server {
             .envs(env.iter().copied())
             .env("PORTAL_LOG", "warn")
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::piped())
             .kill_on_drop(true)
             .spawn()
             .expect("spawn portal-server");
+        let logs = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let mut stderr = BufReader::new(child.stderr.take().expect("stderr")).lines();
+        let sink = logs.clone();
+        tokio::spawn(async move {
+            while let Ok(Some(line)) = stderr.next_line().await {
+                eprintln!("{line}");
+                let mut logs = sink.lock().unwrap_or_else(|e| e.into_inner());
+                logs.push_str(&line);
+                logs.push('\n');
+            }
+        });
         let stdout = child.stdout.take().expect("stdout");
         let mut lines = BufReader::new(stdout).lines();
         let base = tokio::time::timeout(Duration::from_secs(30), async {
@@ -66,7 +79,12 @@ impl Server {
         })
         .await
         .expect("portal-server did not start within 30 s");
-        Server { base, db, _dir: None, child, client: reqwest::Client::new() }
+        Server { base, db, _dir: None, child, client: reqwest::Client::new(), logs }
+    }
+
+    /// Everything the server logged so far.
+    pub fn logs(&self) -> String {
+        self.logs.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {

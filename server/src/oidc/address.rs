@@ -32,6 +32,17 @@ pub fn peer_of(parts: &Parts) -> Option<IpAddr> {
     parts.extensions.get::<axum::extract::ConnectInfo<SocketAddr>>().map(|c| c.0.ip())
 }
 
+/// The TCP peer as an extractor (never fails: `None` without connection info).
+pub struct Peer(pub Option<IpAddr>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Peer {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Peer(peer_of(parts)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,16 +70,5 @@ mod tests {
         );
         assert_eq!(client_address(Some(ip("10.0.0.1")), &forwarded("not-an-ip"), &proxy), ip("10.0.0.1"));
         assert_eq!(client_address(Some(ip("10.0.0.1")), &HeaderMap::new(), &proxy), ip("10.0.0.1"));
-    }
-}
-
-/// The TCP peer as an extractor (never fails: `None` without connection info).
-pub struct Peer(pub Option<IpAddr>);
-
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Peer {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Peer(peer_of(parts)))
     }
 }

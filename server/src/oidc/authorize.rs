@@ -24,7 +24,7 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use std::sync::OnceLock;
 
 pub const SESSION_COOKIE: &str = "portal_oidc_session";
-const CSRF_COOKIE: &str = "portal_oidc_csrf";
+pub(super) const CSRF_COOKIE: &str = "portal_oidc_csrf";
 
 /// A validated authorization request.
 struct AuthRequest {
@@ -184,7 +184,7 @@ fn form_targets(provider: &Provider) -> Vec<String> {
     out
 }
 
-async fn organisation(state: &AppState) -> String {
+pub(super) async fn organisation(state: &AppState) -> String {
     match oidc_store::organisation_name(&state.store).await {
         Ok(Some(name)) => name,
         _ => "Portal".to_string(),
@@ -279,8 +279,16 @@ async fn current_session(state: &AppState, jar: &CookieJar) -> anyhow::Result<Op
     Ok(user::by_id(&state.store, &session.user_id).await?.map(|_| session))
 }
 
+/// Whether a posted form carries the CSRF cookie's value (double-submit).
+pub(super) fn csrf_matches(jar: &CookieJar, form: &Params) -> bool {
+    match (jar.get(CSRF_COOKIE), form.get("csrf")) {
+        (Some(c), Some(f)) => !f.is_empty() && secret::same(c.value(), f),
+        _ => false,
+    }
+}
+
 /// The CSRF cookie's value (double-submit: the form carries it too), minting one if absent.
-fn csrf_token(provider: &Provider, jar: CookieJar) -> (CookieJar, String) {
+pub(super) fn csrf_token(provider: &Provider, jar: CookieJar) -> (CookieJar, String) {
     if let Some(existing) = jar.get(CSRF_COOKIE).map(|c| c.value().to_string()) {
         if existing.len() == 43 {
             return (jar, existing);
@@ -338,10 +346,7 @@ pub async fn login(
     let username = form.get("username").unwrap_or_default().trim().to_string();
     let password = form.get("password").unwrap_or_default().to_string();
 
-    let csrf_ok = match (jar.get(CSRF_COOKIE), form.get("csrf")) {
-        (Some(c), Some(f)) => !f.is_empty() && secret::same(c.value(), f),
-        _ => false,
-    };
+    let csrf_ok = csrf_matches(&jar, &form);
     let org = organisation(&state).await;
     let form_page = |jar: CookieJar, status: StatusCode, error: &str| {
         let (jar, csrf) = csrf_token(provider, jar);

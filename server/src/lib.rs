@@ -87,7 +87,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), Error> {
         events,
         verdicts: Default::default(),
     };
-    let app = http::router(state, args.dist.as_deref())?;
+    let app = http::router(state, args.dist.as_deref(), args.csp_report_uri.as_deref())?;
 
     // Tests and scripts read this line to learn the port when --listen ends in :0.
     println!("portal-server listening on http://{local}");

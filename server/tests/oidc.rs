@@ -542,7 +542,10 @@ async fn a_sign_out_without_proof_of_the_portal_only_asks_and_signs_out_on_the_c
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["x-frame-options"], "DENY");
     let csp = res.headers()["content-security-policy"].to_str().expect("ascii").to_string();
-    assert!(csp.contains("frame-ancestors 'none'") && csp.contains(&format!("form-action 'self' {}", f.server.base)), "{csp}");
+    assert!(
+        csp.contains("frame-ancestors 'none'") && csp.contains(&format!("form-action 'self' {}", f.server.base)),
+        "{csp}"
+    );
     let html = res.text().await.expect("html");
     assert!(html.contains("Sign out?"), "{html}");
     assert!(still_signed_in(client.clone()).await, "a GET must not sign out");

@@ -50,7 +50,7 @@ struct SpaConfig {
 
 impl SecurityHeaders {
     /// For a server whose public URL is `public_url`, serving the SPA in `dist` (if any).
-    pub fn new(public_url: &str, dist: Option<&Path>) -> anyhow::Result<SecurityHeaders> {
+    pub fn new(public_url: &str, dist: Option<&Path>, report_uri: Option<&str>) -> anyhow::Result<SecurityHeaders> {
         let https = url::Url::parse(public_url).is_ok_and(|u| u.scheme() == "https");
         let mut common = HeaderMap::new();
         common.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
@@ -70,7 +70,14 @@ impl SecurityHeaders {
 
         let mut spa = common;
         if let Some(dist) = dist {
-            let csp = spa_policy(dist, https)?;
+            let mut csp = spa_policy(dist, https)?;
+            if let Some(uri) = report_uri {
+                let uri = url::Url::parse(uri).with_context(|| format!("--csp-report-uri {uri} is not a URL"))?;
+                if uri.as_str().contains([';', ',']) {
+                    bail!("--csp-report-uri {uri}: a URL with ';' or ',' would change the policy");
+                }
+                csp.push_str(&format!("; report-uri {uri}"));
+            }
             spa.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_str(&csp).context("the CSP header")?);
         }
         spa.insert(HeaderName::from_static("permissions-policy"), HeaderValue::from_static(PERMISSIONS_POLICY));

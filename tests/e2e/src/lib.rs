@@ -98,8 +98,16 @@ impl Drop for Portal {
 /// [`Browser::close`] to end the session cleanly).
 pub struct Browser {
     pub client: Client,
+    pub engine: Engine,
     driver: Child,
     _profile: tempfile::TempDir,
+}
+
+/// Which browser a session drives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Chromium,
+    Firefox,
 }
 
 impl Browser {
@@ -148,9 +156,61 @@ impl Browser {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .context("opening a Chromium session")?;
-        let browser = Browser { client, driver, _profile: profile };
+        let browser = Browser { client, engine: Engine::Chromium, driver, _profile: profile };
         browser.set_viewport(width, height).await?;
         Ok(browser)
+    }
+
+    /// A headless Firefox (ESR) session through geckodriver, in English, with a window of
+    /// `width`×`height` (Firefox has no device-metrics override; the window is the size).
+    pub async fn firefox(width: u32, height: u32) -> Result<Browser> {
+        let driver_bin = std::env::var("GECKODRIVER").unwrap_or_else(|_| "geckodriver".into());
+        let firefox = std::env::var("FIREFOX").unwrap_or_else(|_| "/usr/bin/firefox-esr".into());
+        let port = free_port()?;
+        let driver = Command::new(&driver_bin)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .with_context(|| format!("starting {driver_bin} (scripts/bootstrap installs it)"))?;
+        wait_for_port(port).await.context("geckodriver did not start")?;
+        let profile = tempfile::tempdir()?;
+        let caps = serde_json::json!({
+            "browserName": "firefox",
+            "moz:firefoxOptions": {
+                "binary": firefox,
+                "args": ["-headless", "-profile", profile.path().display().to_string()],
+                // Nothing of Mozilla's own background traffic on this closed network.
+                "prefs": {
+                    "intl.accept_languages": "en-US, en",
+                    "app.update.enabled": false,
+                    "browser.safebrowsing.malware.enabled": false,
+                    "browser.safebrowsing.phishing.enabled": false,
+                    "network.captive-portal-service.enabled": false,
+                    "network.connectivity-service.enabled": false,
+                    "datareporting.policy.dataSubmissionEnabled": false,
+                    "toolkit.telemetry.enabled": false
+                }
+            }
+        });
+        let serde_json::Value::Object(caps) = caps else { unreachable!("a JSON object literal") };
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .context("opening a Firefox session")?;
+        let browser = Browser { client, engine: Engine::Firefox, driver, _profile: profile };
+        browser.set_viewport(width, height).await?;
+        Ok(browser)
+    }
+
+    /// A session of `engine` (see [`Browser::chromium`] and [`Browser::firefox`]).
+    pub async fn start(engine: Engine, width: u32, height: u32) -> Result<Browser> {
+        match engine {
+            Engine::Chromium => Browser::chromium(width, height).await,
+            Engine::Firefox => Browser::firefox(width, height).await,
+        }
     }
 
     /// Makes the page's viewport `width`×`height` CSS pixels, as on a phone or a desktop.
@@ -158,6 +218,10 @@ impl Browser {
     /// wide and counts a frame in their height, so a "360×740" window laid the page out at
     /// 500×597. DevTools' device-metrics override sets the page's size exactly.
     pub async fn set_viewport(&self, width: u32, height: u32) -> Result<()> {
+        if self.engine == Engine::Firefox {
+            self.client.set_window_size(width, height).await.context("setting the window size")?;
+            return Ok(());
+        }
         self.client
             .issue_cmd(DevTools {
                 method: "Emulation.setDeviceMetricsOverride",

@@ -1,7 +1,8 @@
 //! Interop: the same sign-in against an independent, OpenID Certified provider
 //! (`oidc-provider` from npm, tests/e2e/interop/), with `portal-server` trusting that issuer
 //! (`--issuer`, `--audience api://portal`) and the SPA's config.json pointing at it. Proves
-//! the portal follows the standards rather than its own development provider.
+//! the portal follows the standards rather than its own development provider — sign-in, an
+//! authorised API call and sign-out through that provider's end-session endpoint.
 
 use anyhow::{anyhow, bail, Context};
 use portal_e2e::{free_port, Browser, Portal, WAIT};
@@ -96,6 +97,18 @@ async fn sign_in_with_an_independent_certified_provider_and_call_the_api() -> an
     // against that issuer's JWKS: the authorised call succeeded.
     browser.wait_for_text(".site-header .user-name", "Amara Okoye").await?;
     browser.screenshot("interop-signed-in").await?;
+
+    // Sign-out goes to oidc-provider's end-session endpoint (RP-Initiated Logout with the
+    // ID token as hint); it asks, and returns to the portal's landing page.
+    browser.click(".site-header button.sign-out").await?;
+    browser.click("button[name=logout][value=yes]").await?;
+    browser.wait_for_path("/").await?;
+    browser.wait_for_text("main h1", "Welcome to Contoso Pharmaceuticals").await?;
+    let url = browser.client.current_url().await?;
+    assert_eq!(url.origin().ascii_serialization(), portal.url, "back on the portal: {url}");
+    // Its session is gone: signing in asks for the password again.
+    browser.click("main button.sign-in").await?;
+    browser.text_of("form #password").await?;
     browser.close().await?;
     Ok(())
 }

@@ -20,7 +20,7 @@ pub fn summary(device: ManagedDevice) -> DeviceSummary {
     DeviceSummary { access: device_access_status(&device), device }
 }
 
-#[utoipa::path(get, path = "/api/v1/me/devices", tag = "devices",
+#[utoipa::path(get, path = "/api/v1/me/devices", tag = "devices", operation_id = "listDevices",
     responses((status = 200, body = DeviceList), (status = 401, body = portal_core::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn list(caller: Caller, State(state): State<AppState>) -> Result<axum::Json<DeviceList>, ApiError> {
@@ -71,8 +71,8 @@ async fn details_of(
     })
 }
 
-#[utoipa::path(get, path = "/api/v1/me/devices/{id}", tag = "devices",
-    params(("id" = String, Path, description = "A managed device id")),
+#[utoipa::path(get, path = "/api/v1/me/devices/{id}", tag = "devices", operation_id = "deviceDetails",
+    params(("id" = String, Path, description = "A managed device id", example = "dev-amara-surface")),
     responses((status = 200, body = DeviceDetails), (status = 404, body = portal_core::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn details(
@@ -86,7 +86,7 @@ pub async fn details(
 }
 
 #[utoipa::path(patch, path = "/api/v1/me/devices/{id}", tag = "devices",
-    params(("id" = String, Path, description = "A managed device id")),
+    params(("id" = String, Path, description = "A managed device id", example = "dev-amara-surface")),
     request_body = RenameDevice,
     responses((status = 200, body = DeviceDetails), (status = 404, body = portal_core::problem::Problem),
         (status = 422, description = "The name was refused; `reason` says why", body = portal_core::problem::Problem)),
@@ -117,7 +117,7 @@ pub async fn rename(
 }
 
 #[utoipa::path(post, path = "/api/v1/me/devices/{id}/actions", tag = "devices",
-    params(("id" = String, Path, description = "A managed device id")),
+    params(("id" = String, Path, description = "A managed device id", example = "dev-amara-surface")),
     request_body = ActionRequest,
     responses((status = 202, body = ActionAccepted),
         (status = 403, description = "Unavailable; `reason` is the portal-core reason", body = portal_core::problem::Problem),

@@ -9,6 +9,7 @@ mod extract;
 mod home;
 mod notifications;
 mod openapi;
+mod openapi_contract;
 mod problem;
 mod profile;
 mod protected_apps;

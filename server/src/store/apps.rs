@@ -76,7 +76,9 @@ impl Store {
     ) -> anyhow::Result<Option<InstallRecord>> {
         let (user_id, device_id, app_id) = (user_id.to_string(), device_id.to_string(), app_id.to_string());
         self.run(move |conn| {
-            let tx = conn.transaction()?;
+            // IMMEDIATE: it reads, then writes; a deferred transaction whose read snapshot another
+            // writer overtook fails with `database is locked` at once instead of waiting.
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             if !owns_device(&tx, &user_id, &device_id)? {
                 return Ok(None);
             }

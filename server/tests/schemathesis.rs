@@ -26,8 +26,10 @@ fn st() -> PathBuf {
 /// test command has a budget), more when run by hand.
 fn bounds() -> (String, String) {
     let ci = std::env::var("CI").is_ok_and(|v| v == "true");
-    let examples = std::env::var("PORTAL_SCHEMATHESIS_EXAMPLES").unwrap_or_else(|_| (if ci { "40" } else { "100" }).into());
-    let seconds = std::env::var("PORTAL_SCHEMATHESIS_SECONDS").unwrap_or_else(|_| (if ci { "90" } else { "180" }).into());
+    let examples =
+        std::env::var("PORTAL_SCHEMATHESIS_EXAMPLES").unwrap_or_else(|_| (if ci { "40" } else { "100" }).into());
+    let seconds =
+        std::env::var("PORTAL_SCHEMATHESIS_SECONDS").unwrap_or_else(|_| (if ci { "90" } else { "180" }).into());
     (examples, seconds)
 }
 
@@ -48,7 +50,8 @@ async fn schemathesis_finds_no_server_error_and_nothing_that_contradicts_the_doc
     let started = Instant::now();
     let out = tokio::process::Command::new(&st)
         .args(["run", &format!("{}/api/v1/openapi.json", server.base), "--checks", "all"])
-        .args(["--max-examples", &examples, "--max-time", &seconds, "--seed", "15"])
+        .args(["--max-examples", &examples, "--max-time", &seconds])
+        .args(["--seed", &std::env::var("PORTAL_SCHEMATHESIS_SEED").unwrap_or_else(|_| "15".into())])
         // The event stream never ends by itself: a short timeout for reading it.
         .args(["--request-timeout", "2", "--workers", "2"])
         .args(["--header", &format!("Authorization: Bearer {token}")])

@@ -122,10 +122,7 @@ fn default_description(status: &str) -> &'static str {
 fn stream_messages(op: &mut Operation) {
     if let Some(RefOr::T(ok)) = op.responses.responses.get_mut("200") {
         ok.content.clear();
-        ok.content.insert(
-            "text/event-stream".to_string(),
-            Content::new(Some(Ref::from_schema_name("StreamMessage"))),
-        );
+        ok.content.insert("text/event-stream".to_string(), Content::new(Some(Ref::from_schema_name("StreamMessage"))));
     }
 }
 

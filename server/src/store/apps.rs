@@ -131,7 +131,11 @@ fn upsert_install(
     Ok(())
 }
 
-fn install_state_in(conn: &Connection, device_id: &str, app_id: &str) -> anyhow::Result<Option<InstallRecord>> {
+pub(super) fn install_state_in(
+    conn: &Connection,
+    device_id: &str,
+    app_id: &str,
+) -> anyhow::Result<Option<InstallRecord>> {
     let row = conn
         .prepare_cached("SELECT app_id, state, pending, last_updated_at, failure FROM install_states WHERE device_id = ?1 AND app_id = ?2")?
         .query_row([device_id, app_id], install_row)

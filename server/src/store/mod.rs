@@ -10,6 +10,7 @@ mod audit;
 mod branding;
 mod cache;
 pub(crate) mod codec;
+mod completion;
 mod devices;
 mod intune_requests;
 mod me;
@@ -23,6 +24,7 @@ mod users;
 
 pub use audit::{AuditEntry, AuditFilter};
 pub use cache::TenantCache;
+pub use completion::{ActionOutcome, CheckIn, Notice, Record};
 pub use intune_requests::{IntuneRequest, NewRequest, RequestKind, RequestState, RequestUpdate};
 pub use simulation::{PendingAction, PendingInstall, PendingWipe, PendingWork};
 pub use tenant_import::ImportOutcome;

@@ -460,6 +460,30 @@ async fn refresh_tokens_rotate_and_reuse_revokes_the_family() {
 }
 
 #[tokio::test]
+async fn a_rotation_whose_answer_was_lost_can_be_retried_while_its_successor_is_unused() {
+    let f = Fixture::start(&[]).await;
+    let rt1 = tokens(&f).await["refresh_token"].as_str().expect("rt").to_string();
+    // The answer to this rotation never reaches the client (a dropped connection, a crash).
+    let lost: Value = refresh(&f, &rt1).await.json().await.expect("json");
+    let lost = lost["refresh_token"].as_str().expect("rt").to_string();
+
+    // The client tries again with what it has: a new successor, and the lost one is void.
+    let res = refresh(&f, &rt1).await;
+    assert_eq!(res.status(), 200, "a retry of a rotation");
+    let t: Value = res.json().await.expect("json");
+    let rt2 = t["refresh_token"].as_str().expect("rt").to_string();
+    assert_ne!(rt2, lost);
+    assert_eq!(me(&f, t["access_token"].as_str().expect("at")).await.status(), 200);
+    assert_eq!(oauth_error(refresh(&f, &lost).await).await, "invalid_grant", "the lost successor is void");
+
+    // Once the successor is used, the old token again is theft: the family goes.
+    let t3: Value = refresh(&f, &rt2).await.json().await.expect("json");
+    let rt3 = t3["refresh_token"].as_str().expect("rt").to_string();
+    assert_eq!(oauth_error(refresh(&f, &rt1).await).await, "invalid_grant");
+    assert_eq!(oauth_error(refresh(&f, &rt3).await).await, "invalid_grant", "the family is revoked");
+}
+
+#[tokio::test]
 async fn prompt_none_answers_login_required_without_a_session_and_a_code_with_one() {
     let f = Fixture::start(&[]).await;
     let client = browser();

@@ -14,6 +14,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("sql/0007_portal_state_without_tenant_users.sql")),
     M::up(include_str!("sql/0008_intune_requests_and_audit.sql")),
     M::up(include_str!("sql/0009_sign_in_limits.sql")),
+    M::up(include_str!("sql/0010_refresh_retry.sql")),
 ];
 
 pub fn apply(conn: &mut Connection) -> anyhow::Result<()> {

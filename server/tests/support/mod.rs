@@ -42,8 +42,14 @@ impl Server {
     /// [`Server::start_with_db`] with environment variables (e.g. a secret, which is never
     /// given on the command line).
     pub async fn start_with_env(db: &std::path::Path, extra: &[&str], env: &[(&str, &str)]) -> Server {
+        Server::start_listening(db, "127.0.0.1:0", extra, env).await
+    }
+
+    /// [`Server::start_with_env`] on the address `listen` (a restart on the same port keeps
+    /// the issuer, `http://<listen>/oidc`, so tokens issued before stay valid).
+    pub async fn start_listening(db: &std::path::Path, listen: &str, extra: &[&str], env: &[(&str, &str)]) -> Server {
         let db = db.to_path_buf();
-        let mut args = vec!["serve", "--listen", "127.0.0.1:0", "--db", db.to_str().expect("utf-8 path")];
+        let mut args = vec!["serve", "--listen", listen, "--db", db.to_str().expect("utf-8 path")];
         args.extend_from_slice(extra);
         // A benchmark runs the optimised build instead (scripts/bench-graph).
         let bin = std::env::var("PORTAL_BENCH_SERVER_BIN").unwrap_or_else(|_| BIN.to_string());

@@ -22,7 +22,9 @@
 use crate::events::EventBus;
 use crate::http::install_status;
 use crate::store::codec::code;
-use crate::store::{ActionOutcome, AuditEntry, CheckIn, Notice, PendingAction, PendingInstall, PendingWipe, Record, Store};
+use crate::store::{
+    ActionOutcome, AuditEntry, CheckIn, Notice, PendingAction, PendingInstall, PendingWipe, Record, Store,
+};
 use crate::tenant::notify;
 use portal_core::api::{Event, InstallOperation};
 use portal_core::domain::{
@@ -110,10 +112,8 @@ impl Simulator {
             }
             None => Record::default(),
         };
-        let done = self
-            .store
-            .complete_install(&work.device_id, &work.app_id, work.operation, state, failure, record)
-            .await?;
+        let done =
+            self.store.complete_install(&work.device_id, &work.app_id, work.operation, state, failure, record).await?;
         // Not pending any more: carried out before (by another instance, or before a restart).
         let (Some((installed, notification)), Some(user_id)) = (done, work.user_id.as_deref()) else {
             return Ok(());
@@ -186,8 +186,11 @@ impl Simulator {
                 let grace_period_expires = (compliance == ComplianceState::InGracePeriod)
                     .then(|| device.compliance_grace_period_expiration_date_time.clone())
                     .flatten();
-                check_in =
-                    Some(CheckIn { compliance, grace_period_expires, failing_settings: device.failing_settings.clone() });
+                check_in = Some(CheckIn {
+                    compliance,
+                    grace_period_expires,
+                    failing_settings: device.failing_settings.clone(),
+                });
             }
             RemoteAction::ResetPasscode if matches!(device.operating_system, Platform::Android | Platform::Windows) => {
                 passcode = Some(format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000u32)));
@@ -245,8 +248,9 @@ impl Simulator {
     }
 
     async fn selective_wipe(&self, work: &PendingWipe) -> anyhow::Result<()> {
-        let record =
-            self.record(&work.user_id, "selectiveWipe", &work.device_tag, "done", notify::company_data_removed()).await?;
+        let record = self
+            .record(&work.user_id, "selectiveWipe", &work.device_tag, "done", notify::company_data_removed())
+            .await?;
         let Some(notification) = self.store.complete_selective_wipe(&work.registration_id, record).await? else {
             return Ok(());
         };

@@ -71,4 +71,25 @@ mod tests {
         assert_eq!(client_address(Some(ip("10.0.0.1")), &forwarded("not-an-ip"), &proxy), ip("10.0.0.1"));
         assert_eq!(client_address(Some(ip("10.0.0.1")), &HeaderMap::new(), &proxy), ip("10.0.0.1"));
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 128, ..Default::default() })]
+
+        /// Whatever a client puts in X-Forwarded-For, the address is the peer's unless the
+        /// peer is a trusted proxy, and then one the header or the peer named.
+        #[test]
+        fn forwarded_for_never_panics_and_names_a_known_address(value in "[ -~]{0,80}", trusted in proptest::bool::ANY) {
+            let peer = ip("10.0.0.1");
+            let proxies = if trusted { vec![peer] } else { vec![] };
+            let Ok(v) = HeaderValue::from_str(&value) else { return Ok(()) };
+            let mut h = HeaderMap::new();
+            h.insert("x-forwarded-for", v);
+            let got = client_address(Some(peer), &h, &proxies);
+            if trusted {
+                proptest::prop_assert!(got == peer || value.contains(&got.to_string()));
+            } else {
+                proptest::prop_assert_eq!(got, peer);
+            }
+        }
+    }
 }

@@ -93,11 +93,11 @@ impl Store {
             if changed == 0 {
                 return Ok(None);
             }
-            let record =
+            let settled =
                 install_state_in(&tx, &device_id, &app_id)?.ok_or_else(|| anyhow::anyhow!("install state vanished"))?;
             let notification = write(&tx, record)?;
             tx.commit()?;
-            Ok(Some((record, notification)))
+            Ok(Some((settled, notification)))
         })
         .await
     }

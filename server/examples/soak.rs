@@ -212,7 +212,8 @@ async fn prepare(base: &str, upn: &str) -> anyhow::Result<User> {
 
 /// One connection sending the mixed traffic until `deadline`.
 async fn worker(base: String, users: Arc<Vec<User>>, first: usize, stats: Shared, started: Instant, deadline: Instant) {
-    let http = reqwest::Client::builder().pool_max_idle_per_host(1).timeout(Duration::from_secs(30)).build().expect("client");
+    let http =
+        reqwest::Client::builder().pool_max_idle_per_host(1).timeout(Duration::from_secs(30)).build().expect("client");
     let mut n = first;
     while Instant::now() < deadline {
         n += 1;
@@ -224,23 +225,45 @@ async fn worker(base: String, users: Arc<Vec<User>>, first: usize, stats: Shared
             0..=19 => ("GET /me/home", reqwest::Method::GET, "/api/v1/me/home".into(), None, &[]),
             20..=39 => {
                 let offset = fastrand::usize(0..4) * 50;
-                ("GET /me/apps", reqwest::Method::GET, format!("/api/v1/me/apps?device={device}&offset={offset}"), None, &[])
+                (
+                    "GET /me/apps",
+                    reqwest::Method::GET,
+                    format!("/api/v1/me/apps?device={device}&offset={offset}"),
+                    None,
+                    &[],
+                )
             }
-            40..=47 => ("GET /me/apps/{id}", reqwest::Method::GET, format!("/api/v1/me/apps/{app}?device={device}"), None, &[]),
+            40..=47 => {
+                ("GET /me/apps/{id}", reqwest::Method::GET, format!("/api/v1/me/apps/{app}?device={device}"), None, &[])
+            }
             48..=57 => ("GET /me/devices", reqwest::Method::GET, "/api/v1/me/devices".into(), None, &[]),
-            58..=67 => ("GET /me/devices/{id}", reqwest::Method::GET, format!("/api/v1/me/devices/{device}"), None, &[]),
+            58..=67 => {
+                ("GET /me/devices/{id}", reqwest::Method::GET, format!("/api/v1/me/devices/{device}"), None, &[])
+            }
             68..=75 => ("GET /me/protected-apps", reqwest::Method::GET, "/api/v1/me/protected-apps".into(), None, &[]),
             76..=87 => ("GET /me/notifications", reqwest::Method::GET, "/api/v1/me/notifications".into(), None, &[]),
             88..=93 => {
                 let action = if roll % 2 == 0 { "sync" } else { "remoteLock" };
                 let body = json!({ "action": action });
                 // 409: the same action is still pending; 403: not available on that device.
-                ("POST /me/devices/{id}/actions", reqwest::Method::POST, format!("/api/v1/me/devices/{device}/actions"), Some(body), &[403, 409])
+                (
+                    "POST /me/devices/{id}/actions",
+                    reqwest::Method::POST,
+                    format!("/api/v1/me/devices/{device}/actions"),
+                    Some(body),
+                    &[403, 409],
+                )
             }
             _ => {
                 let op = if roll % 2 == 0 { "install" } else { "uninstall" };
                 let body = json!({ "deviceId": device });
-                ("POST /me/apps/{id}/install|uninstall", reqwest::Method::POST, format!("/api/v1/me/apps/{app}/{op}"), Some(body), &[403])
+                (
+                    "POST /me/apps/{id}/install|uninstall",
+                    reqwest::Method::POST,
+                    format!("/api/v1/me/apps/{app}/{op}"),
+                    Some(body),
+                    &[403],
+                )
             }
         };
         let mut req = http.request(method, format!("{base}{path}")).bearer_auth(&user.token);
@@ -266,15 +289,30 @@ async fn worker(base: String, users: Arc<Vec<User>>, first: usize, stats: Shared
 }
 
 /// Holds an event stream for 5–30 s, reading it, then reconnects (ticket, then the stream).
-async fn streamer(base: String, users: Arc<Vec<User>>, index: usize, stats: Shared, started: Instant, deadline: Instant) {
+async fn streamer(
+    base: String,
+    users: Arc<Vec<User>>,
+    index: usize,
+    stats: Shared,
+    started: Instant,
+    deadline: Instant,
+) {
     let http = reqwest::Client::new();
     let user = &users[index % users.len()];
     while Instant::now() < deadline {
         let t = Instant::now();
         let ticket = match http.post(format!("{base}/api/v1/me/events/ticket")).bearer_auth(&user.token).send().await {
-            Ok(res) if res.status() == 200 => res.json::<Value>().await.ok().and_then(|v| v["ticket"].as_str().map(String::from)),
+            Ok(res) if res.status() == 200 => {
+                res.json::<Value>().await.ok().and_then(|v| v["ticket"].as_str().map(String::from))
+            }
             Ok(res) => {
-                record(&stats, started, "POST /me/events/ticket", t.elapsed(), Outcome::Error(res.status().to_string()));
+                record(
+                    &stats,
+                    started,
+                    "POST /me/events/ticket",
+                    t.elapsed(),
+                    Outcome::Error(res.status().to_string()),
+                );
                 None
             }
             Err(e) => {
@@ -291,7 +329,8 @@ async fn streamer(base: String, users: Arc<Vec<User>>, index: usize, stats: Shar
         let mut res = match http.get(format!("{base}/api/v1/me/events?ticket={ticket}")).send().await {
             Ok(res) if res.status() == 200 => res,
             Ok(res) => {
-                let outcome = if res.status() == 429 { Outcome::Refused } else { Outcome::Error(res.status().to_string()) };
+                let outcome =
+                    if res.status() == 429 { Outcome::Refused } else { Outcome::Error(res.status().to_string()) };
                 record(&stats, started, "GET /me/events (to ready)", t.elapsed(), outcome);
                 tokio::time::sleep(Duration::from_secs(1)).await;
                 continue;
@@ -316,7 +355,13 @@ async fn streamer(base: String, users: Arc<Vec<User>>, index: usize, stats: Shar
                     stats.lock().unwrap_or_else(|e| e.into_inner()).events_received += events;
                 }
                 Ok(Ok(None)) => {
-                    record(&stats, started, "GET /me/events (held)", t.elapsed(), Outcome::Error("the server ended the stream".into()));
+                    record(
+                        &stats,
+                        started,
+                        "GET /me/events (held)",
+                        t.elapsed(),
+                        Outcome::Error("the server ended the stream".into()),
+                    );
                     break;
                 }
                 Ok(Err(e)) => {
@@ -342,7 +387,9 @@ async fn slow_reader(base: String, users: Arc<Vec<User>>, index: usize, deadline
 fn rss_kib(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
         .unwrap_or(0)
 }
 
@@ -396,7 +443,11 @@ async fn main() -> anyhow::Result<()> {
         memory.push((started.elapsed().as_secs(), rss_kib(a.pid)));
         let s = stats.lock().unwrap_or_else(|e| e.into_inner());
         let (count, errors): (u64, u64) = s.windows.values().fold((0, 0), |(c, e), w| (c + w.count, e + w.errors));
-        eprint!("\rsoak: {:>4} s, {count} requests, {errors} errors, {} KiB   ", started.elapsed().as_secs(), rss_kib(a.pid));
+        eprint!(
+            "\rsoak: {:>4} s, {count} requests, {errors} errors, {} KiB   ",
+            started.elapsed().as_secs(),
+            rss_kib(a.pid)
+        );
     }
     for t in tasks {
         let _ = t.await;
@@ -409,7 +460,9 @@ async fn main() -> anyhow::Result<()> {
     let secs = started.elapsed().as_secs_f64();
     let mut routes: BTreeMap<String, (Histogram<u64>, u64, u64, u64)> = BTreeMap::new();
     for ((route, _), w) in &s.windows {
-        let e = routes.entry(route.clone()).or_insert_with(|| (Histogram::new_with_bounds(1, 60_000_000, 3).expect("h"), 0, 0, 0));
+        let e = routes
+            .entry(route.clone())
+            .or_insert_with(|| (Histogram::new_with_bounds(1, 60_000_000, 3).expect("h"), 0, 0, 0));
         let _ = e.0.add(&w.latency);
         e.1 += w.count;
         e.2 += w.errors;
@@ -431,7 +484,8 @@ async fn main() -> anyhow::Result<()> {
     println!("\nall routes: {total} requests in {secs:.0} s ({:.0}/s), {errors} errors", total as f64 / secs);
     println!("event streams opened and read: {}, events received: {}", s.streams_opened, s.events_received);
     println!("\np50 / p99 per minute (ms):\n");
-    let minutes: Vec<u64> = s.windows.keys().map(|(_, m)| *m).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    let minutes: Vec<u64> =
+        s.windows.keys().map(|(_, m)| *m).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
     println!("| route | {} |", minutes.iter().map(|m| format!("min {}", m + 1)).collect::<Vec<_>>().join(" | "));
     println!("|---|{}", "---|".repeat(minutes.len()));
     for route in routes.keys() {

@@ -77,7 +77,7 @@ where
     S::Value: std::fmt::Debug,
 {
     let mut runner = TestRunner::new(config(cases.0, cases.1));
-    if let Err(e) = runner.run(&strategy, |v| test(v)) {
+    if let Err(e) = runner.run(&strategy, test) {
         panic!("{e}");
     }
 }
@@ -199,7 +199,7 @@ fn query_strings_and_path_ids_are_answered_with_a_4xx_problem_or_the_data() {
     run((128, 32), (proptest::sample::select(TEMPLATES), "\\PC{1,40}", any::<bool>()), |(t, raw, post)| {
         let path = t.replace("{}", &percent(&raw));
         let req = if post { fx.http.post(fx.url(&path)) } else { fx.http.get(fx.url(&path)) };
-        fx.send(&format!("{path}"), req.bearer_auth(&fx.token), true).map(|_| ())
+        fx.send(&path, req.bearer_auth(&fx.token), true).map(|_| ())
     });
     fx.still_alive();
 }

@@ -29,7 +29,7 @@ fn bounds() -> (String, String) {
     let examples =
         std::env::var("PORTAL_SCHEMATHESIS_EXAMPLES").unwrap_or_else(|_| (if ci { "40" } else { "100" }).into());
     let seconds =
-        std::env::var("PORTAL_SCHEMATHESIS_SECONDS").unwrap_or_else(|_| (if ci { "90" } else { "180" }).into());
+        std::env::var("PORTAL_SCHEMATHESIS_SECONDS").unwrap_or_else(|_| (if ci { "60" } else { "180" }).into());
     (examples, seconds)
 }
 

@@ -34,15 +34,31 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct StoreArgs {
-    /// SQLite database file; created (with its schema) if it does not exist.
-    #[arg(long, value_name = "PATH", env = "PORTAL_DB", default_value = "portal.db")]
-    pub db: PathBuf,
+    /// The database: a SQLite file (created with its schema if it does not exist), or a
+    /// PostgreSQL URL, postgres://user@host:port/database, shared by several instances.
+    /// Give a URL with a password in PORTAL_DB (the environment), never on the command line.
+    #[arg(long, value_name = "PATH|URL", env = "PORTAL_DB", default_value = "portal.db", hide_env_values = true)]
+    pub db: crate::store::Location,
+
+    /// PostgreSQL: connections this instance keeps at most.
+    #[arg(long, value_name = "N", env = "PORTAL_DB_POOL_SIZE", default_value_t = 16)]
+    pub db_pool_size: usize,
+
+    /// PostgreSQL: how long a request waits for a free connection before it fails (503).
+    #[arg(long, value_name = "MS", env = "PORTAL_DB_WAIT_MS", default_value_t = 5000)]
+    pub db_wait_ms: u64,
 
     /// Tenant file (TOML) describing the organisation, its users, devices and apps.
     /// When omitted, the built-in demo tenant is used. The file is re-imported only
     /// when its content changed since the last import, so state survives restarts.
     #[arg(long, value_name = "PATH", env = "PORTAL_TENANT")]
     pub tenant: Option<PathBuf>,
+}
+
+impl StoreArgs {
+    pub fn pool(&self) -> crate::store::PoolOptions {
+        crate::store::PoolOptions { size: self.db_pool_size, wait: std::time::Duration::from_millis(self.db_wait_ms) }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -109,9 +125,9 @@ pub struct GenerateArgs {
 
 #[derive(Debug, Args)]
 pub struct AuditArgs {
-    /// SQLite database file of the server.
-    #[arg(long, value_name = "PATH", env = "PORTAL_DB", default_value = "portal.db")]
-    pub db: PathBuf,
+    /// The server's database: its SQLite file or PostgreSQL URL (see `serve --db`).
+    #[arg(long, value_name = "PATH|URL", env = "PORTAL_DB", default_value = "portal.db", hide_env_values = true)]
+    pub db: crate::store::Location,
     /// Only entries at or after this RFC 3339 time (e.g. 2026-12-01T00:00:00Z).
     #[arg(long, value_name = "TIME")]
     pub since: Option<String>,

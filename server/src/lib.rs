@@ -42,7 +42,9 @@ pub struct AppState {
 
 /// `portal-server serve`.
 pub async fn serve(args: ServeArgs) -> Result<(), Error> {
-    let store = store::Store::open(&args.store.db).await.context("opening the database")?;
+    let store = store::Store::open_with(&args.store.db, &args.store.pool())
+        .await
+        .with_context(|| format!("opening the database {}", args.store.db))?;
     let events = events::EventBus::default();
     let tenant: tenant::SharedTenant = match args.graph.source {
         tenant::graph::config::SourceKind::Embedded => {
@@ -99,7 +101,9 @@ pub async fn serve(args: ServeArgs) -> Result<(), Error> {
 
 /// `portal-server import`.
 pub async fn import(args: ImportArgs) -> Result<(), Error> {
-    let store = store::Store::open(&args.store.db).await.context("opening the database")?;
+    let store = store::Store::open_with(&args.store.db, &args.store.pool())
+        .await
+        .with_context(|| format!("opening the database {}", args.store.db))?;
     let source = tenant_file::Source::from_arg(args.store.tenant.as_deref()).context("reading the tenant file")?;
     let outcome = store.load_tenant(&source, args.force).await?;
     println!("{outcome}");
@@ -140,7 +144,7 @@ pub async fn audit(args: cli::AuditArgs) -> Result<(), Error> {
             dates::normalise(value).with_context(|| format!("{flag} {value}: not an RFC 3339 time"))?;
         }
     }
-    let store = store::Store::open(&args.db).await.context("opening the database")?;
+    let store = store::Store::open(&args.db).await.with_context(|| format!("opening the database {}", args.db))?;
     let filter = store::AuditFilter {
         since: args.since.as_deref().and_then(dates::normalise),
         until: args.until.as_deref().and_then(dates::normalise),

@@ -49,7 +49,7 @@ struct Health {
 
 /// Liveness and readiness in one: answers only when the database answers.
 async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
-    state.store.run(|conn| Ok(conn.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?)).await?;
+    state.store.ping().await?;
     Ok(Json(Health { status: "ok", version: env!("CARGO_PKG_VERSION") }))
 }
 

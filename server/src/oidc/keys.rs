@@ -2,12 +2,12 @@
 //! tokens issued before a restart still verify after it. Its `kid` is the RFC 7638 thumbprint.
 
 use super::secret;
+use crate::store::sql::{params, Db};
 use crate::store::Store;
 use anyhow::Context;
 use jsonwebtoken::jwk::{Jwk, JwkSet, KeyAlgorithm, PublicKeyUse, ThumbprintHash};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use rsa::pkcs8::{EncodePrivateKey, LineEnding};
-use rusqlite::TransactionBehavior;
 use serde::Serialize;
 
 pub struct SigningKey {
@@ -46,7 +46,7 @@ fn public_jwk(pem: &str) -> anyhow::Result<Jwk> {
 /// The newest active key, or a new one. Generation happens outside the write transaction
 /// (it takes a moment); if another instance stored a key meanwhile, that one wins.
 pub async fn load_or_create(store: &Store) -> anyhow::Result<SigningKey> {
-    if let Some(pem) = store.run(|conn| newest(conn)).await? {
+    if let Some(pem) = store.run(|db| newest(db)).await? {
         return SigningKey::from_pem(&pem);
     }
     tracing::info!("generating the identity provider's RS256 signing key");
@@ -54,17 +54,19 @@ pub async fn load_or_create(store: &Store) -> anyhow::Result<SigningKey> {
     let key = SigningKey::from_pem(&pem)?;
     let kid = key.kid.clone();
     let stored = store
-        .run(move |conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let existing = newest(&tx)?;
-            if existing.is_none() {
-                tx.execute(
-                    "INSERT INTO oidc_signing_keys (kid, private_key_pem, created_at) VALUES (?1, ?2, ?3)",
-                    (&kid, &pem, secret::now()),
-                )?;
-            }
-            tx.commit()?;
-            Ok(existing)
+        .run(move |db| {
+            // Instances starting together on an empty database each generate a key; the
+            // first to store it wins and the others use that one.
+            db.locked("signing key", |tx| {
+                let existing = newest(tx)?;
+                if existing.is_none() {
+                    tx.execute(
+                        "INSERT INTO oidc_signing_keys (kid, private_key_pem, created_at) VALUES (?1, ?2, ?3)",
+                        params![kid, pem, secret::now()],
+                    )?;
+                }
+                Ok(existing)
+            })
         })
         .await?;
     match stored {
@@ -73,15 +75,12 @@ pub async fn load_or_create(store: &Store) -> anyhow::Result<SigningKey> {
     }
 }
 
-fn newest(conn: &rusqlite::Connection) -> anyhow::Result<Option<String>> {
-    use rusqlite::OptionalExtension;
-    Ok(conn
-        .query_row(
-            "SELECT private_key_pem FROM oidc_signing_keys WHERE active = 1 ORDER BY created_at DESC, kid LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?)
+fn newest(db: &Db<'_>) -> anyhow::Result<Option<String>> {
+    let row: Option<(String,)> = db.query_opt(
+        "SELECT private_key_pem FROM oidc_signing_keys WHERE active = TRUE ORDER BY created_at DESC, kid LIMIT 1",
+        params![],
+    )?;
+    Ok(row.map(|(pem,)| pem))
 }
 
 fn generate() -> anyhow::Result<String> {
@@ -94,11 +93,12 @@ fn generate() -> anyhow::Result<String> {
 /// verifies against by default.
 pub async fn published(store: &Store) -> anyhow::Result<JwkSet> {
     let pems = store
-        .run(|conn| {
-            let mut stmt = conn
-                .prepare("SELECT private_key_pem FROM oidc_signing_keys WHERE active = 1 ORDER BY created_at DESC")?;
-            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
-            Ok(rows)
+        .run(|db| {
+            let rows: Vec<(String,)> = db.query(
+                "SELECT private_key_pem FROM oidc_signing_keys WHERE active = TRUE ORDER BY created_at DESC",
+                params![],
+            )?;
+            Ok(rows.into_iter().map(|(pem,)| pem).collect::<Vec<_>>())
         })
         .await?;
     let keys = pems.iter().map(|p| public_jwk(p)).collect::<anyhow::Result<Vec<_>>>()?;

@@ -12,8 +12,8 @@
 //! and takes back its own count from its address — never another address's.
 
 use super::secret::digest;
+use crate::store::sql::{params, Db};
 use crate::store::Store;
-use rusqlite::{OptionalExtension, TransactionBehavior};
 use std::net::IpAddr;
 use std::time::Duration;
 
@@ -135,19 +135,13 @@ pub fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-fn read(tx: &rusqlite::Transaction<'_>, key: &str, forget_before: i64, now: i64) -> rusqlite::Result<Row> {
+fn read(tx: &Db<'_>, key: &str, forget_before: i64, now: i64) -> anyhow::Result<Row> {
     let row = tx
-        .query_row(
+        .query_opt::<(u32, i64, Option<i64>, i64)>(
             "SELECT failures, next_attempt_at, locked_until, last_failure_at FROM sign_in_failures WHERE key = ?1",
-            [key],
-            |r| {
-                Ok((
-                    Row { failures: r.get(0)?, next_attempt_at: r.get(1)?, locked_until: r.get(2)? },
-                    r.get::<_, i64>(3)?,
-                ))
-            },
-        )
-        .optional()?;
+            params![key],
+        )?
+        .map(|(failures, next_attempt_at, locked_until, last)| (Row { failures, next_attempt_at, locked_until }, last));
     Ok(match row {
         // A finished lockout, or failures long past, start afresh.
         Some((row, _)) if row.locked_until.is_some_and(|until| until <= now) => Row::default(),
@@ -157,12 +151,12 @@ fn read(tx: &rusqlite::Transaction<'_>, key: &str, forget_before: i64, now: i64)
     })
 }
 
-fn write(tx: &rusqlite::Transaction<'_>, key: &str, row: &Row, now: i64) -> rusqlite::Result<()> {
+fn write(tx: &Db<'_>, key: &str, row: &Row, now: i64) -> anyhow::Result<()> {
     tx.execute(
         "INSERT INTO sign_in_failures (key, failures, next_attempt_at, locked_until, last_failure_at)
          VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (key) DO UPDATE SET failures = ?2, next_attempt_at = ?3, locked_until = ?4, last_failure_at = ?5",
-        rusqlite::params![key, row.failures, row.next_attempt_at, row.locked_until, now],
+        params![key, i64::from(row.failures), row.next_attempt_at, row.locked_until, now],
     )?;
     Ok(())
 }
@@ -171,16 +165,18 @@ fn write(tx: &rusqlite::Transaction<'_>, key: &str, row: &Row, now: i64) -> rusq
 pub async fn begin(store: &Store, limits: SignInLimits, name: &str, address: IpAddr) -> anyhow::Result<Verdict> {
     let (account, address) = (account_key(name), address_key(address));
     store
-        .run(move |conn| {
+        .run(move |db| {
             let now = now_ms();
             let forget_before = now.saturating_sub(millis(limits.lockout));
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            tx.execute(
+            db.execute(
                 "DELETE FROM sign_in_failures WHERE last_failure_at < ?1 AND (locked_until IS NULL OR locked_until < ?2)",
-                (forget_before, now),
+                params![forget_before, now],
             )?;
-            let mut a = read(&tx, &account, forget_before, now)?;
-            let mut d = read(&tx, &address, forget_before, now)?;
+            // The count and the verdict in one write transaction: parallel attempts (on any
+            // instance) each see the failures counted before them.
+            db.write(|tx| {
+            let mut a = read(tx, &account, forget_before, now)?;
+            let mut d = read(tx, &address, forget_before, now)?;
             let verdict = match (a.standing(now), d.standing(now)) {
                 (Standing::Locked(x), other) | (other, Standing::Locked(x)) => {
                     let until = match other {
@@ -194,19 +190,19 @@ pub async fn begin(store: &Store, limits: SignInLimits, name: &str, address: IpA
                     let mut locked = false;
                     if matches!(sa, Standing::Wait) {
                         locked |= a.fail(limits.account, limits.lockout, now);
-                        write(&tx, &account, &a, now)?;
+                        write(tx, &account, &a, now)?;
                     }
                     if matches!(sd, Standing::Wait) {
                         locked |= d.fail(limits.address, limits.lockout, now);
-                        write(&tx, &address, &d, now)?;
+                        write(tx, &address, &d, now)?;
                     }
                     let until = a.next_attempt_at.max(d.next_attempt_at);
                     Verdict::Refused { retry_after: until_from(until, now), locked }
                 }
                 _ => {
                     let locks = a.fail(limits.account, limits.lockout, now) | d.fail(limits.address, limits.lockout, now);
-                    write(&tx, &account, &a, now)?;
-                    write(&tx, &address, &d, now)?;
+                    write(tx, &account, &a, now)?;
+                    write(tx, &address, &d, now)?;
                     Verdict::Check(Attempt {
                         account: account.clone(),
                         address: address.clone(),
@@ -216,8 +212,8 @@ pub async fn begin(store: &Store, limits: SignInLimits, name: &str, address: IpA
                     })
                 }
             };
-            tx.commit()?;
             Ok(verdict)
+            })
         })
         .await
 }
@@ -230,19 +226,23 @@ fn until_from(until: i64, now: i64) -> Duration {
 /// the failure counted in advance. Other addresses keep theirs.
 pub async fn succeeded(store: &Store, limits: SignInLimits, attempt: Attempt) -> anyhow::Result<()> {
     store
-        .run(move |conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            tx.execute("DELETE FROM sign_in_failures WHERE key = ?1", [&attempt.account])?;
-            tx.execute(
-                "UPDATE sign_in_failures SET failures = max(failures - 1, 0),
-                    next_attempt_at = CASE WHEN failures - 1 < ?2 THEN 0 ELSE next_attempt_at END,
-                    locked_until = CASE WHEN failures - 1 < ?3 THEN NULL ELSE locked_until END
-                 WHERE key = ?1",
-                rusqlite::params![attempt.address, limits.address.delay_after, limits.address.lockout_after],
-            )?;
-            tx.execute("DELETE FROM sign_in_failures WHERE key = ?1 AND failures = 0", [&attempt.address])?;
-            tx.commit()?;
-            Ok(())
+        .run(move |db| {
+            db.write(|tx| {
+                tx.execute("DELETE FROM sign_in_failures WHERE key = ?1", params![attempt.account])?;
+                tx.execute(
+                    "UPDATE sign_in_failures SET failures = CASE WHEN failures > 1 THEN failures - 1 ELSE 0 END,
+                        next_attempt_at = CASE WHEN failures - 1 < ?2 THEN 0 ELSE next_attempt_at END,
+                        locked_until = CASE WHEN failures - 1 < ?3 THEN NULL ELSE locked_until END
+                     WHERE key = ?1",
+                    params![
+                        attempt.address,
+                        i64::from(limits.address.delay_after),
+                        i64::from(limits.address.lockout_after)
+                    ],
+                )?;
+                tx.execute("DELETE FROM sign_in_failures WHERE key = ?1 AND failures = 0", params![attempt.address])?;
+                Ok(())
+            })
         })
         .await
 }

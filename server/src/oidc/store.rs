@@ -1,10 +1,14 @@
-//! The provider's state in SQLite (`sql/0003_identity.sql`): sign-in sessions, authorization
-//! codes and refresh-token families. Nothing lives in process memory, so several instances
-//! over one store behave as one provider.
+//! The provider's state in the store (`sql/0003_identity.sql`): sign-in sessions,
+//! authorization codes and refresh-token families. Nothing lives in process memory, so
+//! several instances over one database behave as one provider: a code issued by one is
+//! redeemed once by any, a refresh token rotated by one is known as used by all. Each check
+//! and its change are one write transaction (serialised on SQLite; SERIALIZABLE, retried on
+//! a conflict, on PostgreSQL), so two instances presenting the same code or token at once
+//! cannot both succeed.
 
 use super::secret::{digest, now, random};
+use crate::store::sql::{params, Row};
 use crate::store::Store;
-use rusqlite::{OptionalExtension, TransactionBehavior};
 use std::time::Duration;
 
 /// A live provider session.
@@ -66,11 +70,11 @@ pub async fn create_session(store: &Store, user_id: &str, ttl: Duration) -> anyh
     let session = Session { user_id: user_id.to_string(), auth_time: now, sid: sid_of(&hash) };
     let user_id = user_id.to_string();
     store
-        .run(move |conn| {
-            conn.execute("DELETE FROM oidc_sessions WHERE expires_at < ?1", [now])?;
-            conn.execute(
+        .run(move |db| {
+            db.execute("DELETE FROM oidc_sessions WHERE expires_at < ?1", params![now])?;
+            db.execute(
                 "INSERT INTO oidc_sessions (id_hash, user_id, auth_time, expires_at) VALUES (?1, ?2, ?3, ?4)",
-                (&hash, &user_id, now, now.saturating_add(secs(ttl))),
+                params![hash, user_id, now, now.saturating_add(secs(ttl))],
             )?;
             Ok(())
         })
@@ -82,14 +86,11 @@ pub async fn create_session(store: &Store, user_id: &str, ttl: Duration) -> anyh
 pub async fn session(store: &Store, raw: &str) -> anyhow::Result<Option<Session>> {
     let hash = digest(raw);
     store
-        .run(move |conn| {
-            let row = conn
-                .query_row(
-                    "SELECT user_id, auth_time FROM oidc_sessions WHERE id_hash = ?1 AND expires_at >= ?2",
-                    (&hash, now()),
-                    |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)),
-                )
-                .optional()?;
+        .run(move |db| {
+            let row: Option<(String, i64)> = db.query_opt(
+                "SELECT user_id, auth_time FROM oidc_sessions WHERE id_hash = ?1 AND expires_at >= ?2",
+                params![hash, now()],
+            )?;
             Ok(row.map(|(user_id, auth_time)| Session { user_id, auth_time, sid: sid_of(&hash) }))
         })
         .await
@@ -100,15 +101,15 @@ pub async fn end_session(store: &Store, raw: &str) -> anyhow::Result<()> {
     let hash = digest(raw);
     let sid = sid_of(&hash);
     store
-        .run(move |conn| {
-            let tx = conn.transaction()?;
-            tx.execute("DELETE FROM oidc_sessions WHERE id_hash = ?1", [&hash])?;
-            tx.execute(
-                "UPDATE oidc_refresh_families SET revoked_at = ?2 WHERE sid = ?1 AND revoked_at IS NULL",
-                (&sid, now()),
-            )?;
-            tx.commit()?;
-            Ok(())
+        .run(move |db| {
+            db.write(|tx| {
+                tx.execute("DELETE FROM oidc_sessions WHERE id_hash = ?1", params![hash])?;
+                tx.execute(
+                    "UPDATE oidc_refresh_families SET revoked_at = ?2 WHERE sid = ?1 AND revoked_at IS NULL",
+                    params![sid, now()],
+                )?;
+                Ok(())
+            })
         })
         .await
 }
@@ -119,14 +120,14 @@ pub async fn create_code(store: &Store, grant: Grant, ttl: Duration) -> anyhow::
     let hash = digest(&raw);
     let now = now();
     store
-        .run(move |conn| {
+        .run(move |db| {
             // Used codes are kept a while past expiry so that a late replay is still detected.
-            conn.execute("DELETE FROM oidc_auth_codes WHERE expires_at < ?1", [now - 3600])?;
-            conn.execute(
+            db.execute("DELETE FROM oidc_auth_codes WHERE expires_at < ?1", params![now - 3600])?;
+            db.execute(
                 "INSERT INTO oidc_auth_codes (code_hash, client_id, redirect_uri, user_id, scope, nonce,
                     code_challenge, auth_time, sid, expires_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                rusqlite::params![
+                params![
                     hash,
                     grant.client_id,
                     grant.redirect_uri,
@@ -150,54 +151,53 @@ pub async fn create_code(store: &Store, grant: Grant, ttl: Duration) -> anyhow::
 pub async fn redeem_code(store: &Store, raw: &str) -> anyhow::Result<Result<Grant, Refused>> {
     let hash = digest(raw);
     store
-        .run(move |conn| {
-            let now = now();
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let row = tx
-                .query_row(
-                    "SELECT client_id, redirect_uri, user_id, scope, nonce, code_challenge, auth_time, sid,
-                            expires_at, used_at, family_id
-                     FROM oidc_auth_codes WHERE code_hash = ?1",
-                    [&hash],
-                    |r| {
+        .run(move |db| {
+            db.write(|tx| {
+                let now = now();
+                let row = tx
+                    .query_opt::<Row>(
+                        "SELECT client_id, redirect_uri, user_id, scope, nonce, code_challenge, auth_time, sid,
+                                expires_at, used_at, family_id
+                         FROM oidc_auth_codes WHERE code_hash = ?1",
+                        params![hash],
+                    )?
+                    .map(|mut r| -> anyhow::Result<_> {
                         Ok((
                             Grant {
-                                client_id: r.get(0)?,
-                                redirect_uri: r.get(1)?,
-                                user_id: r.get(2)?,
-                                scope: r.get(3)?,
-                                nonce: r.get(4)?,
-                                code_challenge: r.get(5)?,
+                                client_id: r.take(0)?,
+                                redirect_uri: r.take(1)?,
+                                user_id: r.take(2)?,
+                                scope: r.take(3)?,
+                                nonce: r.take(4)?,
+                                code_challenge: r.take(5)?,
                                 auth_time: r.get(6)?,
-                                sid: r.get(7)?,
+                                sid: r.take(7)?,
                             },
-                            r.get::<_, i64>(8)?,
-                            r.get::<_, Option<i64>>(9)?,
-                            r.get::<_, Option<String>>(10)?,
+                            r.get::<i64>(8)?,
+                            r.get::<Option<i64>>(9)?,
+                            r.take::<Option<String>>(10)?,
                         ))
-                    },
-                )
-                .optional()?;
-            let Some((grant, expires_at, used_at, family)) = row else {
-                return Ok(Err(Refused::Unknown));
-            };
-            if used_at.is_some() {
-                if let Some(family) = family {
-                    tx.execute(
-                        "UPDATE oidc_refresh_families SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
-                        (&family, now),
-                    )?;
+                    })
+                    .transpose()?;
+                let Some((grant, expires_at, used_at, family)) = row else {
+                    return Ok(Err(Refused::Unknown));
+                };
+                if used_at.is_some() {
+                    if let Some(family) = family {
+                        tx.execute(
+                            "UPDATE oidc_refresh_families SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
+                            params![family, now],
+                        )?;
+                    }
+                    return Ok(Err(Refused::Replayed));
                 }
-                tx.commit()?;
-                return Ok(Err(Refused::Replayed));
-            }
-            // Any presentation uses the code up, even a failed one (wrong verifier, expired).
-            tx.execute("UPDATE oidc_auth_codes SET used_at = ?2 WHERE code_hash = ?1", (&hash, now))?;
-            tx.commit()?;
-            if expires_at < now {
-                return Ok(Err(Refused::Expired));
-            }
-            Ok(Ok(grant))
+                // Any presentation uses the code up, even a failed one (wrong verifier, expired).
+                tx.execute("UPDATE oidc_auth_codes SET used_at = ?2 WHERE code_hash = ?1", params![hash, now])?;
+                if expires_at < now {
+                    return Ok(Err(Refused::Expired));
+                }
+                Ok(Ok(grant))
+            })
         })
         .await
 }
@@ -227,26 +227,31 @@ pub async fn create_family(store: &Store, code: &str, grant: &Grant, ttl: Durati
     let raw = random(32);
     let token_hash = digest(&raw);
     store
-        .run(move |conn| {
+        .run(move |db| {
             let now = now();
-            let tx = conn.transaction()?;
-            tx.execute(
+            // Families whose tokens all expired are forgotten (its own transaction: a sweep
+            // that another instance's sweep overlaps must not make this sign-in retry).
+            db.execute(
                 "DELETE FROM oidc_refresh_families WHERE NOT EXISTS
                    (SELECT 1 FROM oidc_refresh_tokens t WHERE t.family_id = oidc_refresh_families.id AND t.expires_at >= ?1)",
-                [now],
+                params![now],
             )?;
-            tx.execute(
-                "INSERT INTO oidc_refresh_families (id, client_id, user_id, scope, auth_time, sid, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                rusqlite::params![family.id, family.client_id, family.user_id, family.scope, family.auth_time, family.sid, now],
-            )?;
-            tx.execute(
-                "INSERT INTO oidc_refresh_tokens (token_hash, family_id, issued_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
-                (&token_hash, &family.id, now, now.saturating_add(secs(ttl))),
-            )?;
-            tx.execute("UPDATE oidc_auth_codes SET family_id = ?2 WHERE code_hash = ?1", (&code_hash, &family.id))?;
-            tx.commit()?;
-            Ok(())
+            db.write(|tx| {
+                tx.execute(
+                    "INSERT INTO oidc_refresh_families (id, client_id, user_id, scope, auth_time, sid, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![family.id, family.client_id, family.user_id, family.scope, family.auth_time, family.sid, now],
+                )?;
+                tx.execute(
+                    "INSERT INTO oidc_refresh_tokens (token_hash, family_id, issued_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+                    params![token_hash, family.id, now, now.saturating_add(secs(ttl))],
+                )?;
+                tx.execute(
+                    "UPDATE oidc_auth_codes SET family_id = ?2 WHERE code_hash = ?1",
+                    params![code_hash, family.id],
+                )?;
+                Ok(())
+            })
         })
         .await?;
     Ok(raw)
@@ -265,66 +270,68 @@ pub async fn rotate(store: &Store, raw: &str, ttl: Duration) -> anyhow::Result<R
     let next = random(32);
     let next_hash = digest(&next);
     store
-        .run(move |conn| {
-            let now = now();
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let row = tx
-                .query_row(
-                    "SELECT f.id, f.client_id, f.user_id, f.scope, f.auth_time, f.sid, f.revoked_at,
-                            t.expires_at, t.used_at,
-                            (SELECT s.used_at IS NULL FROM oidc_refresh_tokens s WHERE s.token_hash = t.replaced_by)
-                     FROM oidc_refresh_tokens t JOIN oidc_refresh_families f ON f.id = t.family_id
-                     WHERE t.token_hash = ?1",
-                    [&hash],
-                    |r| {
+        .run(move |db| {
+            db.write(|tx| {
+                let now = now();
+                let row = tx
+                    .query_opt::<Row>(
+                        "SELECT f.id, f.client_id, f.user_id, f.scope, f.auth_time, f.sid, f.revoked_at,
+                                t.expires_at, t.used_at,
+                                (SELECT s.used_at IS NULL FROM oidc_refresh_tokens s WHERE s.token_hash = t.replaced_by)
+                         FROM oidc_refresh_tokens t JOIN oidc_refresh_families f ON f.id = t.family_id
+                         WHERE t.token_hash = ?1",
+                        params![hash],
+                    )?
+                    .map(|mut r| -> anyhow::Result<_> {
                         Ok((
                             Family {
-                                id: r.get(0)?,
-                                client_id: r.get(1)?,
-                                user_id: r.get(2)?,
-                                scope: r.get(3)?,
+                                id: r.take(0)?,
+                                client_id: r.take(1)?,
+                                user_id: r.take(2)?,
+                                scope: r.take(3)?,
                                 auth_time: r.get(4)?,
-                                sid: r.get(5)?,
+                                sid: r.take(5)?,
                             },
-                            r.get::<_, Option<i64>>(6)?,
-                            r.get::<_, i64>(7)?,
-                            r.get::<_, Option<i64>>(8)?,
-                            r.get::<_, Option<bool>>(9)?,
+                            r.get::<Option<i64>>(6)?,
+                            r.get::<i64>(7)?,
+                            r.get::<Option<i64>>(8)?,
+                            r.get::<Option<bool>>(9)?,
                         ))
-                    },
-                )
-                .optional()?;
-            let Some((family, revoked_at, expires_at, used_at, successor_unused)) = row else {
-                return Ok(Err(Refused::Unknown));
-            };
-            if revoked_at.is_some() {
-                return Ok(Err(Refused::Revoked));
-            }
-            if let Some(used) = used_at {
-                let retry = now - used <= RETRY_SECS && successor_unused == Some(true);
-                if !retry {
-                    tx.execute("UPDATE oidc_refresh_families SET revoked_at = ?2 WHERE id = ?1", (&family.id, now))?;
-                    tx.commit()?;
-                    return Ok(Err(Refused::Replayed));
+                    })
+                    .transpose()?;
+                let Some((family, revoked_at, expires_at, used_at, successor_unused)) = row else {
+                    return Ok(Err(Refused::Unknown));
+                };
+                if revoked_at.is_some() {
+                    return Ok(Err(Refused::Revoked));
                 }
-                // The successor the client never received can never be used.
+                if let Some(used) = used_at {
+                    let retry = now - used <= RETRY_SECS && successor_unused == Some(true);
+                    if !retry {
+                        tx.execute(
+                            "UPDATE oidc_refresh_families SET revoked_at = ?2 WHERE id = ?1",
+                            params![family.id, now],
+                        )?;
+                        return Ok(Err(Refused::Replayed));
+                    }
+                    // The successor the client never received can never be used.
+                    tx.execute(
+                        "DELETE FROM oidc_refresh_tokens WHERE token_hash = (SELECT replaced_by FROM oidc_refresh_tokens WHERE token_hash = ?1)",
+                        params![hash],
+                    )?;
+                } else if expires_at < now {
+                    return Ok(Err(Refused::Expired));
+                }
                 tx.execute(
-                    "DELETE FROM oidc_refresh_tokens WHERE token_hash = (SELECT replaced_by FROM oidc_refresh_tokens WHERE token_hash = ?1)",
-                    [&hash],
+                    "UPDATE oidc_refresh_tokens SET used_at = COALESCE(used_at, ?2), replaced_by = ?3 WHERE token_hash = ?1",
+                    params![hash, now, next_hash],
                 )?;
-            } else if expires_at < now {
-                return Ok(Err(Refused::Expired));
-            }
-            tx.execute(
-                "UPDATE oidc_refresh_tokens SET used_at = COALESCE(used_at, ?2), replaced_by = ?3 WHERE token_hash = ?1",
-                (&hash, now, &next_hash),
-            )?;
-            tx.execute(
-                "INSERT INTO oidc_refresh_tokens (token_hash, family_id, issued_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
-                (&next_hash, &family.id, now, now.saturating_add(secs(ttl))),
-            )?;
-            tx.commit()?;
-            Ok(Ok((family, next)))
+                tx.execute(
+                    "INSERT INTO oidc_refresh_tokens (token_hash, family_id, issued_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+                    params![next_hash, family.id, now, now.saturating_add(secs(ttl))],
+                )?;
+                Ok(Ok((family, next.clone())))
+            })
         })
         .await
 }
@@ -332,6 +339,6 @@ pub async fn rotate(store: &Store, raw: &str, ttl: Duration) -> anyhow::Result<R
 /// The organisation's name for the login page, if a tenant is loaded.
 pub async fn organisation_name(store: &Store) -> anyhow::Result<Option<String>> {
     store
-        .run(|conn| Ok(conn.query_row("SELECT name FROM organisation WHERE id = 1", [], |r| r.get(0)).optional()?))
+        .run(|db| Ok(db.query_opt::<(String,)>("SELECT name FROM organisation WHERE id = 1", params![])?.map(|(n,)| n)))
         .await
 }

@@ -2,12 +2,12 @@
 
 use super::codec::{code, decode, from_json};
 use super::devices::owns_device;
+use super::sql::{params, Db};
 use super::Store;
 use crate::dates;
 use crate::tenant::{AppCatalog, CatalogApp, InstallRecord};
 use portal_core::api::{InstallFailure, InstallOperation};
 use portal_core::domain::{App, Assignment, AssignmentTarget, ResultantAppState};
-use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -23,10 +23,6 @@ fn install_record((app_id, state, pending, updated, failure): InstallRow) -> any
     })
 }
 
-fn install_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<InstallRow> {
-    r.try_into()
-}
-
 impl Store {
     /// The catalog: every app with its assignments, from memory after the first call.
     pub async fn apps_with_assignments(&self) -> anyhow::Result<Arc<AppCatalog>> {
@@ -37,13 +33,13 @@ impl Store {
     /// device is the caller's (`device_of_user`).
     pub async fn install_states(&self, device_id: &str) -> anyhow::Result<HashMap<String, InstallRecord>> {
         let device_id = device_id.to_string();
-        self.run(move |conn| install_states_in(conn, &device_id)).await
+        self.run(move |db| install_states_in(db, &device_id)).await
     }
 
     /// The install state of one app on one device, if any was recorded.
     pub async fn install_state(&self, device_id: &str, app_id: &str) -> anyhow::Result<Option<InstallRecord>> {
         let (device_id, app_id) = (device_id.to_string(), app_id.to_string());
-        self.run(move |conn| install_state_in(conn, &device_id, &app_id)).await
+        self.run(move |db| install_state_in(db, &device_id, &app_id)).await
     }
 
     /// Records a settled install state (the simulator finishing an operation), with the
@@ -56,9 +52,9 @@ impl Store {
         failure: Option<InstallFailure>,
     ) -> anyhow::Result<InstallRecord> {
         let (device_id, app_id) = (device_id.to_string(), app_id.to_string());
-        self.run(move |conn| {
-            upsert_install(conn, &device_id, &app_id, state, None, failure)?;
-            install_state_in(conn, &device_id, &app_id)?.ok_or_else(|| anyhow::anyhow!("install state vanished"))
+        self.run(move |db| {
+            upsert_install(db, &device_id, &app_id, state, None, failure)?;
+            install_state_in(db, &device_id, &app_id)?.ok_or_else(|| anyhow::anyhow!("install state vanished"))
         })
         .await
     }
@@ -75,71 +71,59 @@ impl Store {
         operation: InstallOperation,
     ) -> anyhow::Result<Option<InstallRecord>> {
         let (user_id, device_id, app_id) = (user_id.to_string(), device_id.to_string(), app_id.to_string());
-        self.run(move |conn| {
-            // IMMEDIATE: it reads, then writes; a deferred transaction whose read snapshot another
-            // writer overtook fails with `database is locked` at once instead of waiting.
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            if !owns_device(&tx, &user_id, &device_id)? {
-                return Ok(None);
-            }
-            let state = match operation {
-                InstallOperation::Install => ResultantAppState::PendingInstall,
-                InstallOperation::Uninstall => {
-                    install_state_in(&tx, &device_id, &app_id)?.map_or(ResultantAppState::Installed, |r| r.state)
+        self.run(move |db| {
+            // A write transaction: it reads, then writes (on SQLite a deferred transaction whose
+            // read snapshot another writer overtook fails with `database is locked` at once).
+            db.write(|tx| {
+                if !owns_device(tx, &user_id, &device_id)? {
+                    return Ok(None);
                 }
-            };
-            // A new attempt clears the last failure's reason.
-            upsert_install(&tx, &device_id, &app_id, state, Some(operation), None)?;
-            let record = install_state_in(&tx, &device_id, &app_id)?;
-            tx.commit()?;
-            Ok(record)
+                let state = match operation {
+                    InstallOperation::Install => ResultantAppState::PendingInstall,
+                    InstallOperation::Uninstall => {
+                        install_state_in(tx, &device_id, &app_id)?.map_or(ResultantAppState::Installed, |r| r.state)
+                    }
+                };
+                // A new attempt clears the last failure's reason.
+                upsert_install(tx, &device_id, &app_id, state, Some(operation), None)?;
+                install_state_in(tx, &device_id, &app_id)
+            })
         })
         .await
     }
 }
 
-pub(super) fn install_states_in(conn: &Connection, device_id: &str) -> anyhow::Result<HashMap<String, InstallRecord>> {
-    let mut stmt = conn.prepare_cached(
+pub(super) fn install_states_in(db: &Db<'_>, device_id: &str) -> anyhow::Result<HashMap<String, InstallRecord>> {
+    let rows: Vec<InstallRow> = db.query(
         "SELECT app_id, state, pending, last_updated_at, failure FROM install_states WHERE device_id = ?1",
+        params![device_id],
     )?;
-    let rows: Vec<InstallRow> = stmt.query_map([device_id], install_row)?.collect::<Result<_, _>>()?;
     rows.into_iter().map(|row| install_record(row).map(|r| (r.app_id.clone(), r))).collect()
 }
 
 fn upsert_install(
-    conn: &Connection,
+    db: &Db<'_>,
     device_id: &str,
     app_id: &str,
     state: ResultantAppState,
     pending: Option<InstallOperation>,
     failure: Option<InstallFailure>,
 ) -> anyhow::Result<()> {
-    conn.prepare_cached(
+    db.execute(
         "INSERT INTO install_states (device_id, app_id, state, pending, last_updated_at, failure)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (device_id, app_id) DO UPDATE SET state = excluded.state, pending = excluded.pending,
            last_updated_at = excluded.last_updated_at, failure = excluded.failure",
-    )?
-    .execute(params![
-        device_id,
-        app_id,
-        code(&state),
-        pending.map(|p| code(&p)),
-        dates::now(),
-        failure.map(|f| code(&f))
-    ])?;
+        params![device_id, app_id, code(&state), pending.map(|p| code(&p)), dates::now(), failure.map(|f| code(&f))],
+    )?;
     Ok(())
 }
 
-pub(super) fn install_state_in(
-    conn: &Connection,
-    device_id: &str,
-    app_id: &str,
-) -> anyhow::Result<Option<InstallRecord>> {
-    let row = conn
-        .prepare_cached("SELECT app_id, state, pending, last_updated_at, failure FROM install_states WHERE device_id = ?1 AND app_id = ?2")?
-        .query_row([device_id, app_id], install_row)
-        .optional()?;
+pub(super) fn install_state_in(db: &Db<'_>, device_id: &str, app_id: &str) -> anyhow::Result<Option<InstallRecord>> {
+    let row: Option<InstallRow> = db.query_opt(
+        "SELECT app_id, state, pending, last_updated_at, failure FROM install_states WHERE device_id = ?1 AND app_id = ?2",
+        params![device_id, app_id],
+    )?;
     row.map(install_record).transpose()
 }
 
@@ -163,14 +147,12 @@ type AppRow = (
 );
 
 /// Reads the whole catalog: three queries, whatever its size.
-pub(super) fn load_catalog(conn: &Connection) -> anyhow::Result<AppCatalog> {
+pub(super) fn load_catalog(db: &Db<'_>) -> anyhow::Result<AppCatalog> {
     let mut assignments: HashMap<String, Vec<Assignment>> = HashMap::new();
-    let rows: Vec<(String, String, String, Option<String>, String)> = conn
-        .prepare(
-            "SELECT app_id, intent, target_type, target_id, excluded_groups FROM app_assignments ORDER BY app_id, position",
-        )?
-        .query_map([], |r| r.try_into())?
-        .collect::<Result<_, _>>()?;
+    let rows: Vec<(String, String, String, Option<String>, String)> = db.query(
+        "SELECT app_id, intent, target_type, target_id, excluded_groups FROM app_assignments ORDER BY app_id, position",
+        params![],
+    )?;
     for (app_id, intent, kind, target_id, excluded) in rows {
         let target = match (kind.as_str(), target_id) {
             ("allUsers", _) => AssignmentTarget::AllUsers,
@@ -186,21 +168,18 @@ pub(super) fn load_catalog(conn: &Connection) -> anyhow::Result<AppCatalog> {
         });
     }
     let mut identifiers: HashMap<String, Vec<String>> = HashMap::new();
-    let rows: Vec<(String, String)> = conn
-        .prepare("SELECT app_id, identifier FROM app_identifiers ORDER BY app_id, identifier")?
-        .query_map([], |r| r.try_into())?
-        .collect::<Result<_, _>>()?;
+    // NOCASE order on SQLite; `lower()` folds ASCII only on both, so this is the same order.
+    let rows: Vec<(String, String)> =
+        db.query("SELECT app_id, identifier FROM app_identifiers ORDER BY app_id, lower(identifier)", params![])?;
     for (app_id, identifier) in rows {
         identifiers.entry(app_id).or_default().push(identifier);
     }
-    let rows: Vec<AppRow> = conn
-        .prepare(
-            "SELECT id, name, publisher, description, version, size_bytes, platforms, minimum_os, categories,
-                    featured, source, icon_url, information_url, privacy_url, published_at, fails_install
-             FROM apps ORDER BY position",
-        )?
-        .query_map([], |r| r.try_into())?
-        .collect::<Result<_, _>>()?;
+    let rows: Vec<AppRow> = db.query(
+        "SELECT id, name, publisher, description, version, size_bytes, platforms, minimum_os, categories,
+                featured, source, icon_url, information_url, privacy_url, published_at, fails_install
+         FROM apps ORDER BY position",
+        params![],
+    )?;
     let mut apps = Vec::with_capacity(rows.len());
     for row in rows {
         let (

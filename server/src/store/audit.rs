@@ -2,8 +2,8 @@
 //! sign-in name), what, which device or app, when, Graph's `request-id` when Graph was asked,
 //! and how it ended. Listed by `portal-server audit` as JSON lines.
 
+use super::sql::{params, Db};
 use super::Store;
-use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,58 +43,58 @@ pub struct AuditFilter {
 }
 
 /// Records `entry` on `conn` (inside the caller's transaction, when it has one).
-pub(super) fn audit_in(conn: &rusqlite::Connection, entry: &AuditEntry) -> anyhow::Result<()> {
-    conn.prepare_cached(
+pub(super) fn audit_in(db: &Db<'_>, entry: &AuditEntry) -> anyhow::Result<()> {
+    db.execute(
         "INSERT INTO audit (at, user_id, upn, tenant, what, target, outcome, request_id, detail)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )?
-    .execute(params![
-        crate::dates::now(),
-        entry.user_id,
-        entry.upn,
-        entry.tenant,
-        entry.what,
-        entry.target,
-        entry.outcome,
-        entry.request_id,
-        entry.detail
-    ])?;
+        params![
+            crate::dates::now(),
+            entry.user_id,
+            entry.upn,
+            entry.tenant,
+            entry.what,
+            entry.target,
+            entry.outcome,
+            entry.request_id,
+            entry.detail
+        ],
+    )?;
     Ok(())
 }
 
 impl Store {
     pub async fn audit(&self, entry: AuditEntry) -> anyhow::Result<()> {
-        self.run(move |conn| audit_in(conn, &entry)).await
+        self.run(move |db| audit_in(db, &entry)).await
     }
 
     /// Entries matching `filter`, oldest first.
     pub async fn audit_entries(&self, filter: AuditFilter) -> anyhow::Result<Vec<AuditEntry>> {
-        self.run(move |conn| {
+        self.run(move |db| {
             let what = filter.what.map(|w| format!("{}%", w.replace('%', "")));
             let limit = if filter.limit == 0 { i64::MAX } else { i64::try_from(filter.limit).unwrap_or(i64::MAX) };
-            let mut stmt = conn.prepare_cached(
+            // `lower()` on both sides: SQLite's LIKE and NOCASE ignore ASCII case, PostgreSQL's
+            // comparisons do not; this reads the same on both.
+            db.query_map(
                 "SELECT at, user_id, upn, tenant, what, target, outcome, request_id, detail FROM audit
                  WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR at <= ?2)
-                   AND (?3 IS NULL OR user_id = ?3 OR upn = ?3 COLLATE NOCASE)
-                   AND (?4 IS NULL OR what LIKE ?4) AND (?5 IS NULL OR target = ?5)
+                   AND (?3 IS NULL OR user_id = ?3 OR lower(upn) = lower(?3))
+                   AND (?4 IS NULL OR lower(what) LIKE lower(?4)) AND (?5 IS NULL OR target = ?5)
                  ORDER BY id LIMIT ?6",
-            )?;
-            let rows = stmt
-                .query_map(params![filter.since, filter.until, filter.user, what, filter.target, limit], |r| {
+                params![filter.since, filter.until, filter.user, what, filter.target, limit],
+                |mut r| {
                     Ok(AuditEntry {
-                        at: r.get(0)?,
-                        user_id: r.get(1)?,
-                        upn: r.get(2)?,
-                        tenant: r.get(3)?,
-                        what: r.get(4)?,
-                        target: r.get(5)?,
-                        outcome: r.get(6)?,
-                        request_id: r.get(7)?,
-                        detail: r.get(8)?,
+                        at: r.take(0)?,
+                        user_id: r.take(1)?,
+                        upn: r.take(2)?,
+                        tenant: r.take(3)?,
+                        what: r.take(4)?,
+                        target: r.take(5)?,
+                        outcome: r.take(6)?,
+                        request_id: r.take(7)?,
+                        detail: r.take(8)?,
                     })
-                })?
-                .collect::<Result<_, _>>()?;
-            Ok(rows)
+                },
+            )
         })
         .await
     }

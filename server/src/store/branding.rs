@@ -1,9 +1,9 @@
 //! The organisation's branding, as the public `GET /api/v1/branding` shows it.
 
+use super::sql::{params, Row};
 use super::Store;
 use anyhow::Context;
 use portal_core::branding::{text_on, Branding, HexColor, SupportContact};
-use rusqlite::OptionalExtension;
 
 impl Store {
     /// The branding as of the last import, from memory (for `/me/home`).
@@ -15,34 +15,34 @@ impl Store {
     /// from the database when the per-import cache is (re)built; callers use
     /// [`Store::cached_branding`].
     pub(super) async fn branding(&self) -> anyhow::Result<Option<Branding>> {
-        self.run(|conn| {
-            let row = conn
-                .query_row(
+        self.run(|db| {
+            let row = db
+                .query_opt::<Row>(
                     "SELECT name, theme_color, show_name_in_header, show_logo_in_header, logo_url,
                             privacy_url, support_name, support_phone, support_email,
                             support_website_name, support_website_url, support_additional_information
                      FROM organisation WHERE id = 1",
-                    [],
-                    |r| {
-                        Ok((
-                            r.get::<_, String>(0)?,
-                            r.get::<_, String>(1)?,
-                            r.get::<_, bool>(2)?,
-                            r.get::<_, bool>(3)?,
-                            r.get::<_, Option<String>>(4)?,
-                            r.get::<_, Option<String>>(5)?,
-                            SupportContact {
-                                name: r.get(6)?,
-                                phone: r.get(7)?,
-                                email: r.get(8)?,
-                                website_name: r.get(9)?,
-                                website_url: r.get(10)?,
-                                additional_information: r.get(11)?,
-                            },
-                        ))
-                    },
-                )
-                .optional()?;
+                    params![],
+                )?
+                .map(|mut r| -> anyhow::Result<_> {
+                    Ok((
+                        r.take::<String>(0)?,
+                        r.take::<String>(1)?,
+                        r.get::<bool>(2)?,
+                        r.get::<bool>(3)?,
+                        r.take::<Option<String>>(4)?,
+                        r.take::<Option<String>>(5)?,
+                        SupportContact {
+                            name: r.take(6)?,
+                            phone: r.take(7)?,
+                            email: r.take(8)?,
+                            website_name: r.take(9)?,
+                            website_url: r.take(10)?,
+                            additional_information: r.take(11)?,
+                        },
+                    ))
+                })
+                .transpose()?;
             let Some((name, color, show_name, show_logo, logo_url, privacy_url, support)) = row else {
                 return Ok(None);
             };

@@ -5,9 +5,10 @@
 //!
 //! Loaded on first use after each import and dropped by [`Store::load_tenant`]. A
 //! generation counter keeps a load that raced an import from installing stale data.
-//! With several server instances over one database, each instance caches what it
-//! loaded: an import is done by (re)starting instances (`serve --tenant`), which is how
-//! tenants are loaded anyway.
+//! With several server instances over one database, each instance caches what it loaded,
+//! and an import by any of them (or by `portal-server import`) drops every instance's
+//! copy: the import announces itself to the others (`cluster.rs`), and an instance that
+//! lost touch with the others drops its copy when it reconnects.
 
 use super::Store;
 use crate::tenant::{AppCatalog, Person};
@@ -44,13 +45,15 @@ impl Store {
         let generation = self.cache.generation.load(Ordering::Acquire);
         let branding = self.branding().await?;
         let loaded = Arc::new(
-            self.run(|conn| {
-                Ok(TenantCache {
-                    catalog: Arc::new(super::apps::load_catalog(conn)?),
-                    policies: Arc::new(super::protection::load_policies(conn)?),
-                    settings: super::users::load_settings(conn)?,
-                    people: super::users::load_people(conn)?,
-                    branding,
+            self.run(|db| {
+                db.read(|tx| {
+                    Ok(TenantCache {
+                        catalog: Arc::new(super::apps::load_catalog(tx)?),
+                        policies: Arc::new(super::protection::load_policies(tx)?),
+                        settings: super::users::load_settings(tx)?,
+                        people: super::users::load_people(tx)?,
+                        branding,
+                    })
                 })
             })
             .await?,
@@ -62,9 +65,16 @@ impl Store {
         Ok(loaded)
     }
 
-    pub(super) fn invalidate_cache(&self) {
+    /// Forgets the cached tenant (an import here or in another instance).
+    pub fn invalidate_cache(&self) {
         let mut slot = self.cache.current.write().unwrap_or_else(|e| e.into_inner());
         self.cache.generation.fetch_add(1, Ordering::AcqRel);
         *slot = None;
+    }
+
+    /// Counts imports seen by this instance (here or announced by another): caches of
+    /// derived facts (verified tokens) start afresh when it moves.
+    pub fn tenant_generation(&self) -> u64 {
+        self.cache.generation.load(Ordering::Acquire)
     }
 }

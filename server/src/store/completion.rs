@@ -9,12 +9,12 @@ use super::apps::install_state_in;
 use super::audit::{audit_in, AuditEntry};
 use super::codec::{code, to_json};
 use super::notifications::insert_notification_in;
+use super::sql::{params, Db};
 use super::Store;
 use crate::dates;
 use crate::tenant::InstallRecord;
 use portal_core::api::{InstallFailure, InstallOperation};
 use portal_core::domain::{ComplianceState, FailingSetting, Notification, PortalMessage, ResultantAppState};
-use rusqlite::{params, Connection, TransactionBehavior};
 
 /// The notification a completion sends its user (`title` and `body` in English for other
 /// clients, `message` for the page to word in the reader's language).
@@ -53,13 +53,14 @@ pub enum ActionOutcome {
 }
 
 /// Writes `record` in the completion's transaction; returns the notification sent.
-fn write(conn: &Connection, record: Record) -> anyhow::Result<Option<Notification>> {
+fn write(db: &Db<'_>, record: &Record) -> anyhow::Result<Option<Notification>> {
     if let Some(entry) = &record.audit {
-        audit_in(conn, entry)?;
+        audit_in(db, entry)?;
     }
-    let Some(n) = record.notice else { return Ok(None) };
+    let Some(n) = &record.notice else { return Ok(None) };
     let encoded = Some(to_json(&n.message)?);
-    insert_notification_in(conn, &n.user_id, &n.title, &n.body, n.link, Some(n.message), encoded).map(Some)
+    insert_notification_in(db, &n.user_id, &n.title, &n.body, n.link.clone(), Some(n.message.clone()), encoded)
+        .map(Some)
 }
 
 impl Store {
@@ -75,29 +76,21 @@ impl Store {
         record: Record,
     ) -> anyhow::Result<Option<(InstallRecord, Option<Notification>)>> {
         let (device_id, app_id) = (device_id.to_string(), app_id.to_string());
-        self.run(move |conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let changed = tx
-                .prepare_cached(
+        self.run(move |db| {
+            db.write(|tx| {
+                let changed = tx.execute(
                     "UPDATE install_states SET state = ?3, pending = NULL, last_updated_at = ?4, failure = ?5
                      WHERE device_id = ?1 AND app_id = ?2 AND pending = ?6",
-                )?
-                .execute(params![
-                    device_id,
-                    app_id,
-                    code(&state),
-                    dates::now(),
-                    failure.map(|f| code(&f)),
-                    code(&operation)
-                ])?;
-            if changed == 0 {
-                return Ok(None);
-            }
-            let settled =
-                install_state_in(&tx, &device_id, &app_id)?.ok_or_else(|| anyhow::anyhow!("install state vanished"))?;
-            let notification = write(&tx, record)?;
-            tx.commit()?;
-            Ok(Some((settled, notification)))
+                    params![device_id, app_id, code(&state), dates::now(), failure.map(|f| code(&f)), code(&operation)],
+                )?;
+                if changed == 0 {
+                    return Ok(None);
+                }
+                let settled = install_state_in(tx, &device_id, &app_id)?
+                    .ok_or_else(|| anyhow::anyhow!("install state vanished"))?;
+                let notification = write(tx, &record)?;
+                Ok(Some((settled, notification)))
+            })
         })
         .await
     }
@@ -111,45 +104,44 @@ impl Store {
         record: Record,
     ) -> anyhow::Result<Option<Option<Notification>>> {
         let device_id = device_id.to_string();
-        self.run(move |conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let now = dates::now();
-            let passcode = match &outcome {
-                ActionOutcome::Done { passcode, .. } => passcode.clone(),
-                ActionOutcome::Retired => None,
-            };
-            let changed = tx
-                .prepare_cached(
+        self.run(move |db| {
+            db.write(|tx| {
+                let now = dates::now();
+                let passcode = match &outcome {
+                    ActionOutcome::Done { passcode, .. } => passcode.clone(),
+                    ActionOutcome::Retired => None,
+                };
+                let changed = tx.execute(
                     "UPDATE device_actions SET state = 'done', last_updated_at = ?2, passcode = COALESCE(?3, passcode)
                      WHERE id = ?1 AND state IN ('pending', 'active')",
-                )?
-                .execute(params![action_id, now, passcode])?;
-            if changed == 0 {
-                return Ok(None);
-            }
-            match outcome {
-                ActionOutcome::Done { check_in: Some(c), .. } => {
-                    tx.prepare_cached(
-                        "UPDATE devices SET last_sync_at = ?2, compliance_state = ?3, grace_period_expires_at = ?4,
-                           failing_settings = ?5 WHERE id = ?1",
-                    )?
-                    .execute(params![
-                        device_id,
-                        now,
-                        code(&c.compliance),
-                        c.grace_period_expires,
-                        to_json(&c.failing_settings)?
-                    ])?;
+                    params![action_id, now, passcode],
+                )?;
+                if changed == 0 {
+                    return Ok(None);
                 }
-                ActionOutcome::Done { check_in: None, .. } => {}
-                ActionOutcome::Retired => {
-                    tx.execute("DELETE FROM app_registrations WHERE device_tag = ?1", [&device_id])?;
-                    tx.execute("DELETE FROM devices WHERE id = ?1", [&device_id])?;
+                match &outcome {
+                    ActionOutcome::Done { check_in: Some(c), .. } => {
+                        tx.execute(
+                            "UPDATE devices SET last_sync_at = ?2, compliance_state = ?3, grace_period_expires_at = ?4,
+                               failing_settings = ?5 WHERE id = ?1",
+                            params![
+                                device_id,
+                                now,
+                                code(&c.compliance),
+                                c.grace_period_expires,
+                                to_json(&c.failing_settings)?
+                            ],
+                        )?;
+                    }
+                    ActionOutcome::Done { check_in: None, .. } => {}
+                    ActionOutcome::Retired => {
+                        tx.execute("DELETE FROM app_registrations WHERE device_tag = ?1", params![device_id])?;
+                        tx.execute("DELETE FROM devices WHERE id = ?1", params![device_id])?;
+                    }
                 }
-            }
-            let notification = write(&tx, record)?;
-            tx.commit()?;
-            Ok(Some(notification))
+                let notification = write(tx, &record)?;
+                Ok(Some(notification))
+            })
         })
         .await
     }
@@ -162,21 +154,20 @@ impl Store {
         record: Record,
     ) -> anyhow::Result<Option<Option<Notification>>> {
         let id = registration_id.to_string();
-        self.run(move |conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let changed = tx
-                .prepare_cached(
+        self.run(move |db| {
+            db.write(|tx| {
+                let changed = tx.execute(
                     "UPDATE app_registrations SET last_sync_at = ?2, applied_policies = intended_policies,
                        wipe_state = 'done'
                      WHERE id = ?1 AND wipe_state = 'pending'",
-                )?
-                .execute(params![id, dates::now()])?;
-            if changed == 0 {
-                return Ok(None);
-            }
-            let notification = write(&tx, record)?;
-            tx.commit()?;
-            Ok(Some(notification))
+                    params![id, dates::now()],
+                )?;
+                if changed == 0 {
+                    return Ok(None);
+                }
+                let notification = write(tx, &record)?;
+                Ok(Some(notification))
+            })
         })
         .await
     }

@@ -6,21 +6,21 @@
 //! Functions without a user id (`device`, `set_action_state`, …) are for the simulator.
 
 use super::codec::{code, decode, from_json, to_json};
+use super::sql::{is_unique_violation, params, Db, Row};
 use super::Store;
 use crate::dates;
 use crate::tenant::ActionQueued;
 use portal_core::domain::{
     ActionState, ComplianceState, DeviceActionResult, FailingSetting, ManagedDevice, RemoteAction, UnenrolledDevice,
 };
-use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::HashMap;
 
 const DEVICE_COLUMNS: &str = "id, user_id, device_name, operating_system, os_version, model, manufacturer,
     serial_number, owner_type, enrollment_type, enrolled_at, last_sync_at, compliance_state,
     grace_period_expires_at, failing_settings, is_encrypted, jail_broken";
 
-/// A device row as stored, decoded outside rusqlite's row closure so that a bad value is
-/// an error with context rather than a panic.
+/// A device row as stored, decoded so that a bad value is an error with context rather than
+/// a panic.
 struct DeviceRow {
     id: String,
     user_id: Option<String>,
@@ -41,23 +41,23 @@ struct DeviceRow {
     jail_broken: Option<bool>,
 }
 
-fn device_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DeviceRow> {
+fn device_row(mut r: Row) -> anyhow::Result<DeviceRow> {
     Ok(DeviceRow {
-        id: r.get(0)?,
-        user_id: r.get(1)?,
-        device_name: r.get(2)?,
-        operating_system: r.get(3)?,
-        os_version: r.get(4)?,
-        model: r.get(5)?,
-        manufacturer: r.get(6)?,
-        serial_number: r.get(7)?,
-        owner_type: r.get(8)?,
-        enrollment_type: r.get(9)?,
-        enrolled_at: r.get(10)?,
-        last_sync_at: r.get(11)?,
-        compliance_state: r.get(12)?,
-        grace: r.get(13)?,
-        failing_settings: r.get(14)?,
+        id: r.take(0)?,
+        user_id: r.take(1)?,
+        device_name: r.take(2)?,
+        operating_system: r.take(3)?,
+        os_version: r.take(4)?,
+        model: r.take(5)?,
+        manufacturer: r.take(6)?,
+        serial_number: r.take(7)?,
+        owner_type: r.take(8)?,
+        enrollment_type: r.take(9)?,
+        enrolled_at: r.take(10)?,
+        last_sync_at: r.take(11)?,
+        compliance_state: r.take(12)?,
+        grace: r.take(13)?,
+        failing_settings: r.take(14)?,
         is_encrypted: r.get(15)?,
         jail_broken: r.get(16)?,
     })
@@ -107,20 +107,23 @@ fn action_result(row: ActionRow) -> anyhow::Result<(String, DeviceActionResult)>
 
 /// The devices matching `filter` (an SQL condition on `devices` with `?1`), with their
 /// action history: two indexed queries whatever the number of devices.
-pub(super) fn load_devices(conn: &Connection, filter: &str, arg: &str) -> anyhow::Result<Vec<ManagedDevice>> {
-    let rows: Vec<DeviceRow> = conn
-        .prepare_cached(&format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE {filter} ORDER BY enrolled_at, id"))?
-        .query_map([arg], device_row)?
-        .collect::<Result<_, _>>()?;
+pub(super) fn load_devices(db: &Db<'_>, filter: &str, arg: &str) -> anyhow::Result<Vec<ManagedDevice>> {
+    let rows: Vec<DeviceRow> = db.query_map(
+        &format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE {filter} ORDER BY enrolled_at, id"),
+        params![arg],
+        device_row,
+    )?;
     if rows.is_empty() {
         return Ok(Vec::new());
     }
     let mut actions: HashMap<String, Vec<DeviceActionResult>> = HashMap::new();
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT device_id, action, state, started_at, last_updated_at, passcode FROM device_actions
-         WHERE device_id IN (SELECT id FROM devices WHERE {filter}) ORDER BY device_id, id"
-    ))?;
-    let raw: Vec<ActionRow> = stmt.query_map([arg], |r| r.try_into())?.collect::<Result<_, _>>()?;
+    let raw: Vec<ActionRow> = db.query(
+        &format!(
+            "SELECT device_id, action, state, started_at, last_updated_at, passcode FROM device_actions
+             WHERE device_id IN (SELECT id FROM devices WHERE {filter}) ORDER BY device_id, id"
+        ),
+        params![arg],
+    )?;
     for row in raw {
         let (device_id, result) = action_result(row)?;
         actions.entry(device_id).or_default().push(result);
@@ -133,8 +136,8 @@ pub(super) fn load_devices(conn: &Connection, filter: &str, arg: &str) -> anyhow
         .collect()
 }
 
-pub(super) fn device_of(conn: &Connection, user_id: &str, device_id: &str) -> anyhow::Result<Option<ManagedDevice>> {
-    let found = load_devices(conn, "id = ?1", device_id)?.into_iter().next();
+pub(super) fn device_of(db: &Db<'_>, user_id: &str, device_id: &str) -> anyhow::Result<Option<ManagedDevice>> {
+    let found = load_devices(db, "id = ?1", device_id)?.into_iter().next();
     Ok(found.filter(|d| d.is_primary_user(user_id)))
 }
 
@@ -142,31 +145,31 @@ impl Store {
     /// The enrolled devices whose primary user is `user_id`, oldest enrollment first.
     pub async fn devices_of_user(&self, user_id: &str) -> anyhow::Result<Vec<ManagedDevice>> {
         let user_id = user_id.to_string();
-        self.run(move |conn| load_devices(conn, "user_id = ?1", &user_id)).await
+        self.run(move |db| load_devices(db, "user_id = ?1", &user_id)).await
     }
 
     /// One of `user_id`'s enrolled devices; `None` when it does not exist or is someone else's.
     pub async fn device_of_user(&self, user_id: &str, device_id: &str) -> anyhow::Result<Option<ManagedDevice>> {
         let (user_id, device_id) = (user_id.to_string(), device_id.to_string());
-        self.run(move |conn| device_of(conn, &user_id, &device_id)).await
+        self.run(move |db| device_of(db, &user_id, &device_id)).await
     }
 
     /// Any device by id, whoever its user is. For the simulator, never for a request.
     pub async fn device(&self, device_id: &str) -> anyhow::Result<Option<ManagedDevice>> {
         let device_id = device_id.to_string();
-        self.run(move |conn| Ok(load_devices(conn, "id = ?1", &device_id)?.into_iter().next())).await
+        self.run(move |db| Ok(load_devices(db, "id = ?1", &device_id)?.into_iter().next())).await
     }
 
     /// Ids of the device groups `device_id` is a member of, sorted.
     pub async fn device_groups_of(&self, device_id: &str) -> anyhow::Result<Vec<String>> {
         let device_id = device_id.to_string();
-        self.run(move |conn| device_groups_in(conn, &device_id)).await
+        self.run(move |db| device_groups_in(db, &device_id)).await
     }
 
     /// `user_id`'s MAM-only devices, by name.
     pub async fn unenrolled_devices_of_user(&self, user_id: &str) -> anyhow::Result<Vec<UnenrolledDevice>> {
         let user_id = user_id.to_string();
-        self.run(move |conn| unenrolled_of(conn, &user_id)).await
+        self.run(move |db| unenrolled_of(db, &user_id)).await
     }
 
     /// One of `user_id`'s MAM-only devices; `None` when it does not exist or is someone else's.
@@ -189,14 +192,15 @@ impl Store {
         name: &str,
     ) -> anyhow::Result<Option<ManagedDevice>> {
         let (user_id, device_id, name) = (user_id.to_string(), device_id.to_string(), name.trim().to_string());
-        self.run(move |conn| {
-            let changed = conn
-                .prepare_cached("UPDATE devices SET device_name = ?3 WHERE id = ?2 AND user_id = ?1")?
-                .execute(params![user_id, device_id, name])?;
+        self.run(move |db| {
+            let changed = db.execute(
+                "UPDATE devices SET device_name = ?3 WHERE id = ?2 AND user_id = ?1",
+                params![user_id, device_id, name],
+            )?;
             if changed == 0 {
                 return Ok(None);
             }
-            device_of(conn, &user_id, &device_id)
+            device_of(db, &user_id, &device_id)
         })
         .await
     }
@@ -212,18 +216,17 @@ impl Store {
         action: RemoteAction,
     ) -> anyhow::Result<ActionQueued> {
         let (user_id, device_id) = (user_id.to_string(), device_id.to_string());
-        self.run(move |conn| {
+        self.run(move |db| {
             let now = dates::now();
-            let inserted = conn
-                .prepare_cached(
-                    "INSERT INTO device_actions (device_id, action, state, started_at, last_updated_at)
-                     SELECT id, ?3, 'pending', ?4, ?4 FROM devices WHERE id = ?2 AND user_id = ?1",
-                )?
-                .execute(params![user_id, device_id, code(&action), now]);
+            let inserted: anyhow::Result<Option<(i64,)>> = db.query_opt(
+                "INSERT INTO device_actions (device_id, action, state, started_at, last_updated_at)
+                 SELECT id, ?3, 'pending', ?4, ?4 FROM devices WHERE id = ?2 AND user_id = ?1 RETURNING id",
+                params![user_id, device_id, code(&action), now],
+            );
             match inserted {
-                Ok(0) => Ok(ActionQueued::NotFound),
-                Ok(_) => Ok(ActionQueued::Queued {
-                    id: conn.last_insert_rowid(),
+                Ok(None) => Ok(ActionQueued::NotFound),
+                Ok(Some((id,))) => Ok(ActionQueued::Queued {
+                    id,
                     result: DeviceActionResult {
                         action_name: action,
                         action_state: ActionState::Pending,
@@ -233,10 +236,8 @@ impl Store {
                         pending_note: None,
                     },
                 }),
-                Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation => {
-                    Ok(ActionQueued::AlreadyPending)
-                }
-                Err(e) => Err(e.into()),
+                Err(e) if is_unique_violation(&e) => Ok(ActionQueued::AlreadyPending),
+                Err(e) => Err(e),
             }
         })
         .await
@@ -249,11 +250,11 @@ impl Store {
         state: ActionState,
         passcode: Option<String>,
     ) -> anyhow::Result<()> {
-        self.run(move |conn| {
-            conn.prepare_cached(
+        self.run(move |db| {
+            db.execute(
                 "UPDATE device_actions SET state = ?2, last_updated_at = ?3, passcode = COALESCE(?4, passcode) WHERE id = ?1",
-            )?
-            .execute(params![action_id, code(&state), dates::now(), passcode])?;
+                params![action_id, code(&state), dates::now(), passcode],
+            )?;
             Ok(())
         })
         .await
@@ -268,18 +269,12 @@ impl Store {
         failing_settings: Vec<FailingSetting>,
     ) -> anyhow::Result<()> {
         let device_id = device_id.to_string();
-        self.run(move |conn| {
-            conn.prepare_cached(
+        self.run(move |db| {
+            db.execute(
                 "UPDATE devices SET last_sync_at = ?2, compliance_state = ?3, grace_period_expires_at = ?4,
                    failing_settings = ?5 WHERE id = ?1",
-            )?
-            .execute(params![
-                device_id,
-                dates::now(),
-                code(&compliance),
-                grace_period_expires,
-                to_json(&failing_settings)?
-            ])?;
+                params![device_id, dates::now(), code(&compliance), grace_period_expires, to_json(&failing_settings)?],
+            )?;
             Ok(())
         })
         .await
@@ -288,38 +283,37 @@ impl Store {
     /// Removes a device and everything hanging off it (simulator, after a retire).
     pub async fn delete_device(&self, device_id: &str) -> anyhow::Result<()> {
         let device_id = device_id.to_string();
-        self.run(move |conn| {
-            let tx = conn.transaction()?;
-            tx.execute("DELETE FROM app_registrations WHERE device_tag = ?1", [&device_id])?;
-            tx.execute("DELETE FROM devices WHERE id = ?1", [&device_id])?;
-            tx.commit()?;
-            Ok(())
+        self.run(move |db| {
+            db.write(|tx| {
+                tx.execute("DELETE FROM app_registrations WHERE device_tag = ?1", params![device_id])?;
+                tx.execute("DELETE FROM devices WHERE id = ?1", params![device_id])?;
+                Ok(())
+            })
         })
         .await
     }
 }
 
 /// Whether `device_id` exists and `user_id` is its primary user (for other modules).
-pub(super) fn owns_device(conn: &Connection, user_id: &str, device_id: &str) -> anyhow::Result<bool> {
-    Ok(conn
-        .prepare_cached("SELECT 1 FROM devices WHERE id = ?1 AND user_id = ?2")?
-        .query_row([device_id, user_id], |_| Ok(()))
-        .optional()?
+pub(super) fn owns_device(db: &Db<'_>, user_id: &str, device_id: &str) -> anyhow::Result<bool> {
+    Ok(db
+        .query_opt::<Row>("SELECT 1 FROM devices WHERE id = ?1 AND user_id = ?2", params![device_id, user_id])?
         .is_some())
 }
 
-pub(super) fn device_groups_in(conn: &Connection, device_id: &str) -> anyhow::Result<Vec<String>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT group_id FROM device_group_members WHERE device_id = ?1 ORDER BY group_id")?;
-    let ids = stmt.query_map([device_id], |r| r.get(0))?.collect::<Result<_, _>>()?;
-    Ok(ids)
+pub(super) fn device_groups_in(db: &Db<'_>, device_id: &str) -> anyhow::Result<Vec<String>> {
+    let ids: Vec<(String,)> = db.query(
+        "SELECT group_id FROM device_group_members WHERE device_id = ?1 ORDER BY group_id",
+        params![device_id],
+    )?;
+    Ok(ids.into_iter().map(|(id,)| id).collect())
 }
 
-pub(super) fn unenrolled_of(conn: &Connection, user_id: &str) -> anyhow::Result<Vec<UnenrolledDevice>> {
-    let mut stmt = conn.prepare_cached(
+pub(super) fn unenrolled_of(db: &Db<'_>, user_id: &str) -> anyhow::Result<Vec<UnenrolledDevice>> {
+    let rows: Vec<(String, String, String)> = db.query(
         "SELECT device_tag, device_name, platform FROM unenrolled_devices WHERE user_id = ?1 ORDER BY device_name, device_tag",
+        params![user_id],
     )?;
-    let rows: Vec<(String, String, String)> = stmt.query_map([user_id], |r| r.try_into())?.collect::<Result<_, _>>()?;
     rows.into_iter()
         .map(|(device_tag, device_name, platform)| {
             Ok(UnenrolledDevice { device_tag, device_name, platform: decode(&platform)? })

@@ -4,8 +4,8 @@
 //! against Graph before it is sent again, so nothing is sent twice.
 
 use super::codec::{code, decode};
+use super::sql::{is_unique_violation, params};
 use super::Store;
-use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -61,11 +61,13 @@ pub struct IntuneRequest {
 const COLUMNS: &str = "id, user_id, kind, device_id, subject, state, requested_at, sent_at, next_check_at, checks, \
                        retry_at, detail";
 
-type Row = (i64, String, String, String, String, String, String, Option<String>, String, u32, Option<String>, String);
+type Fields =
+    (i64, String, String, String, String, String, String, Option<String>, String, u32, Option<String>, String);
+type Row = super::sql::Row;
 
-fn request(
-    (id, user_id, kind, device_id, subject, state, requested_at, sent_at, next_check_at, checks, retry_at, detail): Row,
-) -> anyhow::Result<IntuneRequest> {
+fn request(row: Row) -> anyhow::Result<IntuneRequest> {
+    let (id, user_id, kind, device_id, subject, state, requested_at, sent_at, next_check_at, checks, retry_at, detail) =
+        <Fields as super::sql::FromRow>::from_row(row)?;
     Ok(IntuneRequest {
         id,
         user_id,
@@ -108,24 +110,19 @@ impl Store {
     /// Records `new` as queued; `None` when the same change is already in flight (the
     /// unique index decides, so two concurrent requests cannot both be recorded).
     pub async fn queue_intune_request(&self, new: NewRequest) -> anyhow::Result<Option<IntuneRequest>> {
-        self.run(move |conn| {
+        self.run(move |db| {
             let now = crate::dates::now();
-            let inserted = conn
-                .prepare_cached(
+            let inserted: anyhow::Result<Row> = db.query_one(
+                &format!(
                     "INSERT INTO intune_requests (user_id, kind, device_id, subject, state, requested_at, next_check_at, detail)
-                     VALUES (?1, ?2, ?3, ?4, 'queued', ?5, ?5, ?6)",
-                )?
-                .execute(params![new.user_id, code(&new.kind), new.device_id, new.subject, now, new.detail.to_string()]);
+                     VALUES (?1, ?2, ?3, ?4, 'queued', ?5, ?5, ?6) RETURNING {COLUMNS}"
+                ),
+                params![new.user_id, code(&new.kind), new.device_id, new.subject, now, new.detail.to_string()],
+            );
             match inserted {
-                Ok(_) => {
-                    let id = conn.last_insert_rowid();
-                    let row: Row = conn
-                        .prepare_cached(&format!("SELECT {COLUMNS} FROM intune_requests WHERE id = ?1"))?
-                        .query_row([id], |r| r.try_into())?;
-                    Ok(Some(request(row)?))
-                }
-                Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation => Ok(None),
-                Err(e) => Err(e.into()),
+                Ok(row) => Ok(Some(request(row)?)),
+                Err(e) if is_unique_violation(&e) => Ok(None),
+                Err(e) => Err(e),
             }
         })
         .await
@@ -134,14 +131,14 @@ impl Store {
     /// In-flight requests whose next check is due at `now` (RFC 3339), oldest first.
     pub async fn intune_requests_due(&self, now: &str) -> anyhow::Result<Vec<IntuneRequest>> {
         let now = now.to_string();
-        self.run(move |conn| {
-            let rows: Vec<Row> = conn
-                .prepare_cached(&format!(
+        self.run(move |db| {
+            let rows: Vec<Row> = db.query(
+                &format!(
                     "SELECT {COLUMNS} FROM intune_requests WHERE state IN ('queued', 'sent') AND next_check_at <= ?1
                      ORDER BY next_check_at, id LIMIT 200"
-                ))?
-                .query_map([now], |r| r.try_into())?
-                .collect::<Result<_, _>>()?;
+                ),
+                params![now],
+            )?;
             rows.into_iter().map(request).collect()
         })
         .await
@@ -151,25 +148,23 @@ impl Store {
     /// action Graph does not list yet, a wipe in progress).
     pub async fn intune_requests_of_user(&self, user_id: &str, since: &str) -> anyhow::Result<Vec<IntuneRequest>> {
         let (user_id, since) = (user_id.to_string(), since.to_string());
-        self.run(move |conn| {
-            let rows: Vec<Row> = conn
-                .prepare_cached(&format!(
+        self.run(move |db| {
+            let rows: Vec<Row> = db.query(
+                &format!(
                     "SELECT {COLUMNS} FROM intune_requests
                      WHERE user_id = ?1 AND (state IN ('queued', 'sent') OR requested_at >= ?2) ORDER BY id"
-                ))?
-                .query_map([user_id, since], |r| r.try_into())?
-                .collect::<Result<_, _>>()?;
+                ),
+                params![user_id, since],
+            )?;
             rows.into_iter().map(request).collect()
         })
         .await
     }
 
     pub async fn intune_request(&self, id: i64) -> anyhow::Result<Option<IntuneRequest>> {
-        self.run(move |conn| {
-            let row: Option<Row> = conn
-                .prepare_cached(&format!("SELECT {COLUMNS} FROM intune_requests WHERE id = ?1"))?
-                .query_row([id], |r| r.try_into())
-                .optional()?;
+        self.run(move |db| {
+            let row: Option<Row> =
+                db.query_opt(&format!("SELECT {COLUMNS} FROM intune_requests WHERE id = ?1"), params![id])?;
             row.map(request).transpose()
         })
         .await
@@ -178,19 +173,17 @@ impl Store {
     /// Moves a request on. A request that already ended is left alone (two pollers, or a
     /// late answer, cannot undo an outcome).
     pub async fn update_intune_request(&self, id: i64, update: RequestUpdate) -> anyhow::Result<bool> {
-        self.run(move |conn| {
-            let changed = conn
-                .prepare_cached(
-                    "UPDATE intune_requests SET
-                        state = COALESCE(?2, state),
-                        sent_at = COALESCE(?3, sent_at),
-                        next_check_at = COALESCE(?4, next_check_at),
-                        retry_at = CASE WHEN ?5 THEN ?6 ELSE retry_at END,
-                        detail = COALESCE(?7, detail),
-                        checks = checks + ?8
-                     WHERE id = ?1 AND state IN ('queued', 'sent')",
-                )?
-                .execute(params![
+        self.run(move |db| {
+            let changed = db.execute(
+                "UPDATE intune_requests SET
+                    state = COALESCE(?2, state),
+                    sent_at = COALESCE(?3, sent_at),
+                    next_check_at = COALESCE(?4, next_check_at),
+                    retry_at = CASE WHEN ?5 THEN ?6 ELSE retry_at END,
+                    detail = COALESCE(?7, detail),
+                    checks = checks + ?8
+                 WHERE id = ?1 AND state IN ('queued', 'sent')",
+                params![
                     id,
                     update.state.map(|s| code(&s)),
                     update.sent_at,
@@ -198,8 +191,9 @@ impl Store {
                     update.retry_at.is_some(),
                     update.retry_at.flatten(),
                     update.detail.map(|d| d.to_string()),
-                    u32::from(update.checked),
-                ])?;
+                    i64::from(update.checked),
+                ],
+            )?;
             Ok(changed == 1)
         })
         .await

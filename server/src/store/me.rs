@@ -10,14 +10,13 @@ impl Store {
     /// `user_id`'s enrolled and MAM-only devices, in one snapshot.
     pub async fn user_devices(&self, user_id: &str) -> anyhow::Result<UserDevices> {
         let user_id = user_id.to_string();
-        self.run(move |conn| {
-            let tx = conn.transaction()?;
-            let devices = UserDevices {
-                managed: load_devices(&tx, "user_id = ?1", &user_id)?,
-                unenrolled: unenrolled_of(&tx, &user_id)?,
-            };
-            tx.finish()?;
-            Ok(devices)
+        self.run(move |db| {
+            db.read(|tx| {
+                Ok(UserDevices {
+                    managed: load_devices(tx, "user_id = ?1", &user_id)?,
+                    unenrolled: unenrolled_of(tx, &user_id)?,
+                })
+            })
         })
         .await
     }
@@ -26,17 +25,16 @@ impl Store {
     /// not exist or is someone else's.
     pub async fn device_view_of_user(&self, user_id: &str, device_id: &str) -> anyhow::Result<Option<DeviceView>> {
         let (user_id, device_id) = (user_id.to_string(), device_id.to_string());
-        self.run(move |conn| {
-            let tx = conn.transaction()?;
-            let Some(device) = device_of(&tx, &user_id, &device_id)? else { return Ok(None) };
-            let view = DeviceView {
-                group_ids: device_groups_in(&tx, &device_id)?,
-                install_states: install_states_in(&tx, &device_id)?,
-                install_states_known: true,
-                device,
-            };
-            tx.finish()?;
-            Ok(Some(view))
+        self.run(move |db| {
+            db.read(|tx| {
+                let Some(device) = device_of(tx, &user_id, &device_id)? else { return Ok(None) };
+                Ok(Some(DeviceView {
+                    group_ids: device_groups_in(tx, &device_id)?,
+                    install_states: install_states_in(tx, &device_id)?,
+                    install_states_known: true,
+                    device,
+                }))
+            })
         })
         .await
     }
@@ -46,20 +44,19 @@ impl Store {
     pub async fn overview_of_user(&self, user_id: &str) -> anyhow::Result<Overview> {
         let policies = self.protection_policies().await?;
         let user_id = user_id.to_string();
-        self.run(move |conn| {
-            let tx = conn.transaction()?;
-            let overview = Overview {
-                devices: UserDevices {
-                    managed: load_devices(&tx, "user_id = ?1", &user_id)?,
-                    unenrolled: unenrolled_of(&tx, &user_id)?,
-                },
-                protection: AppProtection {
-                    registrations: super::protection::registrations_of(&tx, &user_id, &policies)?,
-                    policies,
-                },
-            };
-            tx.finish()?;
-            Ok(overview)
+        self.run(move |db| {
+            db.read(|tx| {
+                Ok(Overview {
+                    devices: UserDevices {
+                        managed: load_devices(tx, "user_id = ?1", &user_id)?,
+                        unenrolled: unenrolled_of(tx, &user_id)?,
+                    },
+                    protection: AppProtection {
+                        registrations: super::protection::registrations_of(tx, &user_id, &policies)?,
+                        policies,
+                    },
+                })
+            })
         })
         .await
     }

@@ -1,10 +1,10 @@
 //! App protection: policies (cached per import) and managed app registrations.
 
 use super::codec::{code, decode, from_json, to_json};
+use super::sql::{params, Db};
 use super::Store;
 use crate::dates;
 use portal_core::domain::{AppProtectionPolicy, ManagedAppRegistration, PolicyRef, SelectiveWipeState};
-use rusqlite::{params, Connection};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -14,10 +14,6 @@ const REGISTRATION_COLUMNS: &str = "id, app_identifier, application_version, dev
 
 type RegistrationRow =
     (String, String, String, String, String, String, String, String, String, String, String, String, String, String);
-
-fn registration_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RegistrationRow> {
-    r.try_into()
-}
 
 fn registration(row: RegistrationRow, policies: &[AppProtectionPolicy]) -> anyhow::Result<ManagedAppRegistration> {
     let (
@@ -68,16 +64,16 @@ fn registration(row: RegistrationRow, policies: &[AppProtectionPolicy]) -> anyho
 
 /// `user_id`'s registrations, ordered by device tag (for other store modules' bundles).
 pub(super) fn registrations_of(
-    conn: &Connection,
+    db: &Db<'_>,
     user_id: &str,
     policies: &[AppProtectionPolicy],
 ) -> anyhow::Result<Vec<ManagedAppRegistration>> {
-    let rows: Vec<RegistrationRow> = conn
-        .prepare_cached(&format!(
+    let rows: Vec<RegistrationRow> = db.query(
+        &format!(
             "SELECT {REGISTRATION_COLUMNS} FROM app_registrations WHERE user_id = ?1 ORDER BY device_tag, app_identifier"
-        ))?
-        .query_map([user_id], registration_row)?
-        .collect::<Result<_, _>>()?;
+        ),
+        params![user_id],
+    )?;
     rows.into_iter().map(|row| registration(row, policies)).collect()
 }
 
@@ -93,7 +89,7 @@ impl Store {
     pub async fn protected_apps_of_user(&self, user_id: &str) -> anyhow::Result<Vec<ManagedAppRegistration>> {
         let policies = self.protection_policies().await?;
         let user_id = user_id.to_string();
-        self.run(move |conn| registrations_of(conn, &user_id, &policies)).await
+        self.run(move |db| registrations_of(db, &user_id, &policies)).await
     }
 
     /// Requests a selective wipe of the work data in `user_id`'s apps on the device
@@ -102,27 +98,24 @@ impl Store {
     /// alone), or `None` when the user has no app registered on such a device (→ 404).
     pub async fn request_selective_wipe(&self, user_id: &str, device_tag: &str) -> anyhow::Result<Option<Vec<String>>> {
         let (user_id, device_tag) = (user_id.to_string(), device_tag.to_string());
-        self.run(move |conn| {
-            // IMMEDIATE: it reads, then writes; a deferred transaction whose read snapshot another
-            // writer overtook fails with `database is locked` at once instead of waiting.
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let known: i64 = tx.query_row(
-                "SELECT count(*) FROM app_registrations WHERE user_id = ?1 AND device_tag = ?2",
-                [&user_id, &device_tag],
-                |r| r.get(0),
-            )?;
-            if known == 0 {
-                return Ok(None);
-            }
-            let changed: Vec<String> = tx
-                .prepare(
+        self.run(move |db| {
+            // A write transaction: it reads, then writes (on SQLite a deferred transaction whose
+            // read snapshot another writer overtook fails with `database is locked` at once).
+            db.write(|tx| {
+                let (known,): (i64,) = tx.query_one(
+                    "SELECT count(*) FROM app_registrations WHERE user_id = ?1 AND device_tag = ?2",
+                    params![user_id, device_tag],
+                )?;
+                if known == 0 {
+                    return Ok(None);
+                }
+                let changed: Vec<(String,)> = tx.query(
                     "UPDATE app_registrations SET wipe_state = 'pending', wipe_requested_at = ?3
                      WHERE user_id = ?1 AND device_tag = ?2 AND wipe_state = 'none' RETURNING id",
-                )?
-                .query_map(params![user_id, device_tag, dates::now()], |r| r.get(0))?
-                .collect::<Result<_, _>>()?;
-            tx.commit()?;
-            Ok(Some(changed))
+                    params![user_id, device_tag, dates::now()],
+                )?;
+                Ok(Some(changed.into_iter().map(|(id,)| id).collect()))
+            })
         })
         .await
     }
@@ -131,13 +124,13 @@ impl Store {
     /// applied ones, and a pending selective wipe is carried out.
     pub async fn check_in_registration(&self, registration_id: &str) -> anyhow::Result<()> {
         let id = registration_id.to_string();
-        self.run(move |conn| {
-            conn.prepare_cached(
+        self.run(move |db| {
+            db.execute(
                 "UPDATE app_registrations SET last_sync_at = ?2, applied_policies = intended_policies,
                    wipe_state = CASE wipe_state WHEN 'pending' THEN 'done' ELSE wipe_state END
                  WHERE id = ?1",
-            )?
-            .execute(params![id, dates::now()])?;
+                params![id, dates::now()],
+            )?;
             Ok(())
         })
         .await
@@ -146,9 +139,8 @@ impl Store {
     /// Sets a registration's selective-wipe state directly (simulator, tests).
     pub async fn set_wipe_state(&self, registration_id: &str, state: SelectiveWipeState) -> anyhow::Result<()> {
         let id = registration_id.to_string();
-        self.run(move |conn| {
-            conn.prepare_cached("UPDATE app_registrations SET wipe_state = ?2 WHERE id = ?1")?
-                .execute(params![id, code(&state)])?;
+        self.run(move |db| {
+            db.execute("UPDATE app_registrations SET wipe_state = ?2 WHERE id = ?1", params![id, code(&state)])?;
             Ok(())
         })
         .await
@@ -159,9 +151,8 @@ impl Store {
     pub async fn set_intended_policies(&self, registration_id: &str, policy_ids: &[String]) -> anyhow::Result<()> {
         let id = registration_id.to_string();
         let json = to_json(policy_ids)?;
-        self.run(move |conn| {
-            conn.prepare_cached("UPDATE app_registrations SET intended_policies = ?2 WHERE id = ?1")?
-                .execute(params![id, json])?;
+        self.run(move |db| {
+            db.execute("UPDATE app_registrations SET intended_policies = ?2 WHERE id = ?1", params![id, json])?;
             Ok(())
         })
         .await
@@ -169,36 +160,31 @@ impl Store {
 }
 
 /// Reads every policy with its groups and the identifiers of its apps.
-pub(super) fn load_policies(conn: &Connection) -> anyhow::Result<Vec<AppProtectionPolicy>> {
+pub(super) fn load_policies(db: &Db<'_>) -> anyhow::Result<Vec<AppProtectionPolicy>> {
     let mut groups: HashMap<String, Vec<String>> = HashMap::new();
-    let rows: Vec<(String, String)> = conn
-        .prepare("SELECT policy_id, group_id FROM protection_policy_groups ORDER BY policy_id, group_id")?
-        .query_map([], |r| r.try_into())?
-        .collect::<Result<_, _>>()?;
+    let rows: Vec<(String, String)> =
+        db.query("SELECT policy_id, group_id FROM protection_policy_groups ORDER BY policy_id, group_id", params![])?;
     for (policy, group) in rows {
         groups.entry(policy).or_default().push(group);
     }
     let mut identifiers: HashMap<String, Vec<String>> = HashMap::new();
-    let rows: Vec<(String, String)> = conn
-        .prepare(
-            "SELECT pa.policy_id, ai.identifier FROM protection_policy_apps pa
-             JOIN app_identifiers ai ON ai.app_id = pa.app_id ORDER BY pa.policy_id, ai.identifier",
-        )?
-        .query_map([], |r| r.try_into())?
-        .collect::<Result<_, _>>()?;
+    // NOCASE order on SQLite; `lower()` folds ASCII only on both, so this is the same order.
+    let rows: Vec<(String, String)> = db.query(
+        "SELECT pa.policy_id, ai.identifier FROM protection_policy_apps pa
+         JOIN app_identifiers ai ON ai.app_id = pa.app_id ORDER BY pa.policy_id, lower(ai.identifier)",
+        params![],
+    )?;
     for (policy, identifier) in rows {
         identifiers.entry(policy).or_default().push(identifier);
     }
     type PolicyRow = (String, String, String, bool, String, String, bool, bool, u32, bool, Option<u32>, Option<u32>);
-    let rows: Vec<PolicyRow> = conn
-        .prepare(
-            "SELECT id, display_name, description, save_as_blocked, clipboard_sharing_level, data_transfer_level,
-                    pin_required, simple_pin_blocked, minimum_pin_length, device_compliance_required,
-                    recheck_after_minutes, offline_wipe_after_minutes
-             FROM protection_policies ORDER BY position",
-        )?
-        .query_map([], |r| r.try_into())?
-        .collect::<Result<_, _>>()?;
+    let rows: Vec<PolicyRow> = db.query(
+        "SELECT id, display_name, description, save_as_blocked, clipboard_sharing_level, data_transfer_level,
+                pin_required, simple_pin_blocked, minimum_pin_length, device_compliance_required,
+                recheck_after_minutes, offline_wipe_after_minutes
+         FROM protection_policies ORDER BY position",
+        params![],
+    )?;
     rows.into_iter()
         .map(
             |(

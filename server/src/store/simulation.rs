@@ -5,6 +5,7 @@
 //! database, so a restart continues where it stopped.
 
 use super::codec::decode;
+use super::sql::params;
 use super::Store;
 use portal_core::api::InstallOperation;
 use portal_core::domain::RemoteAction;
@@ -57,49 +58,44 @@ impl PendingWork {
 impl Store {
     /// Everything still pending, oldest first (partial indexes keep this cheap).
     pub async fn pending_work(&self) -> anyhow::Result<PendingWork> {
-        self.run(|conn| {
-            let rows: Vec<(String, String, String, String, bool, Option<String>)> = conn
-                .prepare_cached(
-                    "SELECT s.device_id, s.app_id, s.pending, s.last_updated_at, a.fails_install, d.user_id
-                     FROM install_states s JOIN apps a ON a.id = s.app_id JOIN devices d ON d.id = s.device_id
-                     WHERE s.pending IS NOT NULL ORDER BY s.last_updated_at, s.device_id, s.app_id",
-                )?
-                .query_map([], |r| r.try_into())?
-                .collect::<Result<_, _>>()?;
+        self.run(|db| {
+            let rows: Vec<(String, String, String, String, bool, Option<String>)> = db.query(
+                "SELECT s.device_id, s.app_id, s.pending, s.last_updated_at, a.fails_install, d.user_id
+                 FROM install_states s JOIN apps a ON a.id = s.app_id JOIN devices d ON d.id = s.device_id
+                 WHERE s.pending IS NOT NULL ORDER BY s.last_updated_at, s.device_id, s.app_id",
+                params![],
+            )?;
             let installs = rows
                 .into_iter()
                 .map(|(device_id, app_id, op, since, fails_install, user_id)| {
                     Ok(PendingInstall { device_id, app_id, operation: decode(&op)?, since, fails_install, user_id })
                 })
                 .collect::<anyhow::Result<_>>()?;
-            let rows: Vec<(i64, String, String, String, Option<String>)> = conn
-                .prepare_cached(
-                    "SELECT a.id, a.device_id, a.action, a.started_at, d.user_id
-                     FROM device_actions a JOIN devices d ON d.id = a.device_id
-                     WHERE a.state IN ('pending', 'active') ORDER BY a.started_at, a.id",
-                )?
-                .query_map([], |r| r.try_into())?
-                .collect::<Result<_, _>>()?;
+            let rows: Vec<(i64, String, String, String, Option<String>)> = db.query(
+                "SELECT a.id, a.device_id, a.action, a.started_at, d.user_id
+                 FROM device_actions a JOIN devices d ON d.id = a.device_id
+                 WHERE a.state IN ('pending', 'active') ORDER BY a.started_at, a.id",
+                params![],
+            )?;
             let actions = rows
                 .into_iter()
                 .map(|(id, device_id, action, since, user_id)| {
                     Ok(PendingAction { id, device_id, action: decode(&action)?, since, user_id })
                 })
                 .collect::<anyhow::Result<_>>()?;
-            let wipes = conn
-                .prepare_cached(
-                    "SELECT id, user_id, device_tag, wipe_requested_at FROM app_registrations
-                     WHERE wipe_state = 'pending' ORDER BY wipe_requested_at, id",
-                )?
-                .query_map([], |r| {
+            let wipes = db.query_map(
+                "SELECT id, user_id, device_tag, wipe_requested_at FROM app_registrations
+                 WHERE wipe_state = 'pending' ORDER BY wipe_requested_at, id",
+                params![],
+                |mut r| {
                     Ok(PendingWipe {
-                        registration_id: r.get(0)?,
-                        user_id: r.get(1)?,
-                        device_tag: r.get(2)?,
-                        since: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
+                        registration_id: r.take(0)?,
+                        user_id: r.take(1)?,
+                        device_tag: r.take(2)?,
+                        since: r.take::<Option<String>>(3)?.unwrap_or_default(),
                     })
-                })?
-                .collect::<Result<_, _>>()?;
+                },
+            )?;
             Ok(PendingWork { installs, actions, wipes })
         })
         .await

@@ -1,10 +1,10 @@
 //! Event-stream tickets: short-lived, single-use, stored as hashes.
 
+use super::sql::params;
 use super::Store;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use rand::RngCore;
-use rusqlite::{params, OptionalExtension};
 use sha2::{Digest, Sha256};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -24,11 +24,13 @@ impl Store {
         rand::rngs::OsRng.fill_bytes(&mut bytes);
         let ticket = URL_SAFE_NO_PAD.encode(bytes);
         let (user_id, digest) = (user_id.to_string(), hash(&ticket));
-        self.run(move |conn| {
+        self.run(move |db| {
             let now = unix_now();
-            conn.prepare_cached("DELETE FROM event_tickets WHERE expires_at <= ?1")?.execute([now])?;
-            conn.prepare_cached("INSERT INTO event_tickets (ticket_hash, user_id, expires_at) VALUES (?1, ?2, ?3)")?
-                .execute(params![digest, user_id, now + ttl_secs as i64])?;
+            db.execute("DELETE FROM event_tickets WHERE expires_at <= ?1", params![now])?;
+            db.execute(
+                "INSERT INTO event_tickets (ticket_hash, user_id, expires_at) VALUES (?1, ?2, ?3)",
+                params![digest, user_id, now + ttl_secs as i64],
+            )?;
             Ok(())
         })
         .await?;
@@ -38,13 +40,13 @@ impl Store {
     /// Consumes a ticket: the user it was issued to, once, if it has not expired.
     pub async fn redeem_event_ticket(&self, ticket: &str) -> anyhow::Result<Option<String>> {
         let digest = hash(ticket);
-        self.run(move |conn| {
-            Ok(conn
-                .prepare_cached(
-                    "DELETE FROM event_tickets WHERE ticket_hash = ?1 AND expires_at > ?2 RETURNING user_id",
-                )?
-                .query_row(params![digest, unix_now()], |r| r.get::<_, String>(0))
-                .optional()?)
+        self.run(move |db| {
+            // One statement: of two instances redeeming the same ticket at once, one deletes it.
+            let redeemed: Option<(String,)> = db.query_opt(
+                "DELETE FROM event_tickets WHERE ticket_hash = ?1 AND expires_at > ?2 RETURNING user_id",
+                params![digest, unix_now()],
+            )?;
+            Ok(redeemed.map(|(user,)| user))
         })
         .await
     }

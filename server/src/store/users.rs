@@ -1,10 +1,10 @@
 //! People, their groups and the organisation settings the rules consult.
 
 use super::codec::decode;
+use super::sql::{params, Db, Dialect, Row};
 use super::Store;
 use crate::tenant::Person;
 use portal_core::domain::OrganisationSettings;
-use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -22,19 +22,27 @@ pub struct User {
 
 pub(super) const USER_COLUMNS: &str = "id, display_name, upn, email";
 
-pub(super) fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
-    Ok(User { id: r.get(0)?, display_name: r.get(1)?, upn: r.get(2)?, email: r.get(3)? })
+pub(super) fn user_row(mut r: Row) -> anyhow::Result<User> {
+    Ok(User { id: r.take(0)?, display_name: r.take(1)?, upn: r.take(2)?, email: r.take(3)? })
+}
+
+/// The condition "`upn` is `?1`, ignoring case" (SQLite's column is `COLLATE NOCASE`;
+/// PostgreSQL's has a unique index on `lower(upn)`).
+pub(crate) fn upn_is_param(db: &Db<'_>) -> &'static str {
+    match db.dialect() {
+        Dialect::Sqlite => "upn = ?1",
+        Dialect::Postgres => "lower(upn) = lower(?1)",
+    }
 }
 
 impl Store {
     /// The user with this id (`oid`/`sub`), if the tenant has them.
     pub async fn user(&self, user_id: &str) -> anyhow::Result<Option<User>> {
         let user_id = user_id.to_string();
-        self.run(move |conn| {
-            Ok(conn
-                .prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"))?
-                .query_row([&user_id], user_row)
-                .optional()?)
+        self.run(move |db| {
+            let row =
+                db.query_opt::<Row>(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"), params![user_id])?;
+            row.map(user_row).transpose()
         })
         .await
     }
@@ -42,11 +50,9 @@ impl Store {
     /// The user signing in as `upn` (compared ignoring case).
     pub async fn user_by_upn(&self, upn: &str) -> anyhow::Result<Option<User>> {
         let upn = upn.trim().to_string();
-        self.run(move |conn| {
-            Ok(conn
-                .prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE upn = ?1"))?
-                .query_row([&upn], user_row)
-                .optional()?)
+        self.run(move |db| {
+            let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE {}", upn_is_param(db));
+            db.query_opt::<Row>(&sql, params![upn])?.map(user_row).transpose()
         })
         .await
     }
@@ -54,7 +60,7 @@ impl Store {
     /// Ids of the user groups `user_id` is a member of, sorted (empty for an unknown user).
     pub async fn user_groups_of(&self, user_id: &str) -> anyhow::Result<Vec<String>> {
         let user_id = user_id.to_string();
-        self.run(move |conn| user_groups_in(conn, &user_id)).await
+        self.run(move |db| user_groups_in(db, &user_id)).await
     }
 
     /// The user with this id and their groups, from the per-import cache.
@@ -68,27 +74,21 @@ impl Store {
     }
 }
 
-pub(super) fn user_groups_in(conn: &Connection, user_id: &str) -> anyhow::Result<Vec<String>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT group_id FROM user_group_members WHERE user_id = ?1 ORDER BY group_id")?;
-    let ids = stmt.query_map([user_id], |r| r.get(0))?.collect::<Result<_, _>>()?;
-    Ok(ids)
+pub(super) fn user_groups_in(db: &Db<'_>, user_id: &str) -> anyhow::Result<Vec<String>> {
+    let ids: Vec<(String,)> =
+        db.query("SELECT group_id FROM user_group_members WHERE user_id = ?1 ORDER BY group_id", params![user_id])?;
+    Ok(ids.into_iter().map(|(id,)| id).collect())
 }
 
 /// Every user with their group ids (sorted), for the per-import cache.
-pub(super) fn load_people(conn: &Connection) -> anyhow::Result<HashMap<String, Arc<Person>>> {
+pub(super) fn load_people(db: &Db<'_>) -> anyhow::Result<HashMap<String, Arc<Person>>> {
     let mut groups: HashMap<String, Vec<String>> = HashMap::new();
-    let rows: Vec<(String, String)> = conn
-        .prepare("SELECT user_id, group_id FROM user_group_members ORDER BY user_id, group_id")?
-        .query_map([], |r| r.try_into())?
-        .collect::<Result<_, _>>()?;
+    let rows: Vec<(String, String)> =
+        db.query("SELECT user_id, group_id FROM user_group_members ORDER BY user_id, group_id", params![])?;
     for (user, group) in rows {
         groups.entry(user).or_default().push(group);
     }
-    let users: Vec<User> = conn
-        .prepare(&format!("SELECT {USER_COLUMNS} FROM users"))?
-        .query_map([], user_row)?
-        .collect::<Result<_, _>>()?;
+    let users: Vec<User> = db.query_map(&format!("SELECT {USER_COLUMNS} FROM users"), params![], user_row)?;
     Ok(users
         .into_iter()
         .map(|u| {
@@ -104,14 +104,11 @@ pub(super) fn load_people(conn: &Connection) -> anyhow::Result<HashMap<String, A
         .collect())
 }
 
-pub(super) fn load_settings(conn: &Connection) -> anyhow::Result<OrganisationSettings> {
-    let row = conn
-        .query_row(
-            "SELECT is_remove_device_disabled, is_factory_reset_disabled, enrollment_availability FROM organisation WHERE id = 1",
-            [],
-            |r| Ok((r.get::<_, bool>(0)?, r.get::<_, bool>(1)?, r.get::<_, String>(2)?)),
-        )
-        .optional()?;
+pub(super) fn load_settings(db: &Db<'_>) -> anyhow::Result<OrganisationSettings> {
+    let row: Option<(bool, bool, String)> = db.query_opt(
+        "SELECT is_remove_device_disabled, is_factory_reset_disabled, enrollment_availability FROM organisation WHERE id = 1",
+        params![],
+    )?;
     Ok(match row {
         None => OrganisationSettings::default(),
         Some((remove, reset, availability)) => OrganisationSettings {

@@ -1,5 +1,6 @@
-//! The Portal API v1 against the real binary and a real SQLite file, signed in over the
-//! real `/oidc` flow with the demo tenant: every endpoint's happy path and errors, the
+//! The Portal API v1 against the real binary and a real database (a SQLite file; a
+//! PostgreSQL database when run with `PORTAL_TEST_STORE=postgres`, as scripts/test does a
+//! second time), signed in over the real `/oidc` flow with the demo tenant: every endpoint's happy path and errors, the
 //! authorisation matrix (someone else's ids are 404 and change nothing), the action
 //! restrictions of DOMAIN.md, bad input, live changes over SSE, and restarts.
 
@@ -7,10 +8,9 @@ mod support;
 
 use reqwest::Method;
 use serde_json::{json, Value};
-use std::path::Path;
 use std::time::Duration;
 use support::events::EventReader;
-use support::{problem_of, sign_in, Server, DEMO_PASSWORD};
+use support::{problem_of, sign_in, Server, TestDb, DEMO_PASSWORD};
 
 /// Work never becomes due: pending state stays pending for the whole test.
 const FROZEN: &[&str] = &["--simulator-delay-ms", "999999999999"];
@@ -33,17 +33,12 @@ async fn post(server: &Server, path: &str, token: &str, body: Value) -> reqwest:
 
 /// Every row of the tables the API can change, as text: equal before and after means
 /// nothing changed.
-fn snapshot(db: &Path) -> Vec<String> {
-    let conn = rusqlite::Connection::open(db).expect("open db");
+async fn snapshot(db: &TestDb) -> Vec<String> {
     let mut rows = Vec::new();
     for table in
         ["devices", "device_actions", "install_states", "app_registrations", "notifications", "unenrolled_devices"]
     {
-        let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY 1")).expect("prepare");
-        let columns = stmt.column_count();
-        let mut q = stmt.query([]).expect("query");
-        while let Some(row) = q.next().expect("row") {
-            let values: Vec<String> = (0..columns).map(|i| format!("{:?}", row.get_ref(i).expect("value"))).collect();
+        for values in db.rows(&format!("SELECT * FROM {table} ORDER BY 1")).await {
             rows.push(format!("{table}: {}", values.join(" | ")));
         }
     }
@@ -249,7 +244,7 @@ async fn actions_are_authorised_by_the_core_rule() {
     let amara = token(&server, "amara.okoye").await;
     let jonas = token(&server, "jonas.weber").await;
     let hannah = token(&server, "hannah.lindqvist").await;
-    let before = snapshot(&server.db);
+    let before = snapshot(&server.db).await;
     let refused = [
         (&amara, "dev-amara-iphone", "retire", "appleAutomatedDeviceEnrollment"),
         (&amara, "dev-amara-iphone", "wipe", "appleAutomatedDeviceEnrollment"),
@@ -275,7 +270,7 @@ async fn actions_are_authorised_by_the_core_rule() {
     let res =
         post(&server, "/api/v1/me/devices/dev-amara-macbook/actions", &amara, json!({"action": "remoteLock"})).await;
     assert_eq!(res.status(), 403);
-    assert_eq!(snapshot(&server.db), before, "refused actions changed nothing");
+    assert_eq!(snapshot(&server.db).await, before, "refused actions changed nothing");
 
     // Jonas's iPhone has a Remote lock pending in the tenant.
     let res =
@@ -311,7 +306,7 @@ async fn actions_are_authorised_by_the_core_rule() {
 async fn other_users_ids_are_404_and_change_nothing() {
     let server = Server::start(FROZEN).await;
     let jonas = token(&server, "jonas.weber").await;
-    let before = snapshot(&server.db);
+    let before = snapshot(&server.db).await;
     // (method, path with {ID}, body with {ID}, amara's id, an id that does not exist)
     let device = ("dev-amara-pixel", "dev-does-not-exist");
     type Case<'a> = (Method, String, Option<Value>, (&'a str, &'a str));
@@ -357,7 +352,7 @@ async fn other_users_ids_are_404_and_change_nothing() {
         .expect("list")
         .iter()
         .all(|n| !n["id"].as_str().expect("id").contains("amara")));
-    assert_eq!(snapshot(&server.db), before, "nothing changed in the database");
+    assert_eq!(snapshot(&server.db).await, before, "nothing changed in the database");
 }
 
 #[tokio::test]
@@ -652,7 +647,7 @@ async fn the_simulator_completes_actions_and_selective_wipes() {
 #[tokio::test]
 async fn pending_work_survives_a_restart() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("portal.db");
+    let db = TestDb::fresh(dir.path()).await;
     let server = Server::start_with_db(&db, FROZEN).await;
     let amara = token(&server, "amara.okoye").await;
     let apps = get_json(&server, "/api/v1/me/apps?device=dev-amara-pixel", &amara).await;
@@ -681,18 +676,15 @@ async fn pending_work_survives_a_restart() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     server.stop().await;
 
-    let count = |sql: &str| -> i64 {
-        rusqlite::Connection::open(&db).expect("db").query_row(sql, [], |r| r.get(0)).expect("count")
-    };
     assert_eq!(
-        count(&format!("SELECT count(*) FROM install_states WHERE pending IS NOT NULL AND device_id = 'dev-amara-pixel' AND app_id = '{app_id}'")),
+        db.count(&format!("SELECT count(*) FROM install_states WHERE pending IS NOT NULL AND device_id = 'dev-amara-pixel' AND app_id = '{app_id}'")).await,
         1
     );
     assert_eq!(
-        count("SELECT count(*) FROM device_actions WHERE device_id = 'dev-amara-pixel' AND state = 'pending'"),
+        db.count("SELECT count(*) FROM device_actions WHERE device_id = 'dev-amara-pixel' AND state = 'pending'").await,
         1
     );
-    assert!(count("SELECT count(*) FROM app_registrations WHERE wipe_state = 'pending'") >= 1);
+    assert!(db.count("SELECT count(*) FROM app_registrations WHERE wipe_state = 'pending'").await >= 1);
 
     let server = Server::start_with_db(&db, INSTANT).await;
     let amara = token(&server, "amara.okoye").await;

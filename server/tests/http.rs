@@ -27,7 +27,7 @@ async fn branding_comes_from_the_demo_tenant_loaded_into_sqlite() {
     assert_eq!(b.support.email.as_deref(), Some("servicedesk@contoso.example"));
 
     // It really is in the database file, not just in memory.
-    let db = rusqlite::Connection::open(&server.db).expect("open db");
+    let db = rusqlite::Connection::open(server.db.sqlite_path()).expect("open db");
     let name: String = db.query_row("SELECT name FROM organisation", [], |r| r.get(0)).expect("row");
     assert_eq!(name, "Contoso Pharmaceuticals");
     let mode: String = db.query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("pragma");

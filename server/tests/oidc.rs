@@ -210,14 +210,10 @@ async fn oauth_error(res: reqwest::Response) -> String {
 }
 
 /// The signing key the server stored, to forge tokens with bad claims.
-fn stored_key(db: &Path) -> (String, EncodingKey) {
-    let conn = rusqlite::Connection::open(db).expect("open db");
-    let (kid, pem): (String, String) = conn
-        .query_row("SELECT kid, private_key_pem FROM oidc_signing_keys WHERE active = 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .expect("a stored key");
-    (kid, EncodingKey::from_rsa_pem(pem.as_bytes()).expect("pem"))
+async fn stored_key(db: &support::TestDb) -> (String, EncodingKey) {
+    let rows = db.rows("SELECT kid, private_key_pem FROM oidc_signing_keys WHERE active = TRUE").await;
+    let [kid, pem] = rows.first().expect("a stored key").as_slice() else { panic!("two columns") };
+    (kid.clone(), EncodingKey::from_rsa_pem(pem.as_bytes()).expect("pem"))
 }
 
 fn now() -> i64 {
@@ -691,7 +687,7 @@ async fn bad_bearer_tokens_are_401_problems_with_a_bearer_challenge() {
     let good = tokens(&f).await["access_token"].as_str().expect("at").to_string();
     assert_eq!(me(&f, &good).await.status(), 200);
 
-    let (kid, key) = stored_key(&f.server.db);
+    let (kid, key) = stored_key(&f.server.db).await;
     let sign = |claims: Value| {
         let mut h = Header::new(Algorithm::RS256);
         h.kid = Some(kid.clone());
@@ -781,7 +777,7 @@ async fn bad_bearer_tokens_are_401_problems_with_a_bearer_challenge() {
 async fn signing_keys_survive_a_restart() {
     let dir = tempfile::tempdir().expect("tempdir");
     let tenant = write_tenant(dir.path());
-    let db = dir.path().join("portal.db");
+    let db = support::TestDb::fresh(dir.path()).await;
     // A fixed public URL: the issuer must not change with the ephemeral port.
     let args = ["--tenant", tenant.as_str(), "--public-url", "http://portal.test"];
 

@@ -2,7 +2,6 @@
 #![allow(dead_code)]
 
 use portal_core::problem::Problem;
-use std::path::PathBuf;
 use std::process::{Output, Stdio};
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, BufReader};
@@ -10,46 +9,53 @@ use tokio::process::{Child, Command};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_portal-server");
 
+pub mod db;
 pub mod events;
 pub mod issuer;
 
-/// A running `portal-server serve` on an ephemeral port with its own database file.
+pub use db::TestDb;
+
+/// A running `portal-server serve` on an ephemeral port with its own database (a SQLite
+/// file, or a PostgreSQL database when the suite runs on PostgreSQL: see [`db`]).
 /// Killed when dropped.
 pub struct Server {
     pub base: String,
-    pub db: PathBuf,
+    pub db: TestDb,
     _dir: Option<tempfile::TempDir>,
     child: Child,
     client: reqwest::Client,
     /// What the server wrote to stderr so far (it is also passed on to the test's stderr).
     logs: std::sync::Arc<std::sync::Mutex<String>>,
+    /// The process id (a test may `kill -9` it).
+    pub pid: Option<u32>,
 }
 
 impl Server {
     pub async fn start(extra: &[&str]) -> Server {
         let dir = tempfile::tempdir().expect("tempdir");
-        let db = dir.path().join("portal.db");
+        let db = TestDb::fresh(dir.path()).await;
         let mut server = Server::start_with_db(&db, extra).await;
         server._dir = Some(dir);
         server
     }
 
-    /// Starts a server on a database file the caller owns (e.g. to restart on the same one).
-    pub async fn start_with_db(db: &std::path::Path, extra: &[&str]) -> Server {
+    /// Starts a server on a database the caller owns (e.g. to restart on the same one).
+    pub async fn start_with_db(db: impl Into<TestDb>, extra: &[&str]) -> Server {
         Server::start_with_env(db, extra, &[]).await
     }
 
     /// [`Server::start_with_db`] with environment variables (e.g. a secret, which is never
     /// given on the command line).
-    pub async fn start_with_env(db: &std::path::Path, extra: &[&str], env: &[(&str, &str)]) -> Server {
+    pub async fn start_with_env(db: impl Into<TestDb>, extra: &[&str], env: &[(&str, &str)]) -> Server {
         Server::start_listening(db, "127.0.0.1:0", extra, env).await
     }
 
     /// [`Server::start_with_env`] on the address `listen` (a restart on the same port keeps
     /// the issuer, `http://<listen>/oidc`, so tokens issued before stay valid).
-    pub async fn start_listening(db: &std::path::Path, listen: &str, extra: &[&str], env: &[(&str, &str)]) -> Server {
-        let db = db.to_path_buf();
-        let mut args = vec!["serve", "--listen", listen, "--db", db.to_str().expect("utf-8 path")];
+    pub async fn start_listening(db: impl Into<TestDb>, listen: &str, extra: &[&str], env: &[(&str, &str)]) -> Server {
+        let db = db.into();
+        let db_arg = db.arg();
+        let mut args = vec!["serve", "--listen", listen, "--db", db_arg.as_str()];
         args.extend_from_slice(extra);
         // A benchmark runs the optimised build instead (scripts/bench-graph).
         let bin = std::env::var("PORTAL_BENCH_SERVER_BIN").unwrap_or_else(|_| BIN.to_string());
@@ -85,7 +91,8 @@ impl Server {
         })
         .await
         .expect("portal-server did not start within 30 s");
-        Server { base, db, _dir: None, child, client: reqwest::Client::new(), logs }
+        let pid = child.id();
+        Server { base, db, _dir: None, child, client: reqwest::Client::new(), logs, pid }
     }
 
     /// Everything the server logged so far.

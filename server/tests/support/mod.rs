@@ -12,6 +12,7 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_portal-server");
 pub mod db;
 pub mod events;
 pub mod issuer;
+pub mod schema;
 
 pub use db::TestDb;
 

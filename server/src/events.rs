@@ -5,13 +5,15 @@
 //!
 //! A user holds at most [`MAX_STREAMS_PER_USER`] streams at once.
 //!
-//! The bus is per process: behind a load balancer an event reaches the streams of the
-//! instance that caused it (the page also re-reads on `lagged` and on reconnect).
+//! The bus is per process. With several instances over one PostgreSQL database,
+//! `cluster.rs` relays what is published here to the other instances (and their changes
+//! here), so an event reaches a user's streams whichever instance holds them; when that
+//! relay was interrupted, every stream is told to re-read (`lagged`).
 
 use portal_core::api::Event;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use tokio::sync::{broadcast, Notify};
+use std::sync::{Arc, Mutex, OnceLock};
+use tokio::sync::{broadcast, mpsc, Notify};
 
 /// Event streams one user may hold open at once (tabs, devices): more is refused (429), so
 /// nobody can tie up the server's connections and memory with streams.
@@ -24,9 +26,30 @@ pub struct UserEvent {
     pub event: Arc<Event>,
 }
 
+/// What the streams receive.
+#[derive(Debug, Clone)]
+pub enum Delivery {
+    Event(UserEvent),
+    /// The streams of this user (every user: `None`) may have missed events: re-read.
+    Resync(Option<Arc<str>>),
+}
+
+/// What this instance tells the other instances over one database (`cluster.rs`).
+#[derive(Debug, Clone)]
+pub enum Announcement {
+    /// An event published here, for the streams the others hold.
+    Event(UserEvent),
+    /// The tenant was imported again: drop what was cached of it.
+    TenantChanged,
+    /// What the tenant knows of this person changed (Intune): read them afresh.
+    PersonChanged(Arc<str>),
+}
+
 #[derive(Clone)]
 pub struct EventBus {
-    sender: broadcast::Sender<UserEvent>,
+    sender: broadcast::Sender<Delivery>,
+    /// To the other instances, once `cluster.rs` connected it.
+    relay: Arc<OnceLock<mpsc::UnboundedSender<Announcement>>>,
     /// Wakes the simulator when a handler queued work, so a zero delay means now.
     work: Arc<Notify>,
     /// Open streams per user (see [`EventBus::open_stream`]).
@@ -61,7 +84,7 @@ impl Default for EventBus {
 impl EventBus {
     pub fn new(capacity: usize) -> EventBus {
         let (sender, _) = broadcast::channel(capacity);
-        EventBus { sender, work: Arc::new(Notify::new()), streams: Default::default() }
+        EventBus { sender, relay: Default::default(), work: Arc::new(Notify::new()), streams: Default::default() }
     }
 
     /// A place for one more stream of `user_id`, unless they hold [`MAX_STREAMS_PER_USER`].
@@ -76,12 +99,37 @@ impl EventBus {
         Some(StreamPermit { user_id, streams: self.streams.clone() })
     }
 
-    /// Publishes `event` for `user_id`; nobody listening is fine.
+    /// Publishes `event` for `user_id`, to this instance's streams and the others'; nobody
+    /// listening is fine.
     pub fn publish(&self, user_id: &str, event: Event) {
-        let _ = self.sender.send(UserEvent { user_id: user_id.into(), event: Arc::new(event) });
+        let published = UserEvent { user_id: user_id.into(), event: Arc::new(event) };
+        self.announce(Announcement::Event(published.clone()));
+        let _ = self.sender.send(Delivery::Event(published));
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<UserEvent> {
+    /// An event another instance published: to this instance's streams only.
+    pub fn deliver(&self, event: UserEvent) {
+        let _ = self.sender.send(Delivery::Event(event));
+    }
+
+    /// Tells the streams of `user_id` (of everyone: `None`) to re-read.
+    pub fn resync(&self, user_id: Option<&str>) {
+        let _ = self.sender.send(Delivery::Resync(user_id.map(Into::into)));
+    }
+
+    /// Tells the other instances, if there are any.
+    pub fn announce(&self, announcement: Announcement) {
+        if let Some(relay) = self.relay.get() {
+            let _ = relay.send(announcement);
+        }
+    }
+
+    /// Connects the relay to the other instances (once).
+    pub fn connect_relay(&self, relay: mpsc::UnboundedSender<Announcement>) {
+        let _ = self.relay.set(relay);
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Delivery> {
         self.sender.subscribe()
     }
 

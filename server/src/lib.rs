@@ -3,6 +3,7 @@
 pub mod assets;
 pub mod auth;
 pub mod cli;
+pub mod cluster;
 pub mod dates;
 pub mod events;
 pub mod generate;
@@ -52,6 +53,10 @@ pub async fn serve(args: ServeArgs) -> Result<(), Error> {
                 tenant_file::Source::from_arg(args.store.tenant.as_deref()).context("reading the tenant file")?;
             let outcome = store.load_tenant(&source, false).await?;
             tracing::info!("{outcome}");
+            if matches!(outcome, store::ImportOutcome::Imported { .. }) {
+                // Instances already serving this database (a rolling restart) drop the old one.
+                cluster::announce_import(&store).await.context("telling the running instances")?;
+            }
             let delay = std::time::Duration::from_millis(args.simulator_delay_ms);
             Arc::new(tenant::embedded::EmbeddedTenant::start(store.clone(), events.clone(), source.name, delay))
         }
@@ -89,6 +94,17 @@ pub async fn serve(args: ServeArgs) -> Result<(), Error> {
         events,
         verdicts: Default::default(),
     };
+    // Several instances over one PostgreSQL database: events and tenant changes reach all.
+    cluster::start(
+        &state.store,
+        &state.events,
+        Arc::new(Invalidate {
+            store: state.store.clone(),
+            verifier: state.verifier.clone(),
+            tenant: state.tenant.clone(),
+        }),
+    );
+    store::spawn_lease_keeper(state.store.clone());
     let app = http::router(state, args.dist.as_deref(), args.csp_report_uri.as_deref())?;
 
     // Tests and scripts read this line to learn the port when --listen ends in :0.
@@ -99,6 +115,24 @@ pub async fn serve(args: ServeArgs) -> Result<(), Error> {
     Ok(())
 }
 
+/// What an instance drops when another says the tenant or a person changed.
+struct Invalidate {
+    store: store::Store,
+    verifier: Arc<auth::Verifier>,
+    tenant: tenant::SharedTenant,
+}
+
+impl cluster::Reactions for Invalidate {
+    fn tenant_changed(&self) {
+        self.store.invalidate_cache();
+        self.verifier.forget();
+    }
+
+    fn person_changed(&self, user_id: &str) {
+        self.tenant.forget_person(user_id);
+    }
+}
+
 /// `portal-server import`.
 pub async fn import(args: ImportArgs) -> Result<(), Error> {
     let store = store::Store::open_with(&args.store.db, &args.store.pool())
@@ -106,6 +140,10 @@ pub async fn import(args: ImportArgs) -> Result<(), Error> {
         .with_context(|| format!("opening the database {}", args.store.db))?;
     let source = tenant_file::Source::from_arg(args.store.tenant.as_deref()).context("reading the tenant file")?;
     let outcome = store.load_tenant(&source, args.force).await?;
+    if matches!(outcome, store::ImportOutcome::Imported { .. }) {
+        // Instances serving this database drop what they cached of the old tenant.
+        cluster::announce_import(&store).await.context("telling the running instances")?;
+    }
     println!("{outcome}");
     Ok(())
 }

@@ -56,8 +56,13 @@ async fn instances_starting_together_migrate_once_and_a_changed_migration_is_ref
         opened.expect("every instance starts");
     }
     let client = connect(&url).await;
-    let applied: Vec<i64> =
-        client.query("SELECT version FROM portal_schema ORDER BY version", &[]).await.expect("versions").iter().map(|r| r.get(0)).collect();
+    let applied: Vec<i64> = client
+        .query("SELECT version FROM portal_schema ORDER BY version", &[])
+        .await
+        .expect("versions")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
     let known: Vec<i64> = portal_server::store::POSTGRES_MIGRATIONS.iter().map(|(v, _, _)| *v).collect();
     assert_eq!(applied, known, "each migration once");
 

@@ -85,6 +85,11 @@ impl Verifier {
         &self.issuer
     }
 
+    /// Forgets every verified token (the tenant changed: who may call is decided afresh).
+    pub fn forget(&self) {
+        self.verified.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+
     pub async fn verify(&self, token: &str) -> Result<Verified, Rejection> {
         if token.len() > MAX_TOKEN_LEN {
             return Err(invalid("the token is too long"));

@@ -9,7 +9,7 @@
 use super::extract::Query;
 use super::ApiError;
 use crate::auth::{Caller, Rejection};
-use crate::events::UserEvent;
+use crate::events::{Delivery, UserEvent};
 use crate::AppState;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
@@ -89,11 +89,15 @@ pub async fn stream(
     let updates = BroadcastStream::new(state.events.subscribe()).filter_map(move |message| {
         let _open = &permit;
         match message {
-            Ok(UserEvent { user_id: owner, event }) if *owner == *user_id => Some(
+            Ok(Delivery::Event(UserEvent { user_id: owner, event })) if *owner == *user_id => Some(
                 SseEvent::default()
                     .event(event.name())
                     .data(serde_json::to_string(&*event).unwrap_or_else(|_| "{}".to_string())),
             ),
+            // Events may have been missed (another instance could not be heard): re-read.
+            Ok(Delivery::Resync(whose)) if whose.as_deref().is_none_or(|w| *w == *user_id) => {
+                Some(SseEvent::default().event("lagged").data("1"))
+            }
             Ok(_) => None,
             Err(BroadcastStreamRecvError::Lagged(missed)) => {
                 Some(SseEvent::default().event("lagged").data(missed.to_string()))

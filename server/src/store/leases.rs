@@ -37,7 +37,24 @@ impl Store {
                  WHERE work_leases.holder = excluded.holder OR work_leases.expires_at <= ?4",
                 params![work, holder, now + lease_ms(), now],
             )?;
-            Ok(claimed == 1)
+            if claimed == 1 {
+                return Ok(true);
+            }
+            // Held by a process of this machine that is gone (a restart after a crash): its
+            // claims are void at once rather than after their lease.
+            let Some((stale,)) =
+                db.query_opt::<(String,)>("SELECT holder FROM work_leases WHERE work = ?1", params![work])?
+            else {
+                return Ok(false);
+            };
+            if !dead_here(&stale, &holder) {
+                return Ok(false);
+            }
+            let taken = db.execute(
+                "UPDATE work_leases SET holder = ?2, expires_at = ?3 WHERE work = ?1 AND holder = ?4",
+                params![work, holder, now + lease_ms(), stale],
+            )?;
+            Ok(taken == 1)
         })
         .await
     }
@@ -76,5 +93,45 @@ impl Store {
             Ok(row.map(|(holder,)| holder))
         })
         .await
+    }
+}
+
+/// Whether `holder` (`host/pid/tag`, see `Store::open`) is a process of this machine — the
+/// same host as `me` — that no longer runs. A process id that runs is taken as alive, even
+/// if it is some other program now: only certainty voids a claim.
+fn dead_here(holder: &str, me: &str) -> bool {
+    let (Some((host, rest)), Some((my_host, _))) = (holder.split_once('/'), me.split_once('/')) else { return false };
+    let Some(pid) = rest.split('/').next().and_then(|p| p.parse::<u32>().ok()) else { return false };
+    host == my_host
+        && pid != std::process::id()
+        && !std::path::Path::new(&format!("/proc/{pid}")).exists()
+        && std::path::Path::new("/proc/self").exists()
+}
+
+/// Renews this instance's claims every third of a lease, for as long as it runs: a claim
+/// lapses only when its instance is gone (or cannot reach the database).
+pub fn spawn_lease_keeper(store: Store) {
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(LEASE / 3).await;
+            if let Err(e) = store.renew_claims().await {
+                tracing::warn!("renewing this instance's claims on pending work: {e:#}");
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::dead_here;
+
+    #[test]
+    fn only_a_gone_process_of_this_machine_holds_nothing() {
+        let me = format!("host-a/{}/0001", std::process::id());
+        assert!(dead_here("host-a/4000000/00aa", &me), "no such process here");
+        assert!(!dead_here("host-b/4000000/00aa", &me), "another machine's: it may be alive");
+        assert!(!dead_here(&format!("host-a/{}/00bb", std::process::id()), &me), "this process");
+        assert!(!dead_here("host-a/1/00aa", &me), "a process that runs");
+        assert!(!dead_here("garbage", &me));
     }
 }

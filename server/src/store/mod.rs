@@ -32,7 +32,7 @@ pub use audit::{AuditEntry, AuditFilter};
 pub use cache::TenantCache;
 pub use completion::{ActionOutcome, CheckIn, Notice, Record};
 pub use intune_requests::{IntuneRequest, NewRequest, RequestKind, RequestState, RequestUpdate};
-pub use leases::LEASE;
+pub use leases::{spawn_lease_keeper, LEASE};
 pub use location::{Location, PoolOptions};
 pub use migrations::POSTGRES as POSTGRES_MIGRATIONS;
 pub use simulation::{PendingAction, PendingInstall, PendingWipe, PendingWork};
@@ -57,7 +57,8 @@ pub struct Store {
 #[derive(Clone)]
 enum Backend {
     Sqlite(deadpool_sqlite::Pool),
-    Postgres(deadpool_postgres::Pool),
+    /// The pool, and how to open a connection of its own (the cluster listener's).
+    Postgres(deadpool_postgres::Pool, Arc<tokio_postgres::Config>),
 }
 
 /// Settings every pooled SQLite connection needs; WAL itself is persistent in the file.
@@ -103,7 +104,8 @@ impl Store {
                 migrations::apply_postgres(&client)
                     .await
                     .with_context(|| format!("preparing the database {location}"))?;
-                Backend::Postgres(pool)
+                drop(client);
+                Backend::Postgres(pool, Arc::new(location::postgres_config(location)?))
             }
         };
         let instance = format!("{}/{}/{:04x}", hostname(), std::process::id(), fastrand::u16(..));
@@ -114,7 +116,7 @@ impl Store {
     pub fn dialect(&self) -> Dialect {
         match self.backend {
             Backend::Sqlite(_) => Dialect::Sqlite,
-            Backend::Postgres(_) => Dialect::Postgres,
+            Backend::Postgres(..) => Dialect::Postgres,
         }
     }
 
@@ -134,7 +136,7 @@ impl Store {
                 let conn = pool.get().await.map_err(|e| anyhow!("no database connection: {e}"))?;
                 conn.interact(move |c| work(&Db::sqlite(c))).await.map_err(|e| anyhow!("database task failed: {e}"))?
             }
-            Backend::Postgres(pool) => {
+            Backend::Postgres(pool, _) => {
                 let client = pool.get().await.map_err(|e| anyhow!("no database connection: {e}"))?;
                 let runtime = tokio::runtime::Handle::current();
                 tokio::task::spawn_blocking(move || work(&Db::postgres(&client, &runtime)))
@@ -149,12 +151,24 @@ impl Store {
         self.run(|db| db.query_one::<(i64,)>("SELECT 1", sql::params![]).map(|_| ())).await
     }
 
-    /// A connection of its own, outside the pool, for `LISTEN` (PostgreSQL only).
-    pub(crate) fn postgres_pool(&self) -> Option<&deadpool_postgres::Pool> {
+    /// How to open a connection of its own, outside the pool, for `LISTEN` (PostgreSQL only).
+    pub(crate) fn postgres_config(&self) -> Option<tokio_postgres::Config> {
         match &self.backend {
-            Backend::Postgres(pool) => Some(pool),
+            Backend::Postgres(_, config) => Some(tokio_postgres::Config::clone(config)),
             Backend::Sqlite(_) => None,
         }
+    }
+
+    /// Sends `payloads` in order on the PostgreSQL notification channel `channel`.
+    pub(crate) async fn notify(&self, channel: &str, payloads: Vec<String>) -> anyhow::Result<()> {
+        let channel = channel.to_string();
+        self.run(move |db| {
+            for payload in &payloads {
+                db.query_one::<(sql::Value,)>("SELECT pg_notify(?1, ?2)", sql::params![channel, payload])?;
+            }
+            Ok(())
+        })
+        .await
     }
 }
 

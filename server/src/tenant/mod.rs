@@ -195,6 +195,10 @@ pub trait Tenant: Send + Sync {
         None
     }
 
+    /// Another instance changed what the tenant knows of this person: the next read of
+    /// them is fresh (Intune). The embedded tenant's facts are in the store already.
+    fn forget_person(&self, _user_id: &str) {}
+
     /// Asks for a selective wipe of the work data in `person`'s apps on the device
     /// `device_tag`: the ids of the registrations that became pending (those already pending
     /// or done are left alone), or `None` when they have no app registered on such a device.

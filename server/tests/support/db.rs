@@ -103,7 +103,9 @@ impl TestDb {
                     .into_iter()
                     .filter_map(|m| match m {
                         tokio_postgres::SimpleQueryMessage::Row(row) => Some(
-                            (0..row.len()).map(|i| row.get(i).map_or_else(|| "NULL".to_string(), str::to_string)).collect(),
+                            (0..row.len())
+                                .map(|i| row.get(i).map_or_else(|| "NULL".to_string(), str::to_string))
+                                .collect(),
                         ),
                         _ => None,
                     })
@@ -131,7 +133,8 @@ impl TestDb {
 
 /// A client of `url` (its connection runs on the calling test's runtime).
 pub async fn connect(url: &str) -> tokio_postgres::Client {
-    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.expect("connect to PostgreSQL");
+    let (client, connection) =
+        tokio_postgres::connect(url, tokio_postgres::NoTls).await.expect("connect to PostgreSQL");
     tokio::spawn(async move {
         let _ = connection.await;
     });

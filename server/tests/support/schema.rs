@@ -117,7 +117,11 @@ pub fn of_sqlite(path: &std::path::Path) -> Schema {
     for name in tables {
         let mut table = Table::default();
         let mut nocase = Vec::new();
-        let mut stmt = conn.prepare(&format!("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info('{name}') ORDER BY cid")).expect("columns");
+        let mut stmt = conn
+            .prepare(&format!(
+                "SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info('{name}') ORDER BY cid"
+            ))
+            .expect("columns");
         let rows = stmt
             .query_map([], |r| {
                 Ok((
@@ -141,7 +145,9 @@ pub fn of_sqlite(path: &std::path::Path) -> Schema {
             });
         }
         let fks: Vec<(i64, String, String, String, String)> = conn
-            .prepare(&format!(r#"SELECT id, "table", "from", "to", on_delete FROM pragma_foreign_key_list('{name}') ORDER BY id, seq"#))
+            .prepare(&format!(
+                r#"SELECT id, "table", "from", "to", on_delete FROM pragma_foreign_key_list('{name}') ORDER BY id, seq"#
+            ))
             .expect("fks")
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
             .expect("fks")
@@ -169,7 +175,9 @@ pub fn of_sqlite(path: &std::path::Path) -> Schema {
             .expect("indexes");
         for (index, unique, origin, partial) in indexes {
             let keys: Vec<(String, bool, String)> = conn
-                .prepare(&format!(r#"SELECT name, "desc", coll FROM pragma_index_xinfo('{index}') WHERE key = 1 ORDER BY seqno"#))
+                .prepare(&format!(
+                    r#"SELECT name, "desc", coll FROM pragma_index_xinfo('{index}') WHERE key = 1 ORDER BY seqno"#
+                ))
                 .expect("keys")
                 .query_map([], |r| Ok((r.get::<_, Option<String>>(0)?.unwrap_or_default(), r.get(1)?, r.get(2)?)))
                 .expect("keys")
@@ -186,9 +194,10 @@ pub fn of_sqlite(path: &std::path::Path) -> Schema {
             table.indexes.insert(index, Index { unique, keys, partial });
         }
         for column in nocase {
-            table
-                .indexes
-                .insert(nocase_name(&name, &column), Index { unique: true, keys: vec![format!("lower({column})")], partial: false });
+            table.indexes.insert(
+                nocase_name(&name, &column),
+                Index { unique: true, keys: vec![format!("lower({column})")], partial: false },
+            );
         }
         schema.insert(name, table);
     }

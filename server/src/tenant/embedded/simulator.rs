@@ -18,10 +18,16 @@
 //! taken only while the work is still pending (`store/completion.rs`), then published on the
 //! event bus. Everything lives in the store, so a restarted server — even after `kill -9` —
 //! continues where it stopped and carries every request out exactly once.
+//!
+//! With several instances over one database, each piece of pending work is claimed by one
+//! instance's simulator (`store/leases.rs`), which carries it out when it is due; the others
+//! leave it alone while the claim lives. When the instance holding it dies its claims lapse
+//! within [`LEASE`], and another instance's simulator takes the work over.
 
 use crate::events::EventBus;
 use crate::http::install_status;
 use crate::store::codec::code;
+use crate::store::LEASE;
 use crate::store::{
     ActionOutcome, AuditEntry, CheckIn, Notice, PendingAction, PendingInstall, PendingWipe, Record, Store,
 };
@@ -32,7 +38,8 @@ use portal_core::domain::{
     SelectiveWipeState,
 };
 use rand::Rng;
-use std::time::Duration;
+use std::collections::{HashMap, HashSet};
+use std::time::{Duration, Instant};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
@@ -46,7 +53,7 @@ pub fn spawn(store: Store, events: EventBus, delay: Duration) -> tokio::task::Jo
         (delay / 4).clamp(Duration::from_millis(50), Duration::from_secs(1))
     };
     tokio::spawn(async move {
-        let simulator = Simulator { store, events, delay };
+        let mut simulator = Simulator { store, events, delay, claims: Claims::default() };
         loop {
             if let Err(e) = simulator.tick().await {
                 tracing::warn!("device simulator: {e:#}");
@@ -63,6 +70,38 @@ struct Simulator {
     store: Store,
     events: EventBus,
     delay: Duration,
+    claims: Claims,
+}
+
+/// The pending work this instance holds a claim on, and the work it saw another instance
+/// hold (looked at again once that claim could have lapsed).
+#[derive(Default)]
+struct Claims {
+    held: HashSet<String>,
+    others: HashMap<String, Instant>,
+}
+
+/// Whether this instance holds a piece of work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Held {
+    No,
+    /// Claimed just now.
+    Fresh,
+    /// Claimed on an earlier tick (and renewed since by the lease keeper, unless this
+    /// instance stalled: it is claimed again before it is carried out).
+    Before,
+}
+
+fn install_key(work: &PendingInstall) -> String {
+    format!("install:{}/{}", work.device_id, work.app_id)
+}
+
+fn action_key(work: &PendingAction) -> String {
+    format!("action:{}", work.id)
+}
+
+fn wipe_key(work: &PendingWipe) -> String {
+    format!("wipe:{}", work.registration_id)
 }
 
 impl Simulator {
@@ -74,17 +113,84 @@ impl Simulator {
         }
     }
 
-    async fn tick(&self) -> anyhow::Result<()> {
+    /// Whether this instance holds `key`, claiming it when no other instance does.
+    async fn hold(&mut self, key: &str) -> anyhow::Result<Held> {
+        if self.claims.others.get(key).is_some_and(|until| Instant::now() < *until) {
+            return Ok(Held::No);
+        }
+        if self.claims.held.contains(key) {
+            return Ok(Held::Before);
+        }
+        if self.store.claim(key).await? {
+            self.claims.others.remove(key);
+            self.claims.held.insert(key.to_string());
+            Ok(Held::Fresh)
+        } else {
+            self.claims.others.insert(key.to_string(), Instant::now() + LEASE);
+            Ok(Held::No)
+        }
+    }
+
+    /// Whether this instance may carry out `key`, due now: it holds it, and still does.
+    async fn take(&mut self, key: &str) -> anyhow::Result<bool> {
+        match self.hold(key).await? {
+            Held::No => Ok(false),
+            Held::Fresh => Ok(true),
+            Held::Before if self.store.claim(key).await? => Ok(true),
+            Held::Before => {
+                // It stalled long enough for another instance to take the work over.
+                self.claims.held.remove(key);
+                self.claims.others.insert(key.to_string(), Instant::now() + LEASE);
+                Ok(false)
+            }
+        }
+    }
+
+    /// The work is done (here or elsewhere): its claim goes.
+    async fn done(&mut self, key: &str) -> anyhow::Result<()> {
+        self.claims.held.remove(key);
+        self.store.release(key).await
+    }
+
+    async fn tick(&mut self) -> anyhow::Result<()> {
         let work = self.store.pending_work().await?;
-        for install in work.installs.iter().filter(|i| self.is_due(&i.since)) {
-            self.install(install).await?;
+        let mut pending = HashSet::new();
+        for install in &work.installs {
+            let key = install_key(install);
+            pending.insert(key.clone());
+            if !self.is_due(&install.since) {
+                self.hold(&key).await?;
+            } else if self.take(&key).await? {
+                self.install(install).await?;
+                self.done(&key).await?;
+            }
         }
-        for action in work.actions.iter().filter(|a| self.is_due(&a.since)) {
-            self.action(action).await?;
+        for action in &work.actions {
+            let key = action_key(action);
+            pending.insert(key.clone());
+            if !self.is_due(&action.since) {
+                self.hold(&key).await?;
+            } else if self.take(&key).await? {
+                self.action(action).await?;
+                self.done(&key).await?;
+            }
         }
-        for wipe in work.wipes.iter().filter(|w| self.is_due(&w.since)) {
-            self.selective_wipe(wipe).await?;
+        for wipe in &work.wipes {
+            let key = wipe_key(wipe);
+            pending.insert(key.clone());
+            if !self.is_due(&wipe.since) {
+                self.hold(&key).await?;
+            } else if self.take(&key).await? {
+                self.selective_wipe(wipe).await?;
+                self.done(&key).await?;
+            }
         }
+        // Work that is not pending any more (another instance did it, or it was removed).
+        let gone: Vec<String> = self.claims.held.iter().filter(|k| !pending.contains(*k)).cloned().collect();
+        for key in gone {
+            self.done(&key).await?;
+        }
+        self.claims.others.retain(|k, _| pending.contains(k));
         Ok(())
     }
 

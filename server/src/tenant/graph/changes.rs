@@ -217,7 +217,7 @@ impl IntuneTenant {
         let Some(request) = self.store.queue_intune_request(new).await? else {
             return Ok(ActionQueued::AlreadyPending);
         };
-        let note = self.send(&request).await?;
+        let note = self.send_recorded(&request).await?;
         self.follow_up.notify_one();
         Ok(ActionQueued::Queued {
             id: request.id,
@@ -251,7 +251,7 @@ impl IntuneTenant {
         let Some(request) = self.store.queue_intune_request(new).await? else {
             return Err(TenantError::Refused(Refusal::Action(Reason::AlreadyPending)));
         };
-        self.send(&request).await?;
+        self.send_recorded(&request).await?;
         self.follow_up.notify_one();
         // The page shows the name asked for at once; `follow` waits for Intune to report it.
         device.device_name = name.to_string();
@@ -284,7 +284,7 @@ impl IntuneTenant {
         };
         // Already in flight: nothing new becomes pending.
         let Some(request) = self.store.queue_intune_request(new).await? else { return Ok(Some(Vec::new())) };
-        self.send(&request).await?;
+        self.send_recorded(&request).await?;
         self.follow_up.notify_one();
         Ok(Some(ids))
     }
@@ -323,7 +323,7 @@ impl IntuneTenant {
         let Some(request) = self.store.queue_intune_request(new).await? else {
             return Err(TenantError::Refused(Refusal::Action(Reason::AlreadyPending)));
         };
-        self.send(&request).await?;
+        self.send_recorded(&request).await?;
         self.follow_up.notify_one();
         let now = request.requested_at.clone();
         Ok(Some(InstallRecord {
@@ -336,6 +336,11 @@ impl IntuneTenant {
             last_updated_date_time: now,
             failure: None,
         }))
+    }
+
+    /// Sends a change just recorded, unless another worker took it first (then it sends it).
+    async fn send_recorded(&self, request: &IntuneRequest) -> Result<Option<PendingNote>, TenantError> {
+        Ok(self.exclusively(request.id, self.send(request)).await?.transpose()?.flatten())
     }
 
     /// Sends a recorded change and records how that went. A request sent before and not
@@ -507,6 +512,8 @@ impl IntuneTenant {
             .update_intune_request(request.id, RequestUpdate { state: Some(state), ..Default::default() })
             .await?;
         self.expire_person(&request.user_id);
+        // Other instances (one PostgreSQL database) read this person afresh too.
+        self.events.announce(crate::events::Announcement::PersonChanged(request.user_id.as_str().into()));
         Ok(())
     }
 }

@@ -7,6 +7,11 @@
 //!
 //! The work is in the store (`intune_requests`): after a restart the follow-up resumes where
 //! it was, and a request that may not have reached Graph is checked before it is sent again.
+//!
+//! One request is worked on by one worker at a time ([`IntuneTenant::exclusively`]): within
+//! an instance the handler that recorded it and the follow-up never send it both, and of
+//! several instances over one database the one holding its claim (`store/leases.rs`) does;
+//! a dead instance's claims lapse within seconds and another instance follows its requests.
 
 use super::client::{GraphError, Version};
 use super::{map, model, path_segment, IntuneTenant};
@@ -17,8 +22,25 @@ use portal_core::domain::{
     ActionState, DeviceActionResult, PendingNote, RemoteAction, ResultantAppState, SelectiveWipeState,
 };
 use serde_json::{json, Value};
-use std::sync::Weak;
+use std::collections::HashSet;
+use std::sync::{Mutex, Weak};
 use std::time::Duration;
+
+/// The ids of the requests this instance is working on.
+#[derive(Default)]
+pub(super) struct InHand(Mutex<HashSet<i64>>);
+
+/// Takes a request out of [`InHand`] when the work on it ends, however it ends.
+struct Holding<'a> {
+    in_hand: &'a InHand,
+    id: i64,
+}
+
+impl Drop for Holding<'_> {
+    fn drop(&mut self) {
+        self.in_hand.0.lock().unwrap_or_else(|e| e.into_inner()).remove(&self.id);
+    }
+}
 
 /// How long the portal follows a request before it stops asking.
 pub const FOLLOW_FOR: Duration = Duration::from_secs(15 * 60);
@@ -70,12 +92,47 @@ fn elapsed_since(rfc3339: Option<&str>) -> Duration {
 }
 
 impl IntuneTenant {
+    /// Runs `work` on request `id` unless another worker — here or in another instance — is
+    /// on it (`None` then).
+    pub(super) async fn exclusively<T>(
+        &self,
+        id: i64,
+        work: impl std::future::Future<Output = T>,
+    ) -> anyhow::Result<Option<T>> {
+        if !self.in_hand.0.lock().unwrap_or_else(|e| e.into_inner()).insert(id) {
+            return Ok(None);
+        }
+        let _holding = Holding { in_hand: &self.in_hand, id };
+        let key = format!("intune:{id}");
+        if !self.store.claim(&key).await? {
+            return Ok(None);
+        }
+        let out = work.await;
+        if let Err(e) = self.store.release(&key).await {
+            tracing::warn!("graph: releasing request {id}: {e:#}");
+        }
+        Ok(Some(out))
+    }
+
     async fn follow_due(&self) -> anyhow::Result<()> {
-        for request in self.store.intune_requests_due(&crate::dates::now()).await? {
-            let outcome = match request.state {
-                RequestState::Queued => self.send(&request).await.map(|_| ()),
-                _ => self.look(&request).await,
-            };
+        let now = crate::dates::now();
+        for due in self.store.intune_requests_due(&now).await? {
+            let worked = self
+                .exclusively(due.id, async {
+                    // Read again under the claim: another instance may have moved it on since.
+                    let request = match self.store.intune_request(due.id).await {
+                        Ok(Some(r)) if r.state.in_flight() && r.next_check_at <= now => r,
+                        Ok(_) => return Ok(()),
+                        Err(e) => return Err(crate::tenant::TenantError::Other(e)),
+                    };
+                    match request.state {
+                        RequestState::Queued => self.send(&request).await.map(|_| ()),
+                        _ => self.look(&request).await,
+                    }
+                })
+                .await?;
+            let Some(outcome) = worked else { continue };
+            let request = due;
             if let Err(e) = outcome {
                 tracing::warn!("graph: following request {}: {e}", request.id);
                 let later = crate::dates::format(time::OffsetDateTime::now_utc() + time::Duration::seconds(10));

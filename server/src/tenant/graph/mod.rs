@@ -85,6 +85,8 @@ pub struct IntuneTenant {
     install_groups: installs::InstallGroupFile,
     /// Wakes the follow-up when a request was recorded.
     follow_up: Arc<tokio::sync::Notify>,
+    /// Requests this instance is working on (sending or looking), see `follow::exclusively`.
+    in_hand: follow::InHand,
     people: Keyed<String, Option<Snapshot>>,
     device_groups: Keyed<String, Vec<String>>,
     organisation: Arc<Cell<OrganisationFacts>>,
@@ -121,6 +123,7 @@ impl IntuneTenant {
             events,
             install_groups,
             follow_up: Arc::default(),
+            in_hand: Default::default(),
             people: Keyed::new(PEOPLE_MAX),
             device_groups: Keyed::new(PEOPLE_MAX * 2),
             organisation: Arc::default(),
@@ -297,6 +300,10 @@ impl Tenant for IntuneTenant {
 
     async fn branding(&self) -> Result<Answer<Option<Branding>>, TenantError> {
         Ok(self.organisation_facts().await?.map(|o| Some(o.default.branding.clone())))
+    }
+
+    fn forget_person(&self, user_id: &str) {
+        self.expire_person(user_id);
     }
 
     async fn organisation_for(&self, person: &Person) -> Result<Answer<Option<Organisation>>, TenantError> {

@@ -100,9 +100,9 @@ async fn reset_says_exactly_what_it_keeps_and_remove_removes() {
             list.devices.iter().all(|d| d.device.id != mac)
         })
         .await;
-    let db = intune.dir.path().join("portal.db");
+    let db = intune.server.db.arg();
     let audit = || async {
-        let out = support::run_to_end(&["audit", "--db", db.to_str().expect("utf-8"), "--what", "action"]).await;
+        let out = support::run_to_end(&["audit", "--db", db.as_str(), "--what", "action"]).await;
         String::from_utf8_lossy(&out.stdout)
             .lines()
             .map(|l| serde_json::from_str::<Value>(l).expect("json line"))

@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 use crate::support::issuer::{TestIssuer, AUDIENCE};
-use crate::support::Server;
+use crate::support::{Server, TestDb};
 use fake_graph::{FakeGraph, Options};
 use std::time::Duration;
 
@@ -60,6 +60,11 @@ pub struct Intune {
 
 impl Intune {
     pub async fn start(setup: Setup) -> Intune {
+        Intune::start_on(setup, None).await
+    }
+
+    /// [`Intune::start`] on `db` (several instances on one PostgreSQL database).
+    pub async fn start_on(setup: Setup, db: Option<TestDb>) -> Intune {
         let graph = FakeGraph::start(Options { device_delay: setup.device_delay, ..Default::default() })
             .await
             .unwrap_or_else(|e| panic!("the fake Graph did not start: {e}"));
@@ -92,16 +97,26 @@ impl Intune {
             args.extend(["--graph-organisation".into(), path.display().to_string()]);
         }
         args.extend(setup.extra);
-        let server = start_server(&dir, &args).await;
+        let db = match db {
+            Some(db) => db,
+            None => TestDb::fresh(dir.path()).await,
+        };
+        let server = start_server(&db, &args).await;
         Intune { graph, issuer, server, dir, args }
+    }
+
+    /// Another instance of the same portal on the same database (PostgreSQL) and Graph.
+    pub async fn another_instance(&self) -> Server {
+        start_server(&self.server.db, &self.args).await
     }
 
     /// Kills the server (SIGKILL: nothing is flushed or finished) and starts it again on the
     /// same database, against the same fake Graph.
     pub async fn kill_and_restart(self) -> Intune {
         let Intune { graph, issuer, server, dir, args } = self;
+        let db = server.db.clone();
         server.stop().await;
-        let server = start_server(&dir, &args).await;
+        let server = start_server(&db, &args).await;
         Intune { graph, issuer, server, dir, args }
     }
 
@@ -142,12 +157,7 @@ impl Intune {
     }
 }
 
-async fn start_server(dir: &tempfile::TempDir, args: &[String]) -> Server {
+async fn start_server(db: &TestDb, args: &[String]) -> Server {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    Server::start_with_env(
-        &dir.path().join("portal.db"),
-        &args,
-        &[("PORTAL_GRAPH_CLIENT_SECRET", fake_graph::CLIENT_SECRET)],
-    )
-    .await
+    Server::start_with_env(db, &args, &[("PORTAL_GRAPH_CLIENT_SECRET", fake_graph::CLIENT_SECRET)]).await
 }

@@ -62,8 +62,8 @@ impl Server {
         let bin = std::env::var("PORTAL_BENCH_SERVER_BIN").unwrap_or_else(|_| BIN.to_string());
         let mut child = Command::new(bin)
             .args(&args)
-            .envs(env.iter().copied())
             .env("PORTAL_LOG", "warn")
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .kill_on_drop(true)
@@ -151,11 +151,30 @@ pub struct Tokens {
 /// Signs `upn` in over HTTP exactly as the SPA does: authorize (login form), form post,
 /// code, PKCE (S256) exchange at the token endpoint.
 pub async fn sign_in(server: &Server, upn: &str, password: &str) -> Tokens {
+    sign_in_across(server, server, &server.base, upn, password).await
+}
+
+/// [`sign_in`] with the login form at `login` and the code redeemed at `redeem` (two
+/// instances behind one public URL, `public`).
+pub async fn sign_in_across(login: &Server, redeem: &Server, public: &str, upn: &str, password: &str) -> Tokens {
+    let code = sign_in_code(login, public, upn, password).await;
+    redeem_code(redeem, public, &code).await.unwrap_or_else(|e| panic!("token exchange for {upn}: {e}"))
+}
+
+/// The authorization code and its PKCE verifier, from the login form at `login`.
+#[derive(Debug, Clone)]
+pub struct Code {
+    pub code: String,
+    pub verifier: String,
+}
+
+pub async fn sign_in_code(login: &Server, public: &str, upn: &str, password: &str) -> Code {
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use base64::Engine;
     use sha2::{Digest, Sha256};
 
-    let redirect_uri = format!("{}/auth/callback", server.base);
+    let server = login;
+    let redirect_uri = format!("{public}/auth/callback");
     let verifier = format!(
         "{}{}",
         URL_SAFE_NO_PAD.encode(Sha256::digest(upn.as_bytes())),
@@ -196,24 +215,48 @@ pub async fn sign_in(server: &Server, upn: &str, password: &str) -> Tokens {
     assert_eq!(res.status(), 303, "sign-in of {upn}");
     let location = url::Url::parse(res.headers()["location"].to_str().expect("ascii")).expect("location");
     let code = location.query_pairs().find(|(k, _)| k == "code").map(|(_, v)| v.into_owned()).expect("code");
+    Code { code, verifier }
+}
+
+/// Redeems `code` at `server`'s token endpoint; the OAuth error when refused.
+pub async fn redeem_code(server: &Server, public: &str, code: &Code) -> Result<Tokens, String> {
+    let redirect_uri = format!("{public}/auth/callback");
     let res = reqwest::Client::new()
         .post(format!("{}/oidc/token", server.base))
         .form(&[
             ("grant_type", "authorization_code"),
             ("client_id", "portal"),
-            ("code", code.as_str()),
+            ("code", code.code.as_str()),
             ("redirect_uri", redirect_uri.as_str()),
-            ("code_verifier", verifier.as_str()),
+            ("code_verifier", code.verifier.as_str()),
         ])
         .send()
         .await
         .expect("token");
-    assert_eq!(res.status(), 200, "token exchange for {upn}");
+    tokens_of(res).await
+}
+
+/// Uses `refresh_token` at `server`'s token endpoint; the OAuth error when refused.
+pub async fn refresh(server: &Server, refresh_token: &str) -> Result<Tokens, String> {
+    let res = reqwest::Client::new()
+        .post(format!("{}/oidc/token", server.base))
+        .form(&[("grant_type", "refresh_token"), ("client_id", "portal"), ("refresh_token", refresh_token)])
+        .send()
+        .await
+        .expect("token");
+    tokens_of(res).await
+}
+
+async fn tokens_of(res: reqwest::Response) -> Result<Tokens, String> {
+    let status = res.status();
     let body: serde_json::Value = res.json().await.expect("token json");
-    Tokens {
+    if status != 200 {
+        return Err(body["error"].as_str().unwrap_or("?").to_string());
+    }
+    Ok(Tokens {
         access_token: body["access_token"].as_str().expect("access_token").to_string(),
         refresh_token: body["refresh_token"].as_str().map(str::to_string),
-    }
+    })
 }
 
 impl Server {
@@ -225,5 +268,11 @@ impl Server {
     /// Stops the process and waits for it to exit (to restart on the same database).
     pub async fn stop(mut self) {
         let _ = self.child.kill().await;
+    }
+
+    /// The instance's name in the store's claims (`host/pid/tag`): its `host/pid/` part.
+    pub fn instance_prefix(&self) -> String {
+        let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
+        format!("{}/{}/", host.trim(), self.pid.expect("a running server"))
     }
 }

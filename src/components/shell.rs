@@ -4,6 +4,7 @@
 //! the branded landing page takes their place, and signing in returns to the same address.
 
 use crate::auth::{use_auth, Auth, Status};
+use crate::chunk::LazyPage;
 use crate::config::PortalConfig;
 use crate::i18n::{use_i18n, Key, Locale};
 use crate::pages;
@@ -57,22 +58,28 @@ pub fn Shell(
         Phase::Failed(error) => view! { <pages::sign_in_failed::SignInFailed error /> }.into_any(),
         Phase::Ready => view! {
             <Routes fallback=|| view! { <pages::not_found::NotFound /> }>
-                <Route path=path!("/") view=|| view! { <RequireSignIn><pages::home::Home /></RequireSignIn> } />
-                <Route path=path!("/apps") view=|| view! { <RequireSignIn><pages::apps::Apps /></RequireSignIn> } />
+                <Route path=path!("/") view=|| view! { <RequireSignIn><LazyPage load=pages::home_page() /></RequireSignIn> } />
+                <Route path=path!("/apps") view=|| view! { <RequireSignIn><LazyPage load=pages::apps_page() /></RequireSignIn> } />
                 <Route path=path!("/apps/:id") view=|| view! { <RequireSignIn><AppById /></RequireSignIn> } />
-                <Route path=path!("/devices") view=|| view! { <RequireSignIn><pages::devices::Devices /></RequireSignIn> } />
+                <Route
+                    path=path!("/devices")
+                    view=|| view! { <RequireSignIn><LazyPage load=pages::devices_page() /></RequireSignIn> }
+                />
                 <Route path=path!("/devices/:id") view=|| view! { <RequireSignIn><DeviceById /></RequireSignIn> } />
                 <Route
                     path=path!("/protected-apps")
-                    view=|| view! { <RequireSignIn><pages::protected_apps::ProtectedApps /></RequireSignIn> }
+                    view=|| view! { <RequireSignIn><LazyPage load=pages::protected_apps_page() /></RequireSignIn> }
                 />
-                <Route path=path!("/protected-apps/about") view=pages::protection_about::ProtectionAbout />
+                <Route
+                    path=path!("/protected-apps/about")
+                    view=|| view! { <LazyPage load=pages::protection_about_page() /> }
+                />
                 <Route
                     path=path!("/notifications")
-                    view=|| view! { <RequireSignIn><pages::notifications::NotificationsPage /></RequireSignIn> }
+                    view=|| view! { <RequireSignIn><LazyPage load=pages::notifications_page() /></RequireSignIn> }
                 />
-                <Route path=path!("/help") view=pages::help::Help />
-                <Route path=path!("/settings") view=pages::settings::Settings />
+                <Route path=path!("/help") view=|| view! { <LazyPage load=pages::help_page() /> } />
+                <Route path=path!("/settings") view=|| view! { <LazyPage load=pages::settings_page() /> } />
             </Routes>
         }
         .into_any(),
@@ -153,13 +160,13 @@ fn id_param() -> impl Fn() -> String + Copy {
 #[component]
 fn AppById() -> impl IntoView {
     let id = id_param();
-    move || view! { <pages::apps::AppDetails id=id() /> }
+    move || view! { <LazyPage load=pages::app_details_page(id()) /> }
 }
 
 #[component]
 fn DeviceById() -> impl IntoView {
     let id = id_param();
-    move || view! { <pages::devices::DeviceDetails id=id() /> }
+    move || view! { <LazyPage load=pages::device_details_page(id()) /> }
 }
 
 fn set_document_title(organisation: &str) {

@@ -271,8 +271,7 @@ impl Stream {
     fn deliver(&self, event: web_sys::Event) {
         let Some(message) = event.dyn_ref::<web_sys::MessageEvent>() else { return };
         let Some(data) = message.data().as_string() else { return };
-        let Ok(value) = js_sys::JSON::parse(&data) else { return };
-        let Ok(event) = serde_wasm_bindgen::from_value::<Event>(value) else { return };
+        let Ok(event) = serde_json::from_str::<Event>(&data) else { return };
         // Chromium dispatches every message of one network chunk in the same task, and
         // effects run after the task: two events published back to back (an install's
         // result and its notification) would reach effects as the last one only. Each event

@@ -40,6 +40,8 @@ pub fn Shell(
     crate::api::events::provide_live_events();
     crate::device_context::provide();
     crate::components::notifications::provide_notifications();
+    provide_context(UserName(RwSignal::new(None)));
+    start_signed_in_services(auth);
     focus_heading_on_navigation();
     let phase = Memo::new(move |_| match auth.status() {
         Status::Checking => Phase::Checking,
@@ -94,6 +96,58 @@ pub fn Shell(
         </div>
         <Footer privacy_url=branding.privacy_url.clone() />
     }
+}
+
+/// The signed-in user's display name (from `/api/v1/me`), for the header.
+#[derive(Clone, Copy)]
+struct UserName(RwSignal<Option<String>>);
+
+/// At the first sign-in, fetches the `signed_in` chunk and starts what only a signed-in user
+/// needs: the live event stream, the notification list and the user's name. Each follows
+/// sign-in and sign-out itself from then on. If the chunk cannot load, the next sign-in tries
+/// again (the pages still work; the header then lacks the name and the unread count).
+fn start_signed_in_services(auth: Auth) {
+    let Some(owner) = Owner::current() else { return };
+    let started = StoredValue::new(false);
+    Effect::new(move |_| {
+        if !auth.is_signed_in() || started.get_value() {
+            return;
+        }
+        started.set_value(true);
+        let owner = owner.clone();
+        leptos::task::spawn_local(async move {
+            if signed_in_services(owner).await.is_err() {
+                started.set_value(false);
+            }
+        });
+    });
+}
+
+split!(signed_in, preload_signed_in => fn signed_in_services(owner: Owner) -> () {
+    owner.with(|| {
+        crate::api::events::stream_while_signed_in();
+        crate::components::notifications::load_while_signed_in();
+        fetch_user_name_while_signed_in();
+    })
+});
+
+fn fetch_user_name_while_signed_in() {
+    let auth = use_auth();
+    let Some(UserName(name)) = use_context::<UserName>() else { return };
+    let config = use_context::<PortalConfig>();
+    let signed_in = Memo::new(move |_| auth.is_signed_in());
+    Effect::new(move |_| {
+        if !signed_in.get() {
+            name.set(None);
+            return;
+        }
+        let Some(config) = config.clone() else { return };
+        leptos::task::spawn_local(async move {
+            if let Ok(profile) = crate::api::me::fetch(auth, &config).await {
+                name.set(Some(profile.display_name));
+            }
+        });
+    });
 }
 
 /// On a client-side navigation (not the first load), focus moves to the new page's `<h1>`
@@ -201,20 +255,7 @@ fn Header(branding: Branding) -> impl IntoView {
 fn Account() -> impl IntoView {
     let auth = use_auth();
     let signed_in = Memo::new(move |_| auth.is_signed_in());
-    let name: RwSignal<Option<String>> = RwSignal::new(None);
-    let config = use_context::<PortalConfig>();
-    Effect::new(move |_| {
-        if !signed_in.get() {
-            name.set(None);
-            return;
-        }
-        let Some(config) = config.clone() else { return };
-        leptos::task::spawn_local(async move {
-            if let Ok(profile) = crate::api::me::fetch(auth, &config).await {
-                name.set(Some(profile.display_name));
-            }
-        });
-    });
+    let name = use_context::<UserName>().map(|n| n.0).unwrap_or_else(|| RwSignal::new(None));
     move || {
         if signed_in.get() {
             view! {

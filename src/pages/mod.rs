@@ -31,10 +31,10 @@ split!(devices, preload_device_details => pub fn device_details_page(id: String)
 split!(protected_apps, preload_protected_apps => pub fn protected_apps_page() -> AnyView {
     view! { <protected_apps::ProtectedApps /> }.into_any()
 });
-split!(protection_about, preload_protection_about => pub fn protection_about_page() -> AnyView {
+split!(help, preload_protection_about => pub fn protection_about_page() -> AnyView {
     view! { <protection_about::ProtectionAbout /> }.into_any()
 });
-split!(notifications, preload_notifications => pub fn notifications_page() -> AnyView {
+split!(signed_in, preload_notifications => pub fn notifications_page() -> AnyView {
     view! { <notifications::NotificationsPage /> }.into_any()
 });
 split!(help, preload_help => pub fn help_page() -> AnyView { view! { <help::Help /> }.into_any() });

@@ -20,13 +20,7 @@ fn dist_for(authority: &str, into: &Path) -> anyhow::Result<()> {
     let dist = std::env::var_os("PORTAL_DIST")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../dist"));
-    std::fs::create_dir_all(into)?;
-    for entry in std::fs::read_dir(&dist).with_context(|| format!("reading {}", dist.display()))? {
-        let entry = entry?;
-        if entry.file_type()?.is_file() {
-            std::fs::copy(entry.path(), into.join(entry.file_name()))?;
-        }
-    }
+    copy_dir(&dist, into)?;
     let config = serde_json::json!({
         "authority": authority,
         "clientId": "portal",
@@ -35,6 +29,20 @@ fn dist_for(authority: &str, into: &Path) -> anyhow::Result<()> {
         "redirectPath": "/auth/callback"
     });
     std::fs::write(into.join("config.json"), serde_json::to_vec_pretty(&config)?)?;
+    Ok(())
+}
+
+/// Copies `from` into `to` with its folders (the build's `wasm/<hash>/`).
+fn copy_dir(from: &Path, to: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &to.join(entry.file_name()))?;
+        } else {
+            std::fs::copy(entry.path(), to.join(entry.file_name()))?;
+        }
+    }
     Ok(())
 }
 

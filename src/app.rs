@@ -27,19 +27,10 @@ struct Started {
     auth: Auth,
 }
 
-/// `/config.json`, then sign-in's start, then the branding. Sign-in first: on a first visit
-/// the silent sign-in attempt leaves the page at once, and the branding is fetched once, on
-/// the page the provider sends back, not on both (a callback rewrites the address first).
-async fn boot() -> Result<Started, ApiError> {
+async fn boot() -> Result<Boot, ApiError> {
     let config = PortalConfig::load().await?;
-    let auth = Auth::new(&config);
-    auth.start().await;
-    if auth.status() == crate::auth::Status::Checking {
-        // On the way to the provider: nothing more to load on this page.
-        std::future::pending::<()>().await;
-    }
     let branding = api::branding::fetch(&config).await?;
-    Ok(Started { boot: Boot { config, branding }, auth })
+    Ok(Boot { config, branding })
 }
 
 #[component]
@@ -59,7 +50,15 @@ fn Booted() -> impl IntoView {
     let start = move || {
         state.set(None);
         leptos::task::spawn_local(async move {
-            let result = boot().await;
+            let result = match boot().await {
+                Ok(boot) => {
+                    let auth = Auth::new(&boot.config);
+                    // Before the router exists: a callback rewrites the address first.
+                    auth.start().await;
+                    Ok(Started { boot, auth })
+                }
+                Err(e) => Err(e),
+            };
             state.set(Some(result))
         });
     };

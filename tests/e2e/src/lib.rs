@@ -569,7 +569,6 @@ impl Browser {
 }
 
 /// A Chrome DevTools Protocol command, sent through chromedriver's `goog/cdp/execute`.
-#[derive(Debug)]
 /// One request in Chromium's network log: its URL, the bytes that came over the network for
 /// it (headers and body as sent, compressed; 0 from the memory or disk cache or the service
 /// worker), and whether it was a page load.
@@ -579,30 +578,53 @@ pub struct NetworkEntry {
     pub transferred: u64,
     pub document: bool,
     pub from_cache: bool,
+    /// The request finished (or failed) by the time the log was read.
+    pub finished: bool,
 }
 
 impl Browser {
     /// Every request since the last call (the log is emptied as it is read), from Chromium's
     /// DevTools network events. Needs [`Browser::chromium_with_network_log`].
     pub async fn network_log(&self) -> Result<Vec<NetworkEntry>> {
+        Ok(parse_network_log(&self.read_performance_log().await?))
+    }
+
+    async fn read_performance_log(&self) -> Result<Vec<serde_json::Value>> {
         let log = self.client.issue_cmd(PerformanceLog).await.context("reading the performance log")?;
+        Ok(log.as_array().cloned().unwrap_or_default())
+    }
+}
+
+fn parse_network_log(log: &[serde_json::Value]) -> Vec<NetworkEntry> {
+    {
         let mut entries: Vec<(String, NetworkEntry)> = Vec::new();
-        for item in log.as_array().into_iter().flatten() {
+        for item in log {
             let Some(text) = item["message"].as_str() else { continue };
             let Ok(message) = serde_json::from_str::<serde_json::Value>(text) else { continue };
             let (method, params) = (&message["message"]["method"], &message["message"]["params"]);
             let id = params["requestId"].as_str().unwrap_or_default().to_string();
             let find = |entries: &mut Vec<(String, NetworkEntry)>| entries.iter().rposition(|(i, _)| *i == id);
             match method.as_str() {
-                Some("Network.requestWillBeSent") => entries.push((
-                    id.clone(),
-                    NetworkEntry {
-                        url: params["request"]["url"].as_str().unwrap_or_default().to_string(),
-                        transferred: 0,
-                        document: params["type"] == "Document",
-                        from_cache: false,
-                    },
-                )),
+                Some("Network.requestWillBeSent") => {
+                    // A redirect reuses the request's id: the redirect response finished it.
+                    if params.get("redirectResponse").is_some() {
+                        if let Some(i) = find(&mut entries) {
+                            let redirect = &params["redirectResponse"];
+                            entries[i].1.transferred = redirect["encodedDataLength"].as_f64().unwrap_or(0.0) as u64;
+                            entries[i].1.finished = true;
+                        }
+                    }
+                    entries.push((
+                        id.clone(),
+                        NetworkEntry {
+                            url: params["request"]["url"].as_str().unwrap_or_default().to_string(),
+                            transferred: 0,
+                            document: params["type"] == "Document",
+                            from_cache: false,
+                            finished: false,
+                        },
+                    ))
+                }
                 Some("Network.responseReceived") => {
                     if let Some(i) = find(&mut entries) {
                         let response = &params["response"];
@@ -614,16 +636,44 @@ impl Browser {
                 Some("Network.loadingFinished") => {
                     if let Some(i) = find(&mut entries) {
                         entries[i].1.transferred = params["encodedDataLength"].as_f64().unwrap_or(0.0) as u64;
+                        entries[i].1.finished = true;
+                    }
+                }
+                Some("Network.loadingFailed") => {
+                    if let Some(i) = find(&mut entries) {
+                        entries[i].1.finished = true;
                     }
                 }
                 _ => {}
             }
         }
-        Ok(entries.into_iter().map(|(_, e)| e).collect())
+        entries.into_iter().map(|(_, e)| e).collect()
     }
 }
 
+#[derive(Debug)]
 struct PerformanceLog;
+
+impl Browser {
+    /// [`Browser::network_log`] once every request in it has finished (within [`WAIT`]; the
+    /// event stream and its `ticket`-less reconnects never finish and are left out).
+    pub async fn network_log_when_idle(&self) -> Result<Vec<NetworkEntry>> {
+        let started = Instant::now();
+        let mut raw: Vec<serde_json::Value> = Vec::new();
+        loop {
+            raw.extend(self.read_performance_log().await?);
+            let all = parse_network_log(&raw);
+            let pending = all.iter().filter(|e| !e.finished && !e.url.contains("/me/events")).count();
+            if pending == 0 {
+                return Ok(all);
+            }
+            if started.elapsed() > WAIT {
+                bail!("{pending} requests still pending after {WAIT:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+}
 
 impl fantoccini::wd::WebDriverCompatibleCommand for PerformanceLog {
     fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
@@ -635,6 +685,7 @@ impl fantoccini::wd::WebDriverCompatibleCommand for PerformanceLog {
     }
 }
 
+#[derive(Debug)]
 struct DevTools {
     method: &'static str,
     params: serde_json::Value,

@@ -227,7 +227,7 @@ impl Browser {
 
     /// Runs one DevTools (CDP) command, e.g. `Network.clearBrowserCache`.
     pub async fn devtools(&self, method: &'static str, params: serde_json::Value) -> Result<serde_json::Value> {
-        Ok(self.client.issue_cmd(DevTools { method, params }).await.with_context(|| format!("DevTools {method}"))?)
+        self.client.issue_cmd(DevTools { method, params }).await.with_context(|| format!("DevTools {method}"))
     }
 
     /// Makes the page's viewport `width`×`height` CSS pixels, as on a phone or a desktop.

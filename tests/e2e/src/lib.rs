@@ -654,27 +654,6 @@ fn parse_network_log(log: &[serde_json::Value]) -> Vec<NetworkEntry> {
 #[derive(Debug)]
 struct PerformanceLog;
 
-impl Browser {
-    /// [`Browser::network_log`] once every request in it has finished (within [`WAIT`]; the
-    /// event stream and its `ticket`-less reconnects never finish and are left out).
-    pub async fn network_log_when_idle(&self) -> Result<Vec<NetworkEntry>> {
-        let started = Instant::now();
-        let mut raw: Vec<serde_json::Value> = Vec::new();
-        loop {
-            raw.extend(self.read_performance_log().await?);
-            let all = parse_network_log(&raw);
-            let pending = all.iter().filter(|e| !e.finished && !e.url.contains("/me/events")).count();
-            if pending == 0 {
-                return Ok(all);
-            }
-            if started.elapsed() > WAIT {
-                bail!("{pending} requests still pending after {WAIT:?}");
-            }
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-    }
-}
-
 impl fantoccini::wd::WebDriverCompatibleCommand for PerformanceLog {
     fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
         base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
@@ -682,6 +661,30 @@ impl fantoccini::wd::WebDriverCompatibleCommand for PerformanceLog {
 
     fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
         (http::Method::POST, Some(serde_json::json!({ "type": "performance" }).to_string()))
+    }
+}
+
+impl Browser {
+    /// [`Browser::network_log`] once every request in it has finished, or after [`WAIT`] with
+    /// what is still pending named on stdout (a request Chromium neither finishes nor fails
+    /// in its log, such as the event stream, then counts what it had so far).
+    pub async fn network_log_when_idle(&self) -> Result<Vec<NetworkEntry>> {
+        let started = Instant::now();
+        let mut raw: Vec<serde_json::Value> = Vec::new();
+        loop {
+            raw.extend(self.read_performance_log().await?);
+            let all = parse_network_log(&raw);
+            let pending: Vec<&str> =
+                all.iter().filter(|e| !e.finished && !e.url.contains("/me/events")).map(|e| e.url.as_str()).collect();
+            if pending.is_empty() {
+                return Ok(all);
+            }
+            if started.elapsed() > WAIT {
+                println!("network log: still pending after {WAIT:?}: {pending:?}");
+                return Ok(all);
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
     }
 }
 

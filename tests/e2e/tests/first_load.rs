@@ -11,9 +11,12 @@ use anyhow::Result;
 use portal_e2e::{Browser, NetworkEntry, Portal};
 use std::collections::BTreeMap;
 
-/// The measured transfers rounded up to the next KiB (README "Performance → First load").
+/// The measured transfers rounded up to the next KiB (README "Performance → First load"):
+/// 207,074 B for the landing page; 438,701–441,777 B for a cold /apps, which varies by about
+/// 3 KB from run to run (the API's answers and the event stream's requests), so its budget has
+/// that much room above the largest run.
 const LANDING_BUDGET: u64 = 203 * 1024;
-const APPS_COLD_BUDGET: u64 = 377 * 1024;
+const APPS_COLD_BUDGET: u64 = 434 * 1024;
 
 struct Visit {
     bytes: u64,
@@ -32,7 +35,20 @@ fn visit(portal: &Portal, log: &[NetworkEntry]) -> Visit {
         slot.1 += e.transferred;
         slot.2 += usize::from(e.transferred > 0 && !e.from_cache);
     }
-    Visit { bytes: ours.iter().map(|e| e.transferred).sum(), requests: ours.len(), by_path }
+    // A build file the page read from the HTTP cache although it did not come over the network
+    // in the page's log (Chromium fills its cache from requests this log does not show, e.g.
+    // a request another part of the browser made) counts at the size the server sends, its
+    // brotli copy: the numbers do not depend on which part of Chromium fetched it.
+    let dist = std::env::var_os("PORTAL_DIST")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| portal_e2e::workspace_root().join("dist"));
+    for (path, slot) in by_path.iter_mut() {
+        if slot.2 == 0 && path.starts_with("/wasm/") {
+            let br = dist.join(format!("{}.br", path.trim_start_matches('/')));
+            slot.1 += std::fs::metadata(&br).map(|m| m.len()).unwrap_or(0);
+        }
+    }
+    Visit { bytes: by_path.values().map(|s| s.1).sum(), requests: ours.len(), by_path }
 }
 
 fn report(name: &str, v: &Visit) -> serde_json::Value {

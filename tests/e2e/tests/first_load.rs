@@ -11,12 +11,12 @@ use anyhow::Result;
 use portal_e2e::{Browser, NetworkEntry, Portal};
 use std::collections::BTreeMap;
 
-/// The measured transfers rounded up to the next KiB (README "Performance → First load"):
-/// 207,074 B for the landing page; 438,701–441,777 B for a cold /apps, which varies by about
-/// 3 KB from run to run (the API's answers and the event stream's requests), so its budget has
-/// that much room above the largest run.
-const LANDING_BUDGET: u64 = 203 * 1024;
-const APPS_COLD_BUDGET: u64 = 434 * 1024;
+/// The measured transfers rounded up to the next KiB (README "Performance → First load"),
+/// headers included (the security headers add about 500 B to every answer): 218,203 B for the
+/// landing page; 452,466 B for a cold /apps, which varies by about 3 KB from run to run (the
+/// API's answers and the event stream's requests), so its budget has that much room.
+const LANDING_BUDGET: u64 = 214 * 1024;
+const APPS_COLD_BUDGET: u64 = 446 * 1024;
 
 struct Visit {
     bytes: u64,

@@ -4,6 +4,8 @@
 //! `scripts/test` builds both first and points at them with `PORTAL_SERVER_BIN` and
 //! `PORTAL_DIST`; without those the defaults below are the workspace's own build outputs.
 
+pub mod interop;
+
 use anyhow::{anyhow, bail, Context, Result};
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::path::{Path, PathBuf};

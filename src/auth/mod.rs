@@ -225,20 +225,12 @@ impl Auth {
         let result = async {
             let provider = self.provider().await?;
             let code = callback::check(&callback::Response::from_query(&query), attempt.as_ref(), &provider)?;
-            let attempt = attempt.as_ref().ok_or(AuthError::NoAttempt)?;
+            let attempt = attempt.clone().ok_or(AuthError::NoAttempt)?;
             let (client_id, redirect_uri) = self.settings.with_value(|s| (s.client_id.clone(), s.redirect_uri.clone()));
-            let issued = client::exchange_code(&provider, &client_id, &redirect_uri, code, attempt).await?;
-            let id_token = issued.id_token.clone().ok_or(AuthError::MissingIdToken)?;
-            id_token::accept(
-                &id_token,
-                &id_token::Expected {
-                    issuer: &provider.issuer,
-                    client_id: &client_id,
-                    nonce: Some(&attempt.nonce),
-                    now: (now_ms() / 1000.0) as i64,
-                },
-            )?;
-            Ok::<_, AuthError>(issued)
+            redeem(provider, client_id, redirect_uri, code, attempt)
+                .await
+                .map_err(|_| AuthError::TokenUnreachable)?
+                .await
         }
         .await;
         match result {
@@ -292,20 +284,8 @@ impl Auth {
         let result = async {
             let provider = self.provider().await?;
             let (client_id, redirect_uri) = self.settings.with_value(|s| (s.client_id.clone(), s.redirect_uri.clone()));
-            let issued = client::refresh(&provider, &client_id, &redirect_uri, &refresh_token).await?;
-            if let Some(id_token) = &issued.id_token {
-                // A refreshed ID token has no nonce; the other checks still apply (Core §12.2).
-                id_token::accept(
-                    id_token,
-                    &id_token::Expected {
-                        issuer: &provider.issuer,
-                        client_id: &client_id,
-                        nonce: None,
-                        now: (now_ms() / 1000.0) as i64,
-                    },
-                )?;
-            }
-            Ok::<_, AuthError>(issued)
+            let task = refresh_tokens(provider, client_id, redirect_uri, refresh_token.clone());
+            task.await.map_err(|_| AuthError::TokenUnreachable)?.await
         }
         .await;
         self.refreshing.set_value(false);
@@ -391,6 +371,54 @@ impl Auth {
 }
 
 /// A session from a token response; a refresh keeps what the response leaves out.
+/// A future whose code is in a chunk (it was made there).
+type Task<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T>>>;
+
+// The token endpoint's half of sign-in — redeeming the code, refreshing, checking the ID
+// token (oauth2's token responses, the JWT's claims) — is the `sign_in` chunk: a signed-out
+// visit, whose silent attempt comes back with `login_required`, never needs it. A chunk that
+// cannot load is reported as the token endpoint being unreachable.
+split!(signed_in, preload_sign_in => fn redeem(
+    provider: ProviderMetadata,
+    client_id: String,
+    redirect_uri: String,
+    code: String,
+    attempt: attempt::Attempt,
+) -> Task<Result<client::Issued, AuthError>> {
+    Box::pin(async move {
+        let issued = client::exchange_code(&provider, &client_id, &redirect_uri, code, &attempt).await?;
+        let id_token = issued.id_token.clone().ok_or(AuthError::MissingIdToken)?;
+        id_token::accept(
+            &id_token,
+            &id_token::Expected {
+                issuer: &provider.issuer,
+                client_id: &client_id,
+                nonce: Some(&attempt.nonce),
+                now: (now_ms() / 1000.0) as i64,
+            },
+        )?;
+        Ok(issued)
+    })
+});
+
+split!(signed_in, preload_refresh => fn refresh_tokens(
+    provider: ProviderMetadata,
+    client_id: String,
+    redirect_uri: String,
+    refresh_token: String,
+) -> Task<Result<client::Issued, AuthError>> {
+    Box::pin(async move {
+        let issued = client::refresh(&provider, &client_id, &redirect_uri, &refresh_token).await?;
+        if let Some(id_token) = &issued.id_token {
+            id_token::accept(
+                id_token,
+                &id_token::Expected { issuer: &provider.issuer, client_id: &client_id, nonce: None, now: (now_ms() / 1000.0) as i64 },
+            )?;
+        }
+        Ok(issued)
+    })
+});
+
 fn session_from(issued: client::Issued, previous: Option<&Session>) -> Session {
     let lifetime = issued.expires_in.unwrap_or(DEFAULT_LIFETIME_S) as f64 * 1000.0;
     Session {

@@ -50,8 +50,7 @@ async fn device_of(
     id: &str,
     fresh: &mut Freshness,
 ) -> Result<ManagedDevice, ApiError> {
-    let view = fresh.take_opt(state.tenant.device(&caller.person, id).await?);
-    view.map(|v| v.device).ok_or_else(|| ApiError::not_found("device"))
+    fresh.take_opt(state.tenant.managed_device(&caller.person, id).await?).ok_or_else(|| ApiError::not_found("device"))
 }
 
 async fn details_of(

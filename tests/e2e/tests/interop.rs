@@ -4,71 +4,8 @@
 //! the portal follows the standards rather than its own development provider — sign-in, an
 //! authorised API call and sign-out through that provider's end-session endpoint.
 
-use anyhow::{anyhow, bail, Context};
-use portal_e2e::{free_port, Browser, Portal, WAIT};
-use std::path::{Path, PathBuf};
-use std::process::Stdio;
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
-
-fn interop_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("interop")
-}
-
-/// A copy of the built SPA whose config.json names `authority`.
-fn dist_for(authority: &str, into: &Path) -> anyhow::Result<()> {
-    let dist = std::env::var_os("PORTAL_DIST")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../dist"));
-    std::fs::create_dir_all(into)?;
-    for entry in std::fs::read_dir(&dist).with_context(|| format!("reading {}", dist.display()))? {
-        let entry = entry?;
-        if entry.file_type()?.is_file() {
-            std::fs::copy(entry.path(), into.join(entry.file_name()))?;
-        }
-    }
-    let config = serde_json::json!({
-        "authority": authority,
-        "clientId": "portal",
-        "scopes": ["openid", "profile", "offline_access", "api://portal/access_as_user"],
-        "apiBase": "/api/v1",
-        "redirectPath": "/auth/callback"
-    });
-    std::fs::write(into.join("config.json"), serde_json::to_vec_pretty(&config)?)?;
-    Ok(())
-}
-
-/// `node provider.mjs`, killed on drop; returns once it listens.
-async fn start_provider(port: u16, portal_url: &str) -> anyhow::Result<Child> {
-    let dir = interop_dir();
-    if !dir.join("node_modules/oidc-provider").is_dir() {
-        bail!("{}/node_modules is missing: run scripts/bootstrap (npm ci --prefix tests/e2e/interop)", dir.display());
-    }
-    let mut child = Command::new(std::env::var("NODE").unwrap_or_else(|_| "node".into()))
-        .arg("provider.mjs")
-        .current_dir(&dir)
-        .env("PORT", port.to_string())
-        .env("PORTAL_URL", portal_url)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .kill_on_drop(true)
-        .spawn()
-        .context("starting node (Node.js 20 or later)")?;
-    let mut lines = BufReader::new(child.stdout.take().ok_or_else(|| anyhow!("no stdout"))?).lines();
-    tokio::time::timeout(WAIT, async {
-        while let Some(line) = lines.next_line().await? {
-            if line.starts_with("interop provider listening on ") {
-                return Ok(());
-            }
-        }
-        bail!("the interop provider exited before it listened")
-    })
-    .await
-    .map_err(|_| anyhow!("the interop provider did not listen within {WAIT:?}"))??;
-    // Keep draining its stdout so it never blocks on a full pipe.
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    Ok(child)
-}
+use portal_e2e::interop::{dist_for, start_provider};
+use portal_e2e::{free_port, Browser, Portal};
 
 #[tokio::test]
 async fn sign_in_with_an_independent_certified_provider_and_call_the_api() -> anyhow::Result<()> {

@@ -66,7 +66,7 @@ pub trait Reactions: Send + Sync {
 pub fn start(store: &Store, bus: &EventBus, reactions: Arc<dyn Reactions>) {
     let Some(mut config) = store.postgres_config() else { return };
     // Named, so an operator (or a test) can tell each instance's listener in pg_stat_activity.
-    config.application_name(&format!("portal-server listener {}", store.instance()));
+    config.application_name(format!("portal-server listener {}", store.instance()));
     let (tx, rx) = mpsc::unbounded_channel();
     bus.connect_relay(tx);
     let instance: Arc<str> = store.instance().into();

@@ -46,7 +46,7 @@ fn public_jwk(pem: &str) -> anyhow::Result<Jwk> {
 /// The newest active key, or a new one. Generation happens outside the write transaction
 /// (it takes a moment); if another instance stored a key meanwhile, that one wins.
 pub async fn load_or_create(store: &Store) -> anyhow::Result<SigningKey> {
-    if let Some(pem) = store.run(|db| newest(db)).await? {
+    if let Some(pem) = store.run(newest).await? {
         return SigningKey::from_pem(&pem);
     }
     tracing::info!("generating the identity provider's RS256 signing key");

@@ -5,6 +5,7 @@
 //! `PORTAL_DIST`; without those the defaults below are the workspace's own build outputs.
 
 pub mod interop;
+pub mod postgres;
 
 use anyhow::{anyhow, bail, Context, Result};
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -43,6 +44,17 @@ impl Portal {
     /// [`Portal::start`], serving `dist` instead of the built SPA when given (e.g. a copy
     /// with another config.json), with `args` added to `portal-server serve`.
     pub async fn start_with(tenant: Option<&str>, dist: Option<&Path>, args: &[&str]) -> Result<Portal> {
+        Portal::start_on(None, tenant, dist, args).await
+    }
+
+    /// [`Portal::start_with`] on the database `db` (`--db`: e.g. a PostgreSQL URL several
+    /// instances share) instead of a new SQLite file.
+    pub async fn start_on(
+        db: Option<&str>,
+        tenant: Option<&str>,
+        dist: Option<&Path>,
+        args: &[&str],
+    ) -> Result<Portal> {
         let bin = path_from_env("PORTAL_SERVER_BIN", "target/debug/portal-server");
         let dist = dist.map(Path::to_path_buf).unwrap_or_else(|| path_from_env("PORTAL_DIST", "dist"));
         if !bin.is_file() {
@@ -55,7 +67,7 @@ impl Portal {
             );
         }
         let dir = tempfile::tempdir()?;
-        let db = dir.path().join("portal.db");
+        let db = db.map_or_else(|| dir.path().join("portal.db").into_os_string(), std::ffi::OsString::from);
         let mut cmd = Command::new(&bin);
         cmd.arg("serve").arg("--listen").arg("127.0.0.1:0").arg("--db").arg(&db).arg("--dist").arg(&dist);
         if let Some(text) = tenant {

@@ -3,7 +3,7 @@
 //! instead of polling.
 
 use super::InstallStatus;
-use crate::domain::{ComplianceState, DeviceActionResult, Notification, SelectiveWipeState};
+use crate::domain::{AppRequest, ComplianceState, DeviceActionResult, Notification, SelectiveWipeState};
 use serde::{Deserialize, Serialize};
 
 /// One change to the signed-in user's things.
@@ -27,6 +27,11 @@ pub enum Event {
     Notification { notification: Notification },
     /// A notification was marked read.
     NotificationRead { id: String },
+    /// An app request was made, withdrawn or decided (to its requester and the app's
+    /// approvers).
+    AppRequest { request: AppRequest },
+    /// A device's category was chosen.
+    DeviceCategory { device_id: String, device_category_display_name: String },
 }
 
 impl Event {
@@ -41,6 +46,8 @@ impl Event {
             Event::SelectiveWipe { .. } => "selectiveWipe",
             Event::Notification { .. } => "notification",
             Event::NotificationRead { .. } => "notificationRead",
+            Event::AppRequest { .. } => "appRequest",
+            Event::DeviceCategory { .. } => "deviceCategory",
         }
     }
 }

@@ -12,7 +12,10 @@ mod openapi;
 mod problem;
 mod profile;
 mod protected_apps;
+mod recovery;
+mod requests;
 mod spa;
+mod terms;
 
 pub use apps::install_status;
 pub use problem::ApiError;

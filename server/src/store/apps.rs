@@ -187,6 +187,18 @@ pub(super) fn load_catalog(conn: &Connection) -> anyhow::Result<AppCatalog> {
     for (app_id, identifier) in rows {
         identifiers.entry(app_id).or_default().push(identifier);
     }
+    let requestable: std::collections::HashSet<String> = conn
+        .prepare("SELECT id FROM apps WHERE requestable = 1")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut approvers: HashMap<String, Vec<String>> = HashMap::new();
+    let rows: Vec<(String, String)> = conn
+        .prepare("SELECT app_id, user_id FROM app_approvers ORDER BY app_id, user_id")?
+        .query_map([], |r| r.try_into())?
+        .collect::<Result<_, _>>()?;
+    for (app_id, user_id) in rows {
+        approvers.entry(app_id).or_default().push(user_id);
+    }
     let rows: Vec<AppRow> = conn
         .prepare(
             "SELECT id, name, publisher, description, version, size_bytes, platforms, minimum_os, categories,
@@ -220,6 +232,8 @@ pub(super) fn load_catalog(conn: &Connection) -> anyhow::Result<AppCatalog> {
             app_identifiers: identifiers.remove(&id).unwrap_or_default(),
             fails_install,
             self_service: true,
+            requestable: requestable.contains(&id),
+            approvers: approvers.remove(&id).unwrap_or_default(),
             app: App {
                 id,
                 name,

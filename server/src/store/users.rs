@@ -107,19 +107,21 @@ pub(super) fn load_people(conn: &Connection) -> anyhow::Result<HashMap<String, A
 pub(super) fn load_settings(conn: &Connection) -> anyhow::Result<OrganisationSettings> {
     let row = conn
         .query_row(
-            "SELECT is_remove_device_disabled, is_factory_reset_disabled, enrollment_availability FROM organisation WHERE id = 1",
+            "SELECT is_remove_device_disabled, is_factory_reset_disabled, enrollment_availability,
+                    disable_device_category_selection FROM organisation WHERE id = 1",
             [],
-            |r| Ok((r.get::<_, bool>(0)?, r.get::<_, bool>(1)?, r.get::<_, String>(2)?)),
+            |r| Ok((r.get::<_, bool>(0)?, r.get::<_, bool>(1)?, r.get::<_, String>(2)?, r.get::<_, bool>(3)?)),
         )
         .optional()?;
     Ok(match row {
         None => OrganisationSettings::default(),
-        Some((remove, reset, availability)) => OrganisationSettings {
+        Some((remove, reset, availability, no_categories)) => OrganisationSettings {
             is_remove_device_disabled: remove,
             is_factory_reset_disabled: reset,
             enrollment_availability: decode(&availability)?,
             blocked_actions: Vec::new(),
             device_rename: Default::default(),
+            disable_device_category_selection: no_categories,
         },
     })
 }

@@ -32,8 +32,13 @@ pub enum Escrow {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum Unreadable {
-    /// The app registration lacks the permission (BitLocker: `BitlockerKey.Read.All`).
+    /// The app registration lacks the permission (FileVault:
+    /// `DeviceManagementManagedDevices.PrivilegedOperations.All`).
     PermissionMissing,
+    /// Microsoft lets only the signed-in person read these keys, not an app on its own
+    /// (BitLocker keys in Entra ID: Graph's "Get bitlockerRecoveryKey" supports no
+    /// application permission). The page sends them to where they can read it.
+    SignedInOnly,
     /// The call is in Graph beta only (FileVault), and the portal runs without it.
     BetaRequired,
 }

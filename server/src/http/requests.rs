@@ -102,11 +102,13 @@ pub async fn create(
         .await?
         .ok_or_else(|| refused(StatusCode::CONFLICT, RequestRefusal::AlreadyRequested))?;
     audit(&state, &caller, "create", &request, None).await?;
+    // The request's new state first, then the news about it: a page that hears of both shows
+    // the request before the notification that links to it.
+    publish(&state, &request, &app.approvers);
     for approver in app.approvers.iter().filter(|a| **a != caller.user_id) {
         let message = notify::app_requested(&app.app.name, &caller.person.display_name);
         notify::send(&state.store, &state.events, approver, message).await?;
     }
-    publish(&state, &request, &app.approvers);
     Ok((StatusCode::CREATED, axum::Json(request)))
 }
 
@@ -143,11 +145,11 @@ pub async fn withdraw(
     audit(&state, &caller, "withdraw", &request, None).await?;
     let approvers =
         state.tenant.catalog().await?.value.get(&request.app_id).map(|a| a.approvers.clone()).unwrap_or_default();
+    publish(&state, &request, &approvers);
     for approver in approvers.iter().filter(|a| **a != caller.user_id) {
         let message = notify::app_request_withdrawn(&request.app_name, &request.requester_name);
         notify::send(&state.store, &state.events, approver, message).await?;
     }
-    publish(&state, &request, &approvers);
     Ok(axum::Json(request))
 }
 
@@ -204,7 +206,7 @@ pub async fn decide(
     audit(&state, &caller, if approved { "approve" } else { "decline" }, &decided, comment).await?;
     let message =
         notify::app_request_decided(approved, &decided.app_id, &decided.app_name, &caller.person.display_name);
-    notify::send(&state.store, &state.events, &decided.requester_id, message).await?;
     publish(&state, &decided, &app.approvers);
+    notify::send(&state.store, &state.events, &decided.requester_id, message).await?;
     Ok(axum::Json(decided))
 }

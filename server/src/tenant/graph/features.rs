@@ -5,14 +5,17 @@
 //!   `PUT /deviceManagement/managedDevices/{id}/deviceCategory/$ref` (v1.0), which needs the
 //!   application permission `DeviceManagementManagedDevices.ReadWrite.All`. Without it the
 //!   portal does not ask (the page says the organisation sets categories).
-//! - **Recovery keys**: BitLocker's from Entra ID —
-//!   `GET /informationProtection/bitlocker/recoveryKeys?$filter=deviceId eq '{azureADDeviceId}'`
-//!   (without keys), then `…/recoveryKeys/{id}?$select=key` for each, which Entra audits
-//!   (`BitlockerKey.Read.All`; application permissions are documented for both calls);
-//!   FileVault's from Intune — beta `GET /deviceManagement/managedDevices/{id}/getFileVaultKey`
-//!   (application permission `DeviceManagementManagedDevices.PrivilegedOperations.All`). Without
-//!   the permission, or without `--graph-beta`, the page says why there is no key here. The
-//!   device is read from Graph before a key is (it must be the caller's, as its primary user).
+//! - **Recovery keys**: BitLocker's are in Entra ID, and Microsoft's v1.0 page "Get
+//!   bitlockerRecoveryKey" (learn.microsoft.com/graph/api/bitlockerrecoverykey-get) lists
+//!   *no* application permission for reading a key (`$select=key`): only a delegated token
+//!   of the device's owner or an administrator reads it. Listing keys (`bitlocker-list-
+//!   recoverykeys`) allows `BitlockerKey.ReadBasic.All` app-only, but without the key that
+//!   helps nobody who is locked out, so the portal (app-only) does not call either: the page
+//!   says where the person reads their own key (My Account → Devices). FileVault's come from
+//!   Intune — beta `GET /deviceManagement/managedDevices/{id}/getFileVaultKey`, whose page
+//!   documents the application permission `DeviceManagementManagedDevices.PrivilegedOperations.All`.
+//!   Without the permission, or without `--graph-beta`, the page says why there is no key here.
+//!   The device is read from Graph before a key is (it must be the caller's, as its primary user).
 //! - **Terms of use**: Intune's own terms (`deviceManagement/termsAndConditions`) are shown by
 //!   the Company Portal app at enrollment; the portal's come from the organisation file's
 //!   `[terms]`, and acceptances are kept in the portal's store.
@@ -22,19 +25,19 @@
 use super::changes::{add_member, tenant_error};
 use super::client::{GraphError, Version};
 use super::installs::Member;
-use super::{path_segment, urlencode, IntuneTenant};
+use super::{path_segment, IntuneTenant};
 use crate::store::AuditEntry;
 use crate::tenant::{Person, TenantError};
 use portal_core::api::{AppRefusal, RecoveryKey, Refusal};
-use portal_core::domain::{DeviceCategory, ManagedDevice, Platform, VolumeType};
+use portal_core::domain::{DeviceCategory, ManagedDevice, Platform};
 use portal_core::rules::recovery::{Escrow, RecoveryKeyReason, Unreadable};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 /// The permission that lets the portal put a device in a category.
 pub const CATEGORY_WRITE: &str = "DeviceManagementManagedDevices.ReadWrite.All";
-/// The permissions that let the portal read BitLocker keys (either).
-pub const BITLOCKER_READ: [&str; 2] = ["BitlockerKey.Read.All", "BitLockerKey.Read.All"];
+/// The permission that lets the portal read FileVault keys (beta `getFileVaultKey`).
+pub const FILEVAULT_READ: &str = "DeviceManagementManagedDevices.PrivilegedOperations.All";
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -42,16 +45,6 @@ struct Category {
     id: String,
     display_name: Option<String>,
     description: Option<String>,
-}
-
-/// A BitLocker key as listed (without the key).
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-struct ListedKey {
-    id: String,
-    created_date_time: Option<String>,
-    volume_type: Option<String>,
-    device_id: Option<String>,
 }
 
 pub(super) async fn read_categories(graph: super::client::GraphClient) -> Result<Vec<DeviceCategory>, GraphError> {
@@ -114,36 +107,17 @@ impl IntuneTenant {
         Ok(Some(device))
     }
 
-    pub(super) async fn escrow_of(&self, person: &Person, device: &ManagedDevice) -> Result<Escrow, TenantError> {
+    pub(super) async fn escrow_of(&self, device: &ManagedDevice) -> Result<Escrow, TenantError> {
         match device.operating_system {
-            Platform::Windows => {
-                if !self.has_role(&BITLOCKER_READ) {
-                    return Ok(Escrow::Unreadable(Unreadable::PermissionMissing));
-                }
-                let snapshot = self.snapshot(&person.id).await?.value;
-                let entra = snapshot.as_ref().as_ref().and_then(|s| s.entra_device_ids.get(&device.id).cloned());
-                // Not registered in Entra ID: nothing can have been escrowed there.
-                let Some(entra) = entra else { return Ok(Escrow::NotEscrowed) };
-                let listed = self.listed_bitlocker_keys(&entra).await.map_err(tenant_error)?;
-                Ok(if listed.is_empty() { Escrow::NotEscrowed } else { Escrow::Escrowed })
-            }
+            Platform::Windows => Ok(Escrow::Unreadable(Unreadable::SignedInOnly)),
             // getFileVaultKey returns the key itself: there is no asking whether one exists.
-            Platform::Macos if self.settings.beta => Ok(Escrow::Unknown),
-            Platform::Macos => Ok(Escrow::Unreadable(Unreadable::BetaRequired)),
+            Platform::Macos if !self.settings.beta => Ok(Escrow::Unreadable(Unreadable::BetaRequired)),
+            Platform::Macos if !self.has_role(&[FILEVAULT_READ]) => {
+                Ok(Escrow::Unreadable(Unreadable::PermissionMissing))
+            }
+            Platform::Macos => Ok(Escrow::Unknown),
             _ => Ok(Escrow::NotEscrowed),
         }
-    }
-
-    async fn listed_bitlocker_keys(&self, entra_device_id: &str) -> Result<Vec<ListedKey>, GraphError> {
-        let filter = format!("deviceId eq '{}'", entra_device_id.replace('\'', "''"));
-        let path = format!(
-            "/informationProtection/bitlocker/recoveryKeys?$filter={}&$select=id,createdDateTime,volumeType,deviceId",
-            urlencode(&filter)
-        );
-        let values = self.graph.get_all(Version::V1, &path).await?;
-        let (keys, _) = super::map::items::<ListedKey>(values);
-        // Never trust the filter: only this device's keys.
-        Ok(keys.into_iter().filter(|k| k.device_id.as_deref() == Some(entra_device_id)).collect())
     }
 
     pub(super) async fn keys_now(
@@ -151,45 +125,12 @@ impl IntuneTenant {
         person: &Person,
         device_id: &str,
     ) -> Result<Option<Vec<RecoveryKey>>, TenantError> {
-        let Some((device, raw)) = self.fresh_device(person, device_id).await.map_err(tenant_error)? else {
+        let Some((device, _)) = self.fresh_device(person, device_id).await.map_err(tenant_error)? else {
             return Ok(None);
         };
         let unreadable = |why| TenantError::Refused(Refusal::RecoveryKey(RecoveryKeyReason::KeysNotReadable { why }));
         match device.operating_system {
-            Platform::Windows => {
-                if !self.has_role(&BITLOCKER_READ) {
-                    return Err(unreadable(Unreadable::PermissionMissing));
-                }
-                let Some(entra) = raw.azure_ad_device_id.filter(|id| !id.is_empty()) else {
-                    return Ok(Some(Vec::new()));
-                };
-                let listed = self
-                    .listed_bitlocker_keys(&entra)
-                    .await
-                    .map_err(|e| denied_or(e, Unreadable::PermissionMissing))?;
-                let mut keys = Vec::new();
-                for k in listed {
-                    let path =
-                        format!("/informationProtection/bitlocker/recoveryKeys/{}?$select=key", path_segment(&k.id));
-                    // Read as JSON and taken apart by hand: a decoding error must never quote the key.
-                    let value: Value = self
-                        .graph
-                        .get(Version::V1, &path)
-                        .await
-                        .map_err(|e| denied_or(e, Unreadable::PermissionMissing))?;
-                    let Some(key) = value.get("key").and_then(Value::as_str).filter(|k| !k.is_empty()) else {
-                        continue;
-                    };
-                    keys.push(RecoveryKey {
-                        key_id: Some(k.id.clone()),
-                        key: key.to_string(),
-                        volume_type: Some(volume(k.volume_type.as_deref())),
-                        created_date_time: k.created_date_time.as_deref().and_then(crate::dates::normalise),
-                    });
-                }
-                keys.sort_by_key(|k| k.volume_type != Some(VolumeType::OperatingSystemVolume));
-                Ok(Some(keys))
-            }
+            Platform::Windows => Err(unreadable(Unreadable::SignedInOnly)),
             Platform::Macos => {
                 if !self.settings.beta {
                     return Err(unreadable(Unreadable::BetaRequired));
@@ -236,15 +177,5 @@ fn denied_or(e: GraphError, why: Unreadable) -> TenantError {
     match e {
         GraphError::Denied(_) => TenantError::Refused(Refusal::RecoveryKey(RecoveryKeyReason::KeysNotReadable { why })),
         other => tenant_error(other),
-    }
-}
-
-/// Graph's `volumeType`: a name, or (as its documentation shows it) the enum's number.
-fn volume(value: Option<&str>) -> VolumeType {
-    match value.map(str::trim) {
-        Some("operatingSystemVolume" | "1") | None => VolumeType::OperatingSystemVolume,
-        Some("fixedDataVolume" | "2") => VolumeType::FixedDataVolume,
-        Some("removableDataVolume" | "3") => VolumeType::RemovableDataVolume,
-        Some(_) => VolumeType::Unknown,
     }
 }

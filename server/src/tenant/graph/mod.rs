@@ -162,11 +162,12 @@ impl IntuneTenant {
         if let Some(granted) = token::granted_roles(&token) {
             let optional = |permissions: &[&str]| permissions.iter().any(|p| granted.iter().any(|g| g == p));
             tracing::info!(
-                "Microsoft Graph: device categories {} ({}); BitLocker recovery keys {} ({})",
+                "Microsoft Graph: device categories {} ({}); FileVault recovery keys {} ({}); BitLocker keys are read \
+                 by their owners at My Account (Graph allows no app-only read)",
                 if optional(&[features::CATEGORY_WRITE]) { "are set from the portal" } else { "are not asked for" },
                 features::CATEGORY_WRITE,
-                if optional(&features::BITLOCKER_READ) { "can be shown" } else { "cannot be shown" },
-                features::BITLOCKER_READ[0],
+                if optional(&[features::FILEVAULT_READ]) { "can be shown" } else { "cannot be shown" },
+                features::FILEVAULT_READ,
             );
             let _ = self.roles.set(granted.clone());
             let writes = permissions::writes(!self.install_groups.is_empty(), self.install_groups.has_device_members());
@@ -463,8 +464,8 @@ impl Tenant for IntuneTenant {
         self.set_category_now(person, device_id, category).await
     }
 
-    async fn recovery_escrow(&self, person: &Person, device: &ManagedDevice) -> Result<Escrow, TenantError> {
-        self.escrow_of(person, device).await
+    async fn recovery_escrow(&self, _person: &Person, device: &ManagedDevice) -> Result<Escrow, TenantError> {
+        self.escrow_of(device).await
     }
 
     async fn recovery_keys(&self, person: &Person, device_id: &str) -> Result<Option<Vec<RecoveryKey>>, TenantError> {

@@ -202,20 +202,42 @@ fn generate(catalogs: &[BTreeMap<String, Message>]) -> String {
     for l in LOCALES {
         let _ = writeln!(s, "            Locale::{} => {},", variant(l), RTL.contains(l));
     }
-    s.push_str("        }\n    }\n\n    fn texts(self) -> &'static [&'static str] {\n        match self {\n");
-    for l in LOCALES {
-        let _ = writeln!(s, "            Locale::{} => &TEXTS_{},", variant(l), l.to_uppercase());
+    s.push_str("        }\n    }\n\n    /// The language's name in itself (the language menus), for every language: not in its catalog,\n    /// which may not be loaded.\n    pub fn name(self) -> &'static str {\n        match self {\n");
+    for (l, catalog) in LOCALES.iter().zip(catalogs) {
+        let Some(Message::Text(name)) = catalog.get("language_name") else {
+            panic!("locales/{l}.json lacks `language_name`")
+        };
+        let _ = writeln!(s, "            Locale::{} => {name:?},", variant(l));
     }
-    s.push_str("        }\n    }\n\n    fn plurals(self) -> &'static [[&'static str; 6]] {\n        match self {\n");
-    for l in LOCALES {
-        let _ = writeln!(s, "            Locale::{} => &PLURALS_{},", variant(l), l.to_uppercase());
+    // The default language is in the first load; with the `split` feature every other one is
+    // a split point of its own (src/chunk.rs), loaded by `crate::i18n::load` when chosen.
+    s.push_str("        }\n    }\n\n    /// The catalog if it is compiled into the main module: the default language always, every\n    /// language without the `split` feature.\n    fn builtin(self) -> Option<Catalog> {\n        match self {\n");
+    for (i, l) in LOCALES.iter().enumerate() {
+        if i > 0 {
+            s.push_str("            #[cfg(not(feature = \"split\"))]\n");
+        }
+        let _ = writeln!(
+            s,
+            "            Locale::{} => Some(Catalog {{ texts: &TEXTS_{u}, plurals: &PLURALS_{u} }}),",
+            variant(l),
+            u = l.to_uppercase()
+        );
     }
-    s.push_str("        }\n    }\n}\n\n");
+    s.push_str("            #[allow(unreachable_patterns)]\n            _ => None,\n        }\n    }\n}\n\n");
+    let _ = writeln!(s, "/// The default language's catalog.\nconst DEFAULT_CATALOG: Catalog = Catalog {{ texts: &TEXTS_{u}, plurals: &PLURALS_{u} }};\n", u = LOCALES[0].to_uppercase());
+    let _ = writeln!(s, "/// How many languages are shipped.\nconst LOCALE_COUNT: usize = {};\n", LOCALES.len());
+    for l in &LOCALES[1..] {
+        let _ = writeln!(s, "split!(catalog_{v}, preload_catalog_{v} => #[allow(dead_code)] fn catalog_{v}() -> Catalog {{\n    Catalog {{ texts: &TEXTS_{u}, plurals: &PLURALS_{u} }}\n}});\n", v = variant(l), u = l.to_uppercase());
+    }
+    s.push_str("/// Fetches the chunk with `locale`'s catalog.\n#[allow(dead_code)]\nasync fn load_chunk(locale: Locale) -> Result<Catalog, crate::chunk::ChunkError> {\n    match locale {\n");
+    let _ = writeln!(s, "        Locale::{} => Ok(DEFAULT_CATALOG),", variant(LOCALES[0]));
+    for l in &LOCALES[1..] {
+        let _ = writeln!(s, "        Locale::{v} => catalog_{v}().await,", v = variant(l));
+    }
+    s.push_str("    }\n}\n\n");
 
     s.push_str("/// A key of the catalog; see [`keys`].\n#[derive(Clone, Copy, Debug, PartialEq, Eq)]\npub struct Key(u16);\n\n");
     s.push_str("/// A key of the catalog whose message has plural forms; see [`keys`].\n#[derive(Clone, Copy, Debug, PartialEq, Eq)]\npub struct PluralKey(u16);\n\n");
-    s.push_str("/// The text of `key` in `locale`.\npub fn lookup(locale: Locale, key: Key) -> &'static str {\n    locale.texts()[key.0 as usize]\n}\n\n");
-    s.push_str("/// The form of `key` in `locale` for a plural category (0 zero, 1 one, 2 two, 3 few,\n/// 4 many, 5 other); a category the language does not use falls back to `other`.\npub fn lookup_plural(locale: Locale, key: PluralKey, category: usize) -> &'static str {\n    locale.plurals()[key.0 as usize][category.min(5)]\n}\n\n");
 
     // Nested modules mirror the JSON objects: `keys::nav::home`.
     s.push_str("/// One constant per catalog key, nested like the JSON files.\n#[allow(non_upper_case_globals, unused_imports)]\npub mod keys {\n    use super::{Key, PluralKey};\n");

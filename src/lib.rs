@@ -8,6 +8,9 @@
 // First, so its `tr!` macro is in scope in every module below.
 #[macro_use]
 pub mod text;
+// Likewise its `split!` macro (split points: code loaded on demand).
+#[macro_use]
+pub mod chunk;
 
 pub mod api;
 pub mod app;
@@ -21,7 +24,9 @@ pub mod pages;
 pub mod protection;
 pub mod theme;
 
-/// Mounts the app on `<body>`.
+/// Mounts the app on `<body>`. In the split build (`scripts/build-wasm`) it is the wasm
+/// module's start function; component tests mount their own components instead.
+#[cfg_attr(feature = "split", wasm_bindgen::prelude::wasm_bindgen(start))]
 pub fn start() {
     log_panics();
     leptos::mount::mount_to_body(app::App);

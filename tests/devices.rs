@@ -12,6 +12,7 @@ use portal::pages::devices::AccessText;
 use portal_core::domain::{AndroidCorporateKind, RemoteAction};
 use portal_core::rules::actions::{validate_device_name, Reason, RenameError};
 use portal_core::rules::compliance::AccessStatus;
+use portal_core::rules::recovery::RecoveryKeyReason;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -161,4 +162,65 @@ async fn access_status_reads_as_words_with_the_date_in_the_language() {
     assert!(grace.contains("2026") && !grace.contains("T10"), "the date is formatted: {grace}");
     drop(handle);
     root.remove();
+}
+
+/// Every reason a recovery key cannot be shown. The match makes a new variant a compile
+/// error here.
+fn every_recovery_reason() -> Vec<RecoveryKeyReason> {
+    use portal_core::rules::recovery::Unreadable;
+    let reasons = vec![
+        RecoveryKeyReason::KeyOnlyForPrimaryUser,
+        RecoveryKeyReason::KeyDeviceRetired,
+        RecoveryKeyReason::DiskNotEncrypted,
+        RecoveryKeyReason::NoKeyEscrowed,
+        RecoveryKeyReason::KeysNotReadable { why: Unreadable::PermissionMissing },
+        RecoveryKeyReason::KeysNotReadable { why: Unreadable::SignedInOnly },
+        RecoveryKeyReason::KeysNotReadable { why: Unreadable::BetaRequired },
+    ];
+    for reason in &reasons {
+        match reason {
+            RecoveryKeyReason::KeyOnlyForPrimaryUser
+            | RecoveryKeyReason::KeyDeviceRetired
+            | RecoveryKeyReason::DiskNotEncrypted
+            | RecoveryKeyReason::NoKeyEscrowed
+            | RecoveryKeyReason::KeysNotReadable {
+                why: Unreadable::PermissionMissing | Unreadable::SignedInOnly | Unreadable::BetaRequired,
+            } => {}
+        }
+    }
+    reasons
+}
+
+#[wasm_bindgen_test]
+fn recovery_keys_are_explained_in_every_language() {
+    use portal::pages::devices::recovery::{kind_keys, reason_key, short_key_id, volume_key};
+    use portal_core::domain::{RecoveryKeyKind, VolumeType};
+    for locale in Locale::ALL {
+        let mut seen = std::collections::HashSet::new();
+        for reason in every_recovery_reason() {
+            let text = lookup(*locale, reason_key(reason));
+            assert!(text.len() > 30, "{locale:?} {reason:?}: {text:?}");
+            assert!(!text.contains("{{"), "{locale:?} {reason:?}: unfilled {text:?}");
+            assert!(seen.insert(text), "{locale:?} {reason:?}: the same words as another reason");
+        }
+        for kind in [RecoveryKeyKind::BitLocker, RecoveryKeyKind::FileVault] {
+            let (title, button) = kind_keys(kind);
+            let name = if kind == RecoveryKeyKind::BitLocker { "BitLocker" } else { "FileVault" };
+            assert!(lookup(*locale, title).contains(name), "{locale:?} {kind:?}");
+            assert!(lookup(*locale, button).contains(name), "{locale:?} {kind:?}");
+        }
+        let volumes = [
+            VolumeType::OperatingSystemVolume,
+            VolumeType::FixedDataVolume,
+            VolumeType::RemovableDataVolume,
+            VolumeType::Unknown,
+        ];
+        let names: std::collections::HashSet<&str> = volumes.iter().map(|v| lookup(*locale, volume_key(*v))).collect();
+        assert_eq!(names.len(), volumes.len(), "{locale:?}: every drive has its own name");
+        // The SPA's own notification that a key was shown names the device.
+        let body = lookup(*locale, portal::key!(notifications.portal.recovery_key_shown.body));
+        assert!(fill(body, &[("device", "CPH-LT-0142")]).contains("CPH-LT-0142"), "{locale:?}: {body}");
+    }
+    // The recovery screen shows the first eight characters of the key ID.
+    assert_eq!(short_key_id("5b2ad4c9-1c2d-4e5f-8a9b-0c1d2e3f4a5b"), "5B2AD4C9");
 }

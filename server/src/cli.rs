@@ -64,6 +64,11 @@ pub struct ServeArgs {
     #[arg(long, value_name = "URL", env = "PORTAL_PUBLIC_URL")]
     pub public_url: Option<String>,
 
+    /// Where browsers report Content-Security-Policy violations of the SPA's pages
+    /// (`report-uri` in its CSP), e.g. a collector of your monitoring. Not set: no reports.
+    #[arg(long, value_name = "URL", env = "PORTAL_CSP_REPORT_URI")]
+    pub csp_report_uri: Option<String>,
+
     #[command(flatten)]
     pub identity: crate::oidc::IdentityArgs,
 

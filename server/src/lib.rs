@@ -101,10 +101,12 @@ pub async fn serve(args: ServeArgs) -> Result<(), Error> {
         terms_accepted: Default::default(),
         fresh_sign_in_secs: args.fresh_sign_in_secs,
     };
-    let app = http::router(state, args.dist.as_deref())?;
+    let app = http::router(state, args.dist.as_deref(), args.csp_report_uri.as_deref())?;
 
     // Tests and scripts read this line to learn the port when --listen ends in :0.
     println!("portal-server listening on http://{local}");
+    // Connection info: the sign-in limits count failures per client address.
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.context("serving")?;
     Ok(())
 }

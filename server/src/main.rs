@@ -15,6 +15,8 @@ async fn main() -> ExitCode {
                 .unwrap_or_else(|_| "portal_server=info,tower_http=warn".into()),
         )
         .with_writer(std::io::stderr)
+        // Colours only for a person at a terminal, not in log files and journals.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
 
     let cli = Cli::parse();

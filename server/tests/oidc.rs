@@ -460,6 +460,30 @@ async fn refresh_tokens_rotate_and_reuse_revokes_the_family() {
 }
 
 #[tokio::test]
+async fn a_rotation_whose_answer_was_lost_can_be_retried_while_its_successor_is_unused() {
+    let f = Fixture::start(&[]).await;
+    let rt1 = tokens(&f).await["refresh_token"].as_str().expect("rt").to_string();
+    // The answer to this rotation never reaches the client (a dropped connection, a crash).
+    let lost: Value = refresh(&f, &rt1).await.json().await.expect("json");
+    let lost = lost["refresh_token"].as_str().expect("rt").to_string();
+
+    // The client tries again with what it has: a new successor, and the lost one is void.
+    let res = refresh(&f, &rt1).await;
+    assert_eq!(res.status(), 200, "a retry of a rotation");
+    let t: Value = res.json().await.expect("json");
+    let rt2 = t["refresh_token"].as_str().expect("rt").to_string();
+    assert_ne!(rt2, lost);
+    assert_eq!(me(&f, t["access_token"].as_str().expect("at")).await.status(), 200);
+    assert_eq!(oauth_error(refresh(&f, &lost).await).await, "invalid_grant", "the lost successor is void");
+
+    // Once the successor is used, the old token again is theft: the family goes.
+    let t3: Value = refresh(&f, &rt2).await.json().await.expect("json");
+    let rt3 = t3["refresh_token"].as_str().expect("rt").to_string();
+    assert_eq!(oauth_error(refresh(&f, &rt1).await).await, "invalid_grant");
+    assert_eq!(oauth_error(refresh(&f, &rt3).await).await, "invalid_grant", "the family is revoked");
+}
+
+#[tokio::test]
 async fn prompt_none_answers_login_required_without_a_session_and_a_code_with_one() {
     let f = Fixture::start(&[]).await;
     let client = browser();
@@ -517,6 +541,107 @@ async fn end_session_clears_the_session_and_returns_only_to_registered_uris() {
     assert_eq!(res.status(), 200);
     assert!(res.headers().get("location").is_none());
     assert!(res.text().await.expect("html").contains("signed out"));
+}
+
+#[tokio::test]
+async fn a_sign_out_without_proof_of_the_portal_only_asks_and_signs_out_on_the_confirmation() {
+    let f = Fixture::start(&[]).await;
+    let client = browser();
+    let p = pkce();
+    let code = sign_in(&f, &client, &p, "s").await;
+    let t: Value = exchange(&f, &code, &p.verifier).await.json().await.expect("json");
+    let rt = t["refresh_token"].as_str().expect("rt").to_string();
+    let still_signed_in = |client: reqwest::Client| {
+        let url = authorize_url(&f, &p, "s", &[("prompt", "none")]);
+        async move {
+            let res = client.get(url).send().await.expect("authorize");
+            query(&location(&res), "code").is_some()
+        }
+    };
+
+    // A link or an image on another site: GET, no hint. Only a question, nothing ends.
+    let target = f.url("/");
+    let link = format!("{}?post_logout_redirect_uri={}&state=x", f.url("/oidc/logout"), url_enc(&target));
+    let res = client.get(&link).send().await.expect("logout");
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["x-frame-options"], "DENY");
+    let csp = res.headers()["content-security-policy"].to_str().expect("ascii").to_string();
+    assert!(
+        csp.contains("frame-ancestors 'none'") && csp.contains(&format!("form-action 'self' {}", f.server.base)),
+        "{csp}"
+    );
+    let html = res.text().await.expect("html");
+    assert!(html.contains("Sign out?"), "{html}");
+    assert!(still_signed_in(client.clone()).await, "a GET must not sign out");
+
+    // Another session's ID token is no proof either (someone signed in elsewhere).
+    let other = browser();
+    let q = pkce();
+    let code = sign_in(&f, &other, &q, "o").await;
+    let theirs: Value = exchange(&f, &code, &q.verifier).await.json().await.expect("json");
+    let res = client
+        .get(format!("{link}&id_token_hint={}", theirs["id_token"].as_str().expect("id")))
+        .send()
+        .await
+        .expect("logout");
+    assert_eq!(res.status(), 200);
+    assert!(still_signed_in(client.clone()).await, "someone else's hint must not sign out");
+
+    // A forged POST: the confirmation without its CSRF token.
+    let res = client
+        .post(f.url("/oidc/logout"))
+        .form(&[("confirm", "yes"), ("post_logout_redirect_uri", target.as_str())])
+        .send()
+        .await
+        .expect("logout");
+    assert_eq!(res.status(), 200);
+    assert!(still_signed_in(client.clone()).await, "a POST without the CSRF token must not sign out");
+
+    // The person presses "Sign out": back to the registered address, session and refresh
+    // tokens gone.
+    let res = client
+        .post(f.url("/oidc/logout"))
+        .form(&[
+            ("csrf", hidden(&html, "csrf").as_str()),
+            ("confirm", "yes"),
+            ("post_logout_redirect_uri", hidden(&html, "post_logout_redirect_uri").as_str()),
+            ("state", hidden(&html, "state").as_str()),
+        ])
+        .send()
+        .await
+        .expect("logout");
+    assert_eq!(res.status(), 303);
+    assert_eq!(location(&res).as_str(), format!("{target}?state=x"));
+    assert!(!still_signed_in(client.clone()).await, "the confirmed sign-out ends the session");
+    assert_eq!(oauth_error(refresh(&f, &rt).await).await, "invalid_grant");
+    // The other browser's session was never touched.
+    assert!(still_signed_in(other).await);
+}
+
+#[tokio::test]
+async fn the_portal_signs_out_at_once_with_its_id_token_by_get_or_post() {
+    let f = Fixture::start(&[]).await;
+    let target = f.url("/");
+    for method in ["GET", "POST"] {
+        let client = browser();
+        let p = pkce();
+        let code = sign_in(&f, &client, &p, "s").await;
+        let t: Value = exchange(&f, &code, &p.verifier).await.json().await.expect("json");
+        let params = [
+            ("id_token_hint", t["id_token"].as_str().expect("id")),
+            ("post_logout_redirect_uri", target.as_str()),
+            ("client_id", "portal"),
+        ];
+        let res = match method {
+            "GET" => client.get(f.url("/oidc/logout")).query(&params).send().await,
+            _ => client.post(f.url("/oidc/logout")).form(&params).send().await,
+        }
+        .expect("logout");
+        assert_eq!(res.status(), 303, "{method}");
+        assert_eq!(location(&res).as_str(), target, "{method}");
+        let res = client.get(authorize_url(&f, &p, "s", &[("prompt", "none")])).send().await.expect("authorize");
+        assert_eq!(query(&location(&res), "error").as_deref(), Some("login_required"), "{method}");
+    }
 }
 
 #[tokio::test]

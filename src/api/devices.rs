@@ -3,7 +3,7 @@
 use super::{get_json_signed_in, send_json_signed_in, ApiError, Method};
 use crate::auth::Auth;
 use crate::config::PortalConfig;
-use portal_core::api::{ActionAccepted, ActionRequest, DeviceDetails, DeviceList, RenameDevice};
+use portal_core::api::{ActionAccepted, ActionRequest, DeviceDetails, DeviceList, RecoveryKeyDisclosure, RenameDevice};
 use portal_core::domain::RemoteAction;
 
 fn device_url(config: &PortalConfig, id: &str) -> String {
@@ -32,4 +32,11 @@ pub async fn run(
 ) -> Result<ActionAccepted, ApiError> {
     let url = format!("{}/actions", device_url(config, id));
     send_json_signed_in(auth, Method::POST, &url, &ActionRequest { action }).await
+}
+
+/// The device's recovery keys. Needs a sign-in of the last few minutes: otherwise a 401
+/// whose problem is `FRESH_SIGN_IN_REQUIRED` (not refreshed, not retried).
+pub async fn recovery_key(auth: Auth, config: &PortalConfig, id: &str) -> Result<RecoveryKeyDisclosure, ApiError> {
+    let url = format!("{}/recovery-key", device_url(config, id));
+    send_json_signed_in(auth, Method::POST, &url, &()).await
 }

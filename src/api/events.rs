@@ -113,8 +113,15 @@ pub fn use_live_events() -> LiveEvents {
 pub fn provide_live_events() -> LiveEvents {
     let live = LiveEvents::new();
     provide_context(live);
+    live
+}
+
+/// Connects the event stream while the user is signed in, and closes it on sign-out. In the
+/// `signed_in` chunk (see `components::shell`): a signed-out visit needs none of it.
+pub fn stream_while_signed_in() {
+    let live = use_live_events();
     let auth = use_auth();
-    let Some(config) = use_context::<PortalConfig>() else { return live };
+    let Some(config) = use_context::<PortalConfig>() else { return };
     let stream = Rc::new(Stream { live, auth, config, state: RefCell::new(State::default()) });
     let signed_in = Memo::new(move |_| auth.is_signed_in());
     let on_change = stream.clone();
@@ -125,10 +132,8 @@ pub fn provide_live_events() -> LiveEvents {
             on_change.close();
         }
     });
-    live
 }
 
-/// What one SSE event name does, given the stream it came from.
 type Handler = Box<dyn Fn(&Rc<Stream>, web_sys::Event)>;
 
 struct Stream {
@@ -271,8 +276,7 @@ impl Stream {
     fn deliver(&self, event: web_sys::Event) {
         let Some(message) = event.dyn_ref::<web_sys::MessageEvent>() else { return };
         let Some(data) = message.data().as_string() else { return };
-        let Ok(value) = js_sys::JSON::parse(&data) else { return };
-        let Ok(event) = serde_wasm_bindgen::from_value::<Event>(value) else { return };
+        let Ok(event) = serde_json::from_str::<Event>(&data) else { return };
         // Chromium dispatches every message of one network chunk in the same task, and
         // effects run after the task: two events published back to back (an install's
         // result and its notification) would reach effects as the last one only. Each event

@@ -78,6 +78,13 @@ async fn send_signed_in(
         return Err(ApiError::SignInRequired);
     };
     match send(method.clone(), url, Some(&token), body.clone()).await {
+        // The token is fine but its sign-in is too old for this request (a recovery key):
+        // a refresh keeps the old sign-in, so the page asks for a fresh one instead.
+        Err(ApiError::Status { status: 401, problem: Some(p) })
+            if p.kind == portal_core::problem::FRESH_SIGN_IN_REQUIRED =>
+        {
+            return Err(ApiError::Status { status: 401, problem: Some(p) })
+        }
         Err(ApiError::Status { status: 401, .. }) => {}
         other => return other,
     }
@@ -127,19 +134,38 @@ async fn send(
     let (ok, status) = (response.ok(), response.status());
     let raw = web_sys::Response::from(response);
     if !ok {
-        let problem = json_body::<Problem>(&raw).await.ok();
+        let problem = match body_text(&raw).await {
+            Ok(text) => decode_problem(text).await.ok().flatten(),
+            Err(_) => None,
+        };
         return Err(ApiError::Status { status, problem });
     }
     Ok(raw)
 }
 
-/// The body parsed by the browser's JSON parser, then mapped onto `T`. Anything that is not
-/// the promised shape is a [`ApiError::Decode`], never a panic.
-async fn json_body<T: DeserializeOwned>(response: &web_sys::Response) -> Result<T, ApiError> {
+// Problem documents' decoder (with every `portal-core` refusal reason) is the `problem`
+// chunk: a visit without an error response never needs it. If it cannot load, the error is
+// still reported, without the server's reason.
+split!(signed_in, preload_problem => fn decode_problem(text: String) -> Option<Problem> {
+    serde_json::from_str(&text).ok()
+});
+
+async fn body_text(response: &web_sys::Response) -> Result<String, ApiError> {
     // Fixed messages rather than the JS error's text: formatting a JsValue pulls
     // wasm-bindgen's debug-string glue into the bundle, and the page never shows it.
-    let not_json = || ApiError::Decode("the body is not JSON".into());
-    let promise = response.json().map_err(|_| not_json())?;
-    let value = wasm_bindgen_futures::JsFuture::from(promise).await.map_err(|_| not_json())?;
-    serde_wasm_bindgen::from_value(value).map_err(|e| ApiError::Decode(e.to_string()))
+    let unreadable = || ApiError::Decode("the body could not be read".into());
+    let promise = response.text().map_err(|_| unreadable())?;
+    let text = wasm_bindgen_futures::JsFuture::from(promise).await.map_err(|_| unreadable())?;
+    text.as_string().ok_or_else(unreadable)
+}
+
+/// The body as text, decoded onto `T` by serde_json. Anything that is not the promised
+/// shape is a [`ApiError::Decode`], never a panic.
+///
+/// serde_json rather than the browser's `Response.json()` mapped with serde-wasm-bindgen:
+/// sign-in (oauth2) needs serde_json anyway, and every `Deserialize` impl is compiled once
+/// per back end, so two back ends compiled every wire type's decoder twice.
+async fn json_body<T: DeserializeOwned>(response: &web_sys::Response) -> Result<T, ApiError> {
+    let text = body_text(response).await?;
+    serde_json::from_str(&text).map_err(|e| ApiError::Decode(e.to_string()))
 }

@@ -9,11 +9,15 @@
 //!   callback finds nothing. The verifier is useless without a fresh code for it.
 //! - [`REDIRECTED_AT_KEY`] holds the time of the last automatic redirect (not a secret), so
 //!   that automatic redirects cannot loop.
+//! - [`REVEAL_KEY`] holds the id of the device whose recovery key the person asked for,
+//!   across the fresh sign-in that showing it needs (not a secret: an id of their own
+//!   device). The device's page takes it on return, so a link alone never asks for a key.
 
 use oauth2::url::form_urlencoded;
 
 pub const ATTEMPT_KEY: &str = "portal.auth.attempt";
 pub const REDIRECTED_AT_KEY: &str = "portal.auth.redirectedAt";
+pub const REVEAL_KEY: &str = "portal.recoveryKey.device";
 /// At most one automatic redirect to the provider in this many milliseconds.
 pub const REDIRECT_WINDOW_MS: u64 = 30_000;
 
@@ -109,4 +113,17 @@ pub fn clear_redirect_note() {
     if let Some(s) = storage() {
         let _ = s.remove_item(REDIRECTED_AT_KEY);
     }
+}
+
+/// The person asked for `device_id`'s recovery key and is on their way to sign in again.
+pub fn note_reveal(device_id: &str) -> bool {
+    storage().is_some_and(|s| s.set_item(REVEAL_KEY, device_id).is_ok())
+}
+
+/// Reads and deletes the device whose recovery key was asked for before the sign-in.
+pub fn take_reveal() -> Option<String> {
+    let storage = storage()?;
+    let id = storage.get_item(REVEAL_KEY).ok().flatten();
+    let _ = storage.remove_item(REVEAL_KEY);
+    id
 }

@@ -174,7 +174,7 @@ impl Auth {
             self.complete_callback().await;
         } else if attempt::may_redirect_automatically(now_ms() as u64) {
             // A reload or a first visit: try the provider's session, silently.
-            if self.redirect(&current_path(), true, true).await.is_err() {
+            if self.redirect(&current_path(), client::Prompt::Silent, true).await.is_err() {
                 self.status.set(Status::SignedOut);
             }
         } else {
@@ -185,7 +185,17 @@ impl Auth {
     /// "Sign in" (and "Sign in again"): an interactive sign-in returning to `return_to`.
     pub fn sign_in(self, return_to: String) {
         leptos::task::spawn_local(async move {
-            if let Err(e) = self.redirect(&return_to, false, false).await {
+            if let Err(e) = self.redirect(&return_to, client::Prompt::Default, false).await {
+                self.status.set(Status::Failed(e));
+            }
+        });
+    }
+
+    /// A sign-in *now*, even with a live provider session (`prompt=login`, `max_age=0`),
+    /// returning to `return_to`: what the server asks before it shows a recovery key.
+    pub fn sign_in_fresh(self, return_to: String) {
+        leptos::task::spawn_local(async move {
+            if let Err(e) = self.redirect(&return_to, client::Prompt::Fresh, false).await {
                 self.status.set(Status::Failed(e));
             }
         });
@@ -193,13 +203,13 @@ impl Auth {
 
     /// Saves a fresh attempt and sends the page to the provider. `automatic` redirects are
     /// rate-limited; one a person asked for starts a fresh window.
-    async fn redirect(self, return_to: &str, silent: bool, automatic: bool) -> Result<(), AuthError> {
+    async fn redirect(self, return_to: &str, prompt: client::Prompt, automatic: bool) -> Result<(), AuthError> {
         if automatic && !attempt::may_redirect_automatically(now_ms() as u64) {
             return Err(AuthError::TooManyRedirects);
         }
         let provider = self.provider().await?;
         let (url, attempt) = self.settings.with_value(|s| {
-            client::authorization_request(&provider, &s.client_id, &s.redirect_uri, &s.scopes, return_to, silent)
+            client::authorization_request(&provider, &s.client_id, &s.redirect_uri, &s.scopes, return_to, prompt)
         })?;
         if !attempt::save(&attempt) {
             return Err(AuthError::StorageUnavailable);
@@ -225,20 +235,12 @@ impl Auth {
         let result = async {
             let provider = self.provider().await?;
             let code = callback::check(&callback::Response::from_query(&query), attempt.as_ref(), &provider)?;
-            let attempt = attempt.as_ref().ok_or(AuthError::NoAttempt)?;
+            let attempt = attempt.clone().ok_or(AuthError::NoAttempt)?;
             let (client_id, redirect_uri) = self.settings.with_value(|s| (s.client_id.clone(), s.redirect_uri.clone()));
-            let issued = client::exchange_code(&provider, &client_id, &redirect_uri, code, attempt).await?;
-            let id_token = issued.id_token.clone().ok_or(AuthError::MissingIdToken)?;
-            id_token::accept(
-                &id_token,
-                &id_token::Expected {
-                    issuer: &provider.issuer,
-                    client_id: &client_id,
-                    nonce: Some(&attempt.nonce),
-                    now: (now_ms() / 1000.0) as i64,
-                },
-            )?;
-            Ok::<_, AuthError>(issued)
+            redeem(provider, client_id, redirect_uri, code, attempt)
+                .await
+                .map_err(|_| AuthError::TokenUnreachable)?
+                .await
         }
         .await;
         match result {
@@ -292,20 +294,8 @@ impl Auth {
         let result = async {
             let provider = self.provider().await?;
             let (client_id, redirect_uri) = self.settings.with_value(|s| (s.client_id.clone(), s.redirect_uri.clone()));
-            let issued = client::refresh(&provider, &client_id, &redirect_uri, &refresh_token).await?;
-            if let Some(id_token) = &issued.id_token {
-                // A refreshed ID token has no nonce; the other checks still apply (Core §12.2).
-                id_token::accept(
-                    id_token,
-                    &id_token::Expected {
-                        issuer: &provider.issuer,
-                        client_id: &client_id,
-                        nonce: None,
-                        now: (now_ms() / 1000.0) as i64,
-                    },
-                )?;
-            }
-            Ok::<_, AuthError>(issued)
+            let task = refresh_tokens(provider, client_id, redirect_uri, refresh_token.clone());
+            task.await.map_err(|_| AuthError::TokenUnreachable)?.await
         }
         .await;
         self.refreshing.set_value(false);
@@ -339,7 +329,7 @@ impl Auth {
     pub fn reauthenticate(self) {
         self.status.set(Status::SignedOut);
         leptos::task::spawn_local(async move {
-            if let Err(e) = self.redirect(&current_path(), false, true).await {
+            if let Err(e) = self.redirect(&current_path(), client::Prompt::Default, true).await {
                 self.status.set(Status::Failed(e));
             }
         });
@@ -391,6 +381,54 @@ impl Auth {
 }
 
 /// A session from a token response; a refresh keeps what the response leaves out.
+/// A future whose code is in a chunk (it was made there).
+type Task<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T>>>;
+
+// The token endpoint's half of sign-in — redeeming the code, refreshing, checking the ID
+// token (oauth2's token responses, the JWT's claims) — is the `sign_in` chunk: a signed-out
+// visit, whose silent attempt comes back with `login_required`, never needs it. A chunk that
+// cannot load is reported as the token endpoint being unreachable.
+split!(signed_in, preload_sign_in => fn redeem(
+    provider: ProviderMetadata,
+    client_id: String,
+    redirect_uri: String,
+    code: String,
+    attempt: attempt::Attempt,
+) -> Task<Result<client::Issued, AuthError>> {
+    Box::pin(async move {
+        let issued = client::exchange_code(&provider, &client_id, &redirect_uri, code, &attempt).await?;
+        let id_token = issued.id_token.clone().ok_or(AuthError::MissingIdToken)?;
+        id_token::accept(
+            &id_token,
+            &id_token::Expected {
+                issuer: &provider.issuer,
+                client_id: &client_id,
+                nonce: Some(&attempt.nonce),
+                now: (now_ms() / 1000.0) as i64,
+            },
+        )?;
+        Ok(issued)
+    })
+});
+
+split!(signed_in, preload_refresh => fn refresh_tokens(
+    provider: ProviderMetadata,
+    client_id: String,
+    redirect_uri: String,
+    refresh_token: String,
+) -> Task<Result<client::Issued, AuthError>> {
+    Box::pin(async move {
+        let issued = client::refresh(&provider, &client_id, &redirect_uri, &refresh_token).await?;
+        if let Some(id_token) = &issued.id_token {
+            id_token::accept(
+                id_token,
+                &id_token::Expected { issuer: &provider.issuer, client_id: &client_id, nonce: None, now: (now_ms() / 1000.0) as i64 },
+            )?;
+        }
+        Ok(issued)
+    })
+});
+
 fn session_from(issued: client::Issued, previous: Option<&Session>) -> Session {
     let lifetime = issued.expires_in.unwrap_or(DEFAULT_LIFETIME_S) as f64 * 1000.0;
     Session {

@@ -47,8 +47,15 @@ impl Notifications {
 pub fn provide_notifications() {
     let auth = use_auth();
     let config = use_context::<PortalConfig>();
-    let state = Notifications { list: RwSignal::new(None), auth: Some(auth), config: StoredValue::new(config.clone()) };
+    let state = Notifications { list: RwSignal::new(None), auth: Some(auth), config: StoredValue::new(config) };
     provide_context(state);
+}
+
+/// Loads the list while the user is signed in (again after a `lagged` resync) and keeps it
+/// in step with the live events. In the `signed_in` chunk (see `components::shell`).
+pub fn load_while_signed_in() {
+    let state = use_notifications();
+    let (Some(auth), Some(config)) = (state.auth, state.config.get_value()) else { return };
     let live = use_live_events();
     let signed_in = Memo::new(move |_| auth.is_signed_in());
     Effect::new(move |_| {
@@ -57,7 +64,7 @@ pub fn provide_notifications() {
             state.list.set(None);
             return;
         }
-        let Some(config) = config.clone() else { return };
+        let config = config.clone();
         leptos::task::spawn_local(async move {
             if let Ok(list) = api::notifications::list(auth, &config).await {
                 state.list.set(Some(list));

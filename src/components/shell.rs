@@ -4,6 +4,7 @@
 //! the branded landing page takes their place, and signing in returns to the same address.
 
 use crate::auth::{use_auth, Auth, Status};
+use crate::chunk::LazyPage;
 use crate::config::PortalConfig;
 use crate::i18n::{use_i18n, Key, Locale};
 use crate::pages;
@@ -39,6 +40,8 @@ pub fn Shell(
     crate::api::events::provide_live_events();
     crate::device_context::provide();
     crate::components::notifications::provide_notifications();
+    provide_context(UserName(RwSignal::new(None)));
+    start_signed_in_services(auth);
     focus_heading_on_navigation();
     let phase = Memo::new(move |_| match auth.status() {
         Status::Checking => Phase::Checking,
@@ -57,22 +60,28 @@ pub fn Shell(
         Phase::Failed(error) => view! { <pages::sign_in_failed::SignInFailed error /> }.into_any(),
         Phase::Ready => view! {
             <Routes fallback=|| view! { <pages::not_found::NotFound /> }>
-                <Route path=path!("/") view=|| view! { <RequireSignIn><pages::home::Home /></RequireSignIn> } />
-                <Route path=path!("/apps") view=|| view! { <RequireSignIn><pages::apps::Apps /></RequireSignIn> } />
+                <Route path=path!("/") view=|| view! { <RequireSignIn><LazyPage load=pages::home_page() /></RequireSignIn> } />
+                <Route path=path!("/apps") view=|| view! { <RequireSignIn><LazyPage load=pages::apps_page() /></RequireSignIn> } />
                 <Route path=path!("/apps/:id") view=|| view! { <RequireSignIn><AppById /></RequireSignIn> } />
-                <Route path=path!("/devices") view=|| view! { <RequireSignIn><pages::devices::Devices /></RequireSignIn> } />
+                <Route
+                    path=path!("/devices")
+                    view=|| view! { <RequireSignIn><LazyPage load=pages::devices_page() /></RequireSignIn> }
+                />
                 <Route path=path!("/devices/:id") view=|| view! { <RequireSignIn><DeviceById /></RequireSignIn> } />
                 <Route
                     path=path!("/protected-apps")
-                    view=|| view! { <RequireSignIn><pages::protected_apps::ProtectedApps /></RequireSignIn> }
+                    view=|| view! { <RequireSignIn><LazyPage load=pages::protected_apps_page() /></RequireSignIn> }
                 />
-                <Route path=path!("/protected-apps/about") view=pages::protection_about::ProtectionAbout />
+                <Route
+                    path=path!("/protected-apps/about")
+                    view=|| view! { <LazyPage load=pages::protection_about_page() /> }
+                />
                 <Route
                     path=path!("/notifications")
-                    view=|| view! { <RequireSignIn><pages::notifications::NotificationsPage /></RequireSignIn> }
+                    view=|| view! { <RequireSignIn><LazyPage load=pages::notifications_page() /></RequireSignIn> }
                 />
-                <Route path=path!("/help") view=pages::help::Help />
-                <Route path=path!("/settings") view=pages::settings::Settings />
+                <Route path=path!("/help") view=|| view! { <LazyPage load=pages::help_page() /> } />
+                <Route path=path!("/settings") view=|| view! { <LazyPage load=pages::settings_page() /> } />
             </Routes>
         }
         .into_any(),
@@ -87,6 +96,58 @@ pub fn Shell(
         </div>
         <Footer privacy_url=branding.privacy_url.clone() />
     }
+}
+
+/// The signed-in user's display name (from `/api/v1/me`), for the header.
+#[derive(Clone, Copy)]
+struct UserName(RwSignal<Option<String>>);
+
+/// At the first sign-in, fetches the `signed_in` chunk and starts what only a signed-in user
+/// needs: the live event stream, the notification list and the user's name. Each follows
+/// sign-in and sign-out itself from then on. If the chunk cannot load, the next sign-in tries
+/// again (the pages still work; the header then lacks the name and the unread count).
+fn start_signed_in_services(auth: Auth) {
+    let Some(owner) = Owner::current() else { return };
+    let started = StoredValue::new(false);
+    Effect::new(move |_| {
+        if !auth.is_signed_in() || started.get_value() {
+            return;
+        }
+        started.set_value(true);
+        let owner = owner.clone();
+        leptos::task::spawn_local(async move {
+            if signed_in_services(owner).await.is_err() {
+                started.set_value(false);
+            }
+        });
+    });
+}
+
+split!(signed_in, preload_signed_in => fn signed_in_services(owner: Owner) -> () {
+    owner.with(|| {
+        crate::api::events::stream_while_signed_in();
+        crate::components::notifications::load_while_signed_in();
+        fetch_user_name_while_signed_in();
+    })
+});
+
+fn fetch_user_name_while_signed_in() {
+    let auth = use_auth();
+    let Some(UserName(name)) = use_context::<UserName>() else { return };
+    let config = use_context::<PortalConfig>();
+    let signed_in = Memo::new(move |_| auth.is_signed_in());
+    Effect::new(move |_| {
+        if !signed_in.get() {
+            name.set(None);
+            return;
+        }
+        let Some(config) = config.clone() else { return };
+        leptos::task::spawn_local(async move {
+            if let Ok(profile) = crate::api::me::fetch(auth, &config).await {
+                name.set(Some(profile.display_name));
+            }
+        });
+    });
 }
 
 /// On a client-side navigation (not the first load), focus moves to the new page's `<h1>`
@@ -153,13 +214,13 @@ fn id_param() -> impl Fn() -> String + Copy {
 #[component]
 fn AppById() -> impl IntoView {
     let id = id_param();
-    move || view! { <pages::apps::AppDetails id=id() /> }
+    move || view! { <LazyPage load=pages::app_details_page(id()) /> }
 }
 
 #[component]
 fn DeviceById() -> impl IntoView {
     let id = id_param();
-    move || view! { <pages::devices::DeviceDetails id=id() /> }
+    move || view! { <LazyPage load=pages::device_details_page(id()) /> }
 }
 
 fn set_document_title(organisation: &str) {
@@ -194,20 +255,7 @@ fn Header(branding: Branding) -> impl IntoView {
 fn Account() -> impl IntoView {
     let auth = use_auth();
     let signed_in = Memo::new(move |_| auth.is_signed_in());
-    let name: RwSignal<Option<String>> = RwSignal::new(None);
-    let config = use_context::<PortalConfig>();
-    Effect::new(move |_| {
-        if !signed_in.get() {
-            name.set(None);
-            return;
-        }
-        let Some(config) = config.clone() else { return };
-        leptos::task::spawn_local(async move {
-            if let Ok(profile) = crate::api::me::fetch(auth, &config).await {
-                name.set(Some(profile.display_name));
-            }
-        });
-    });
+    let name = use_context::<UserName>().map(|n| n.0).unwrap_or_else(|| RwSignal::new(None));
     move || {
         if signed_in.get() {
             view! {
@@ -287,7 +335,7 @@ fn Footer(privacy_url: Option<String>) -> impl IntoView {
                     // Each language is named in itself, whatever the page's language.
                     {Locale::ALL
                         .iter()
-                        .map(|l| view! { <option value=l.code()>{crate::i18n::lookup(*l, key!(language_name))}</option> })
+                        .map(|l| view! { <option value=l.code()>{l.name()}</option> })
                         .collect_view()}
                 </select>
             </label>

@@ -5,6 +5,7 @@
 pub mod actions;
 mod details;
 pub mod reasons;
+pub mod recovery;
 mod rename;
 
 pub use details::DeviceDetails;

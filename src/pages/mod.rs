@@ -1,4 +1,9 @@
-//! One module a page. Apps, Devices and Protected apps are placeholders until their issues land.
+//! One module a page, and the split points that load them (see [`crate::chunk`]).
+//!
+//! The first load carries the shell, the landing page, the sign-in error page and "not
+//! found"; every other page is in its own chunk, fetched when it is first shown (a signed-out
+//! visitor's deep link shows the landing page and fetches nothing more). Pages under one
+//! section share a chunk.
 
 pub mod apps;
 pub mod devices;
@@ -11,3 +16,26 @@ pub mod protected_apps;
 pub mod protection_about;
 pub mod settings;
 pub mod sign_in_failed;
+
+use leptos::prelude::*;
+
+split!(home, preload_home => pub fn home_page() -> AnyView { view! { <home::Home /> }.into_any() });
+split!(apps, preload_apps => pub fn apps_page() -> AnyView { view! { <apps::Apps /> }.into_any() });
+split!(apps, preload_app_details => pub fn app_details_page(id: String) -> AnyView {
+    view! { <apps::AppDetails id /> }.into_any()
+});
+split!(devices, preload_devices => pub fn devices_page() -> AnyView { view! { <devices::Devices /> }.into_any() });
+split!(devices, preload_device_details => pub fn device_details_page(id: String) -> AnyView {
+    view! { <devices::DeviceDetails id /> }.into_any()
+});
+split!(protected_apps, preload_protected_apps => pub fn protected_apps_page() -> AnyView {
+    view! { <protected_apps::ProtectedApps /> }.into_any()
+});
+split!(help, preload_protection_about => pub fn protection_about_page() -> AnyView {
+    view! { <protection_about::ProtectionAbout /> }.into_any()
+});
+split!(signed_in, preload_notifications => pub fn notifications_page() -> AnyView {
+    view! { <notifications::NotificationsPage /> }.into_any()
+});
+split!(help, preload_help => pub fn help_page() -> AnyView { view! { <help::Help /> }.into_any() });
+split!(settings, preload_settings => pub fn settings_page() -> AnyView { view! { <settings::Settings /> }.into_any() });

@@ -61,7 +61,7 @@ fn LanguageSelect() -> impl IntoView {
             // Each language is named in itself, whatever the page's language.
             {Locale::ALL
                 .iter()
-                .map(|l| view! { <option value=l.code()>{crate::i18n::lookup(*l, key!(language_name))}</option> })
+                .map(|l| view! { <option value=l.code()>{l.name()}</option> })
                 .collect_view()}
         </select>
     }

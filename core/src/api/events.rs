@@ -7,21 +7,31 @@ use crate::domain::{AppRequest, ComplianceState, DeviceActionResult, Notificatio
 use serde::{Deserialize, Serialize};
 
 /// One change to the signed-in user's things.
+///
+/// Each variant says `rename_all` itself (rather than one `rename_all_fields` on the enum,
+/// the same on the wire): utoipa reads the variant's attribute, so the OpenAPI document
+/// names the fields as they are sent (`deviceId`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "type", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(tag = "type", rename_all = "camelCase")]
 pub enum Event {
     /// An install or uninstall was requested or moved on.
+    #[serde(rename_all = "camelCase")]
     Install { device_id: String, app_id: String, install: InstallStatus },
     /// A remote action was queued or moved on.
+    #[serde(rename_all = "camelCase")]
     Action { device_id: String, result: DeviceActionResult },
     /// The device checked in; compliance was re-evaluated.
+    #[serde(rename_all = "camelCase")]
     CheckIn { device_id: String, last_sync_date_time: String, compliance_state: ComplianceState },
     /// The device's display name changed.
+    #[serde(rename_all = "camelCase")]
     DeviceRenamed { device_id: String, device_name: String },
     /// The device was removed (retired) and is no longer in the portal.
+    #[serde(rename_all = "camelCase")]
     DeviceRemoved { device_id: String },
     /// A selective wipe of one app registration was requested or completed.
+    #[serde(rename_all = "camelCase")]
     SelectiveWipe { device_tag: String, registration_id: String, state: SelectiveWipeState },
     /// A new notification.
     Notification { notification: Notification },
@@ -31,10 +41,25 @@ pub enum Event {
     /// approvers).
     AppRequest { request: AppRequest },
     /// A device's category was chosen.
+    #[serde(rename_all = "camelCase")]
     DeviceCategory { device_id: String, device_category_display_name: String },
 }
 
 impl Event {
+    /// Every SSE `event:` name of an [`Event`] (the stream also sends `ready` and `lagged`).
+    pub const NAMES: [&'static str; 10] = [
+        "install",
+        "action",
+        "checkIn",
+        "deviceRenamed",
+        "deviceRemoved",
+        "selectiveWipe",
+        "notification",
+        "notificationRead",
+        "appRequest",
+        "deviceCategory",
+    ];
+
     /// The SSE `event:` name.
     pub fn name(&self) -> &'static str {
         match self {

@@ -165,6 +165,17 @@ pub struct DeviceDetails {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RenameDevice {
+    /// The new display name: 1 to 64 characters, no control characters or line or
+    /// paragraph separators (`validate_device_name`; spaces at the ends are trimmed off).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 64,
+            example = "Work laptop",
+            pattern = "^[^\\s\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029]([^\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029]*[^\\s\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029])?$"
+        )
+    )]
     pub device_name: String,
 }
 
@@ -173,7 +184,22 @@ pub struct RenameDevice {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ActionRequest {
+    #[cfg_attr(feature = "openapi", schema(schema_with = requestable_action, example = "sync"))]
     pub action: RemoteAction,
+}
+
+/// The wire names of the remote actions `POST …/actions` takes: every [`RemoteAction`] but
+/// `rename` (the server's OpenAPI test checks this list against the enum).
+pub const REQUESTABLE_ACTIONS: [&str; 5] = ["sync", "remoteLock", "resetPasscode", "retire", "wipe"];
+
+#[cfg(feature = "openapi")]
+fn requestable_action() -> utoipa::openapi::schema::Object {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(REQUESTABLE_ACTIONS))
+        .description(Some("A remote action (`rename` is PATCH on the device)."))
+        .build()
 }
 
 /// 202 answer to an action request: the queued record.
@@ -354,6 +380,7 @@ impl AppDetails {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct InstallRequest {
+    #[cfg_attr(feature = "openapi", schema(example = "dev-amara-iphone"))]
     pub device_id: String,
 }
 
@@ -423,6 +450,7 @@ pub struct ProtectedApps {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct WipeRequest {
+    #[cfg_attr(feature = "openapi", schema(example = "mam-amara-ipad"))]
     pub device_tag: String,
 }
 

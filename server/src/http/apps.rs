@@ -39,8 +39,10 @@ pub struct ListQuery {
     /// Only apps in this category (exact, ignoring case).
     category: Option<String>,
     /// Apps to skip (default 0).
+    #[param(minimum = 0, maximum = 18_446_744_073_709_551_615_u64)]
     offset: Option<usize>,
     /// Page size (default 50, at most 200).
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<usize>,
 }
 
@@ -192,7 +194,7 @@ pub fn featured_items(
         .collect()
 }
 
-#[utoipa::path(get, path = "/api/v1/me/apps", tag = "apps", params(ListQuery),
+#[utoipa::path(get, path = "/api/v1/me/apps", tag = "apps", operation_id = "listApps", params(ListQuery),
     responses((status = 200, body = AppList), (status = 400, body = portal_core::problem::Problem),
         (status = 404, body = portal_core::problem::Problem)),
     security(("bearer" = [])))]
@@ -248,8 +250,8 @@ pub async fn list(
     Ok(axum::Json(AppList { context: context.reference(), total, offset, limit, apps: page, stale: fresh.stale() }))
 }
 
-#[utoipa::path(get, path = "/api/v1/me/apps/{appId}", tag = "apps",
-    params(("appId" = String, Path, description = "An app id"), ContextQuery),
+#[utoipa::path(get, path = "/api/v1/me/apps/{appId}", tag = "apps", operation_id = "appDetails",
+    params(("appId" = String, Path, description = "An app id", example = "teams"), ContextQuery),
     responses((status = 200, body = AppDetails), (status = 404, body = portal_core::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn details(
@@ -269,7 +271,7 @@ pub async fn details(
 }
 
 #[utoipa::path(post, path = "/api/v1/me/apps/{appId}/install", tag = "apps",
-    params(("appId" = String, Path, description = "An app id")),
+    params(("appId" = String, Path, description = "An app id", example = "teams")),
     request_body = InstallRequest,
     responses((status = 202, body = InstallAccepted),
         (status = 403, description = "The catalog rule does not allow it; `reason` says why", body = portal_core::problem::Problem),
@@ -285,7 +287,7 @@ pub async fn install(
 }
 
 #[utoipa::path(post, path = "/api/v1/me/apps/{appId}/uninstall", tag = "apps",
-    params(("appId" = String, Path, description = "An app id")),
+    params(("appId" = String, Path, description = "An app id", example = "teams")),
     request_body = InstallRequest,
     responses((status = 202, body = InstallAccepted),
         (status = 403, description = "The catalog rule does not allow it; `reason` says why", body = portal_core::problem::Problem),

@@ -22,7 +22,7 @@ pub fn summary(device: ManagedDevice) -> DeviceSummary {
     DeviceSummary { access: device_access_status(&device), device }
 }
 
-#[utoipa::path(get, path = "/api/v1/me/devices", tag = "devices",
+#[utoipa::path(get, path = "/api/v1/me/devices", tag = "devices", operation_id = "listDevices",
     responses((status = 200, body = DeviceList), (status = 401, body = portal_core::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn list(caller: Caller, State(state): State<AppState>) -> Result<axum::Json<DeviceList>, ApiError> {
@@ -52,8 +52,7 @@ pub(super) async fn device_of(
     id: &str,
     fresh: &mut Freshness,
 ) -> Result<ManagedDevice, ApiError> {
-    let view = fresh.take_opt(state.tenant.device(&caller.person, id).await?);
-    view.map(|v| v.device).ok_or_else(|| ApiError::not_found("device"))
+    fresh.take_opt(state.tenant.managed_device(&caller.person, id).await?).ok_or_else(|| ApiError::not_found("device"))
 }
 
 pub(super) async fn details_of(
@@ -88,8 +87,8 @@ pub(super) async fn details_of(
     })
 }
 
-#[utoipa::path(get, path = "/api/v1/me/devices/{id}", tag = "devices",
-    params(("id" = String, Path, description = "A managed device id")),
+#[utoipa::path(get, path = "/api/v1/me/devices/{id}", tag = "devices", operation_id = "deviceDetails",
+    params(("id" = String, Path, description = "A managed device id", example = "dev-amara-surface")),
     responses((status = 200, body = DeviceDetails), (status = 404, body = portal_core::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn details(
@@ -103,7 +102,7 @@ pub async fn details(
 }
 
 #[utoipa::path(patch, path = "/api/v1/me/devices/{id}", tag = "devices",
-    params(("id" = String, Path, description = "A managed device id")),
+    params(("id" = String, Path, description = "A managed device id", example = "dev-amara-surface")),
     request_body = RenameDevice,
     responses((status = 200, body = DeviceDetails), (status = 404, body = portal_core::problem::Problem),
         (status = 422, description = "The name was refused; `reason` says why", body = portal_core::problem::Problem)),
@@ -134,7 +133,7 @@ pub async fn rename(
 }
 
 #[utoipa::path(post, path = "/api/v1/me/devices/{id}/actions", tag = "devices",
-    params(("id" = String, Path, description = "A managed device id")),
+    params(("id" = String, Path, description = "A managed device id", example = "dev-amara-surface")),
     request_body = ActionRequest,
     responses((status = 202, body = ActionAccepted),
         (status = 403, description = "Unavailable; `reason` is the portal-core reason", body = portal_core::problem::Problem),
@@ -200,6 +199,7 @@ fn already_pending() -> ApiError {
     responses((status = 200, body = DeviceDetails),
         (status = 403, description = "The category cannot be chosen here; `reason` says why", body = portal_core::problem::Problem),
         (status = 404, body = portal_core::problem::Problem),
+        (status = 409, description = "The device has a category already (`reason`: categoryAlreadyChosen)", body = portal_core::problem::Problem),
         (status = 422, description = "Not one of the organisation's categories", body = portal_core::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn choose_category(

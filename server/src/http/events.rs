@@ -52,7 +52,8 @@ pub async fn ticket(
     responses((status = 200, description = "`text/event-stream`: a `ready` event, then one event per change \
         (`data` is a portal-core `Event`), `lagged` when the stream fell behind (re-read), and keep-alive comments",
         content_type = "text/event-stream", body = portal_core::api::Event),
-        (status = 401, body = portal_core::problem::Problem)),
+        (status = 401, body = portal_core::problem::Problem),
+        (status = 429, description = "The user holds the most event streams allowed at once", body = portal_core::problem::Problem)),
     security(("bearer" = []), ()))]
 pub async fn stream(
     State(state): State<AppState>,
@@ -76,16 +77,30 @@ pub async fn stream(
         return Err(Rejection::Missing.into_response());
     };
 
-    // Subscribe before answering, so nothing published after `ready` is missed.
-    let updates = BroadcastStream::new(state.events.subscribe()).filter_map(move |message| match message {
-        Ok(UserEvent { user_id: owner, event }) if *owner == *user_id => Some(
-            SseEvent::default()
-                .event(event.name())
-                .data(serde_json::to_string(&*event).unwrap_or_else(|_| "{}".to_string())),
-        ),
-        Ok(_) => None,
-        Err(BroadcastStreamRecvError::Lagged(missed)) => {
-            Some(SseEvent::default().event("lagged").data(missed.to_string()))
+    let permit = state.events.open_stream(&user_id).ok_or_else(|| {
+        let mut res = ApiError::with_detail(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many open event streams",
+            format!("At most {} streams at once per user; close one first.", crate::events::MAX_STREAMS_PER_USER),
+        )
+        .into_response();
+        res.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("15"));
+        res
+    })?;
+    // Subscribe before answering, so nothing published after `ready` is missed. The permit
+    // lives as long as the stream.
+    let updates = BroadcastStream::new(state.events.subscribe()).filter_map(move |message| {
+        let _open = &permit;
+        match message {
+            Ok(UserEvent { user_id: owner, event }) if *owner == *user_id => Some(
+                SseEvent::default()
+                    .event(event.name())
+                    .data(serde_json::to_string(&*event).unwrap_or_else(|_| "{}".to_string())),
+            ),
+            Ok(_) => None,
+            Err(BroadcastStreamRecvError::Lagged(missed)) => {
+                Some(SseEvent::default().event("lagged").data(missed.to_string()))
+            }
         }
     });
     let events =

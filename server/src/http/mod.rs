@@ -9,11 +9,13 @@ mod extract;
 mod home;
 mod notifications;
 mod openapi;
+mod openapi_contract;
 mod problem;
 mod profile;
 mod protected_apps;
 mod recovery;
 mod requests;
+pub mod security_headers;
 mod spa;
 mod terms;
 
@@ -25,9 +27,10 @@ use axum::Router;
 use std::path::Path;
 use tower_http::trace::TraceLayer;
 
-pub fn router(state: AppState, dist: Option<&Path>) -> anyhow::Result<Router> {
+pub fn router(state: AppState, dist: Option<&Path>, csp_report_uri: Option<&str>) -> anyhow::Result<Router> {
     // CORS for the configured SPA origins only, on what a browser app fetches.
     let cors = state.oidc.cors();
+    let public_url = state.public_url.to_string();
     let mut app = Router::new()
         .nest("/api/v1", api::routes().layer(cors.clone()))
         .nest("/oidc", crate::oidc::routes(cors))
@@ -43,5 +46,7 @@ pub fn router(state: AppState, dist: Option<&Path>) -> anyhow::Result<Router> {
     } else {
         app = app.fallback(problem::not_found);
     }
+    let headers = security_headers::SecurityHeaders::new(&public_url, dist, csp_report_uri)?;
+    let app = app.layer(axum::middleware::from_fn(move |req, next| headers.clone().middleware(req, next)));
     Ok(app.layer(TraceLayer::new_for_http()))
 }

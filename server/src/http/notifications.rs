@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use portal_core::api::{Event, NotificationList};
 
-#[utoipa::path(get, path = "/api/v1/me/notifications", tag = "notifications",
+#[utoipa::path(get, path = "/api/v1/me/notifications", tag = "notifications", operation_id = "listNotifications",
     responses((status = 200, body = NotificationList), (status = 401, body = portal_core::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn list(caller: Caller, State(state): State<AppState>) -> Result<axum::Json<NotificationList>, ApiError> {
@@ -18,7 +18,7 @@ pub async fn list(caller: Caller, State(state): State<AppState>) -> Result<axum:
 }
 
 #[utoipa::path(post, path = "/api/v1/me/notifications/{id}/read", tag = "notifications",
-    params(("id" = String, Path, description = "A notification id")),
+    params(("id" = String, Path, description = "A notification id", example = "n-amara-grace")),
     responses((status = 204, description = "Marked read (also when it already was)"),
         (status = 404, body = portal_core::problem::Problem)),
     security(("bearer" = [])))]

@@ -2,6 +2,7 @@
 //! `#[utoipa::path]` annotations and the `portal-core` wire types (`ToSchema` behind
 //! portal-core's `openapi` feature), so the document cannot drift from the code.
 
+use super::openapi_contract::{self, Contract};
 use super::{apps, devices, events, home, notifications, protected_apps, recovery, requests, terms};
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -25,7 +26,7 @@ use utoipa::{Modify, OpenApi};
         events::ticket, events::stream,
     ),
     components(schemas(portal_core::api::Refusal, portal_core::api::Event)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &Contract),
     tags(
         (name = "me", description = "The signed-in user"),
         (name = "devices", description = "Enrolled and MAM-only devices, renaming and remote actions"),
@@ -50,8 +51,12 @@ impl Modify for BearerAuth {
 }
 
 /// Rendered once: the document only changes with the binary.
-static DOCUMENT: LazyLock<String> =
-    LazyLock::new(|| ApiDoc::openapi().to_pretty_json().unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}")));
+static DOCUMENT: LazyLock<String> = LazyLock::new(|| {
+    serde_json::to_value(ApiDoc::openapi())
+        .map(openapi_contract::finish)
+        .and_then(|doc| serde_json::to_string_pretty(&doc))
+        .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+});
 
 pub async fn document() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "application/json")], DOCUMENT.as_str())

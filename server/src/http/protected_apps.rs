@@ -12,7 +12,7 @@ use portal_core::api::{Event, PolicySummary, ProtectedApp, ProtectedApps, Protec
 use portal_core::domain::SelectiveWipeState;
 use portal_core::rules::protection::{policy_lines, protection_status};
 
-#[utoipa::path(get, path = "/api/v1/me/protected-apps", tag = "protection",
+#[utoipa::path(get, path = "/api/v1/me/protected-apps", tag = "protection", operation_id = "listProtectedApps",
     responses((status = 200, body = ProtectedApps), (status = 401, body = portal_core::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn list(caller: Caller, State(state): State<AppState>) -> Result<axum::Json<ProtectedApps>, ApiError> {

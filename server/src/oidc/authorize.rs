@@ -5,6 +5,8 @@
 //! that would be an open redirector); after that they go back to the client with `error`,
 //! `error_description`, `state` and `iss` (RFC 9207).
 
+use super::address::{client_address, Peer};
+use super::limits::{self, Verdict};
 use super::page::{self, LoginForm, Texts};
 use super::params::Params;
 use super::store::{self as oidc_store, Grant, Session};
@@ -22,7 +24,7 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use std::sync::OnceLock;
 
 pub const SESSION_COOKIE: &str = "portal_oidc_session";
-const CSRF_COOKIE: &str = "portal_oidc_csrf";
+pub(super) const CSRF_COOKIE: &str = "portal_oidc_csrf";
 
 /// A validated authorization request.
 struct AuthRequest {
@@ -185,7 +187,7 @@ fn form_targets(provider: &Provider) -> Vec<String> {
     out
 }
 
-async fn organisation(state: &AppState) -> String {
+pub(super) async fn organisation(state: &AppState) -> String {
     match oidc_store::organisation_name(&state.store).await {
         Ok(Some(name)) => name,
         _ => "Portal".to_string(),
@@ -281,8 +283,16 @@ async fn current_session(state: &AppState, jar: &CookieJar) -> anyhow::Result<Op
     Ok(user::by_id(&state.store, &session.user_id).await?.map(|_| session))
 }
 
+/// Whether a posted form carries the CSRF cookie's value (double-submit).
+pub(super) fn csrf_matches(jar: &CookieJar, form: &Params) -> bool {
+    match (jar.get(CSRF_COOKIE), form.get("csrf")) {
+        (Some(c), Some(f)) => !f.is_empty() && secret::same(c.value(), f),
+        _ => false,
+    }
+}
+
 /// The CSRF cookie's value (double-submit: the form carries it too), minting one if absent.
-fn csrf_token(provider: &Provider, jar: CookieJar) -> (CookieJar, String) {
+pub(super) fn csrf_token(provider: &Provider, jar: CookieJar) -> (CookieJar, String) {
     if let Some(existing) = jar.get(CSRF_COOKIE).map(|c| c.value().to_string()) {
         if existing.len() == 43 {
             return (jar, existing);
@@ -316,7 +326,13 @@ async fn issue_code(state: &AppState, req: &AuthRequest, session: &Session) -> a
 
 /// `POST /oidc/login`: checks the CSRF token and the credentials, starts the session and
 /// answers the authorization request it carries.
-pub async fn login(State(state): State<AppState>, jar: CookieJar, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn login(
+    State(state): State<AppState>,
+    Peer(peer): Peer,
+    jar: CookieJar,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let texts = page::texts(accept_language(&headers));
     let provider = &state.oidc;
     let form = match std::str::from_utf8(&body).ok().and_then(|b| Params::parse(b).ok()) {
@@ -334,23 +350,43 @@ pub async fn login(State(state): State<AppState>, jar: CookieJar, headers: Heade
     let username = form.get("username").unwrap_or_default().trim().to_string();
     let password = form.get("password").unwrap_or_default().to_string();
 
-    let csrf_ok = match (jar.get(CSRF_COOKIE), form.get("csrf")) {
-        (Some(c), Some(f)) => !f.is_empty() && secret::same(c.value(), f),
-        _ => false,
-    };
+    let csrf_ok = csrf_matches(&jar, &form);
     let org = organisation(&state).await;
-    let show_form = |jar: CookieJar, error: &str| {
+    let form_page = |jar: CookieJar, status: StatusCode, error: &str| {
         let (jar, csrf) = csrf_token(provider, jar);
         let html = page::login(
             texts,
             &LoginForm { organisation: &org, request: &query, csrf: &csrf, username: &username, error: Some(error) },
         );
-        (jar, page::respond(StatusCode::OK, html, &form_targets(provider))).into_response()
+        (jar, page::respond(status, html, &form_targets(provider)))
     };
+    let show_form = |jar: CookieJar, error: &str| form_page(jar, StatusCode::OK, error).into_response();
     if !csrf_ok {
         let jar = jar.remove(Cookie::build(CSRF_COOKIE).path("/oidc"));
         return show_form(jar, texts.form_expired);
     }
+
+    // The limits come before anything about the account is looked at, and answer the same
+    // whether it exists or not.
+    let address = client_address(peer, &headers, &provider.trusted_proxies);
+    let limits = provider.sign_in_limits;
+    let logged_name = logged(&username);
+    let attempt = match limits::begin(&state.store, limits, &username, address).await {
+        Ok(Verdict::Check(attempt)) => attempt,
+        Ok(Verdict::Refused { retry_after, locked }) => {
+            if locked {
+                tracing::warn!(%address, account = %logged_name, "sign-in refused: locked out after repeated failures");
+            } else {
+                tracing::warn!(%address, account = %logged_name, "sign-in refused: an attempt before the wait was over");
+            }
+            let message = texts.too_many_attempts.replace("{wait}", &limits::wait_in_words(retry_after));
+            let (jar, mut res) = form_page(jar, StatusCode::TOO_MANY_REQUESTS, &message);
+            let secs = retry_after.as_secs() + u64::from(retry_after.subsec_millis() > 0);
+            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
+            return (jar, res).into_response();
+        }
+        Err(e) => return internal(e),
+    };
 
     let user = match user::by_upn(&state.store, &username).await {
         Ok(u) => u,
@@ -360,8 +396,21 @@ pub async fn login(State(state): State<AppState>, jar: CookieJar, headers: Heade
     let matches =
         tokio::task::spawn_blocking(move || password_matches(&password, hash.as_deref())).await.unwrap_or(false);
     let Some(user) = user.filter(|_| matches) else {
+        tracing::warn!(
+            %address,
+            account = %logged_name,
+            account_failures = attempt.account_failures,
+            address_failures = attempt.address_failures,
+            "sign-in failed: wrong user name or password"
+        );
+        if attempt.locks {
+            tracing::warn!(%address, account = %logged_name, "sign-in locked out for {} s", limits.lockout.as_secs());
+        }
         return show_form(jar, texts.wrong_credentials);
     };
+    if let Err(e) = limits::succeeded(&state.store, limits, attempt).await {
+        return internal(e);
+    }
 
     let (raw, session) = match oidc_store::create_session(&state.store, &user.id, provider.lifetimes.session).await {
         Ok(s) => s,
@@ -373,6 +422,11 @@ pub async fn login(State(state): State<AppState>, jar: CookieJar, headers: Heade
         Ok(res) => (jar, res).into_response(),
         Err(e) => internal(e),
     }
+}
+
+/// A sign-in name for the log: as typed, at most 64 characters, quoted and escaped.
+fn logged(name: &str) -> String {
+    format!("{:?}", name.chars().take(64).collect::<String>())
 }
 
 /// Verifies `password` against an argon2 PHC string. Without a hash (unknown user, or one

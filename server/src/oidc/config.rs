@@ -59,6 +59,34 @@ pub struct IdentityArgs {
     /// Lifetime of the development provider's sign-in session, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 28_800)]
     pub session_ttl: u64,
+
+    /// Failed sign-ins of one account before each further attempt must wait (1 s, doubling
+    /// per failure, at most 60 s). Counted whether or not the account exists.
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
+    pub sign_in_delay_after: u32,
+
+    /// Failed sign-ins of one account that lock it out for --sign-in-lockout seconds (the
+    /// right password is refused too until then).
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
+    pub sign_in_lockout_after: u32,
+
+    /// Failed sign-ins from one client address (IPv6: one /64) before each further attempt
+    /// from it must wait.
+    #[arg(long, value_name = "N", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
+    pub sign_in_address_delay_after: u32,
+
+    /// Failed sign-ins from one client address that lock it out.
+    #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
+    pub sign_in_address_lockout_after: u32,
+
+    /// How long a lockout lasts, in seconds; failures are forgotten this long after the last.
+    #[arg(long, value_name = "SECONDS", default_value_t = 900, value_parser = clap::value_parser!(u64).range(1..))]
+    pub sign_in_lockout: u64,
+
+    /// A reverse proxy in front of the server (repeatable): for requests from it, the client
+    /// address for the sign-in limits is taken from X-Forwarded-For.
+    #[arg(long = "trusted-proxy", value_name = "IP", env = "PORTAL_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// How long the things the provider hands out stay valid.
@@ -71,6 +99,18 @@ pub struct Lifetimes {
 }
 
 impl IdentityArgs {
+    pub fn sign_in_limits(&self) -> super::limits::SignInLimits {
+        use super::limits::{Limit, SignInLimits};
+        SignInLimits {
+            account: Limit { delay_after: self.sign_in_delay_after, lockout_after: self.sign_in_lockout_after },
+            address: Limit {
+                delay_after: self.sign_in_address_delay_after,
+                lockout_after: self.sign_in_address_lockout_after,
+            },
+            lockout: Duration::from_secs(self.sign_in_lockout),
+        }
+    }
+
     pub fn lifetimes(&self) -> Lifetimes {
         Lifetimes {
             code: Duration::from_secs(self.code_ttl),

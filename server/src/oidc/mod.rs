@@ -6,10 +6,12 @@
 //! `POST /oidc/token` (code + PKCE) → ID, access and refresh tokens. `/oidc/logout` ends the
 //! provider's session. All state (keys, sessions, codes, refresh tokens) is in the store.
 
+mod address;
 mod authorize;
 mod config;
 mod discovery;
 pub mod keys;
+pub mod limits;
 mod logout;
 mod page;
 mod params;
@@ -49,6 +51,10 @@ pub struct Provider {
     pub lifetimes: Lifetimes,
     /// `Secure` on cookies when the public URL is https.
     pub secure_cookies: bool,
+    /// How many failed sign-ins an account and an address get (`limits`).
+    pub sign_in_limits: limits::SignInLimits,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`address`).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     signing: SigningKey,
 }
 
@@ -97,6 +103,8 @@ impl Provider {
             cors_origins,
             lifetimes: args.lifetimes(),
             secure_cookies: public.scheme() == "https",
+            sign_in_limits: args.sign_in_limits(),
+            trusted_proxies: args.trusted_proxies.clone(),
             signing,
         })
     }

@@ -16,8 +16,14 @@ pub struct Texts {
     pub submit: &'static str,
     pub wrong_credentials: &'static str,
     pub form_expired: &'static str,
+    /// `{wait}` is replaced with "30 seconds", "15 minutes", …
+    pub too_many_attempts: &'static str,
     pub error_title: &'static str,
     pub signed_out_title: &'static str,
+    pub sign_out_title: &'static str,
+    pub sign_out_intro: &'static str,
+    pub sign_out_submit: &'static str,
+    pub stay_signed_in: &'static str,
     pub signed_out_body: &'static str,
     pub dev_notice: &'static str,
 }
@@ -32,8 +38,13 @@ pub const EN: Texts = Texts {
     submit: "Sign in",
     wrong_credentials: "That user name and password don't match an account. Check both and try again.",
     form_expired: "This sign-in page expired. Enter your details again.",
+    too_many_attempts: "Too many failed sign-ins. Wait {wait}, then try again.",
     error_title: "Sign-in can't continue",
     signed_out_title: "You're signed out",
+    sign_out_title: "Sign out?",
+    sign_out_intro: "You're signed in here with your work account. Sign out of this browser?",
+    sign_out_submit: "Sign out",
+    stay_signed_in: "Stay signed in",
     signed_out_body: "You can close this window.",
     dev_notice: "Development sign-in provided by Portal.",
 };
@@ -133,6 +144,40 @@ autocapitalize=\"none\" spellcheck=\"false\" required aria-describedby=\"usernam
 pub fn error(texts: &Texts, organisation: &str, message: &str) -> String {
     let body = format!("<h1>{}</h1><p role=\"alert\">{}</p>", escape(texts.error_title), escape(message));
     document(texts, texts.error_title, organisation, &body)
+}
+
+/// What the sign-out confirmation carries back when it is posted.
+pub struct LogoutForm<'a> {
+    pub organisation: &'a str,
+    pub csrf: &'a str,
+    /// A registered return address, already checked.
+    pub post_logout_redirect_uri: Option<&'a str>,
+    pub state: Option<&'a str>,
+}
+
+/// "Sign out?" with a button: asked when a sign-out request does not prove it comes from
+/// the portal (see `logout.rs`).
+pub fn confirm_logout(texts: &Texts, form: &LogoutForm<'_>) -> String {
+    let hidden = |name: &str, value: Option<&str>| match value {
+        Some(v) => format!("<input type=\"hidden\" name=\"{name}\" value=\"{}\">", escape(v)),
+        None => String::new(),
+    };
+    let stay = match form.post_logout_redirect_uri {
+        Some(uri) => format!("<p><a href=\"{}\">{}</a></p>", escape(uri), escape(texts.stay_signed_in)),
+        None => String::new(),
+    };
+    let body = format!(
+        "<h1>{title}</h1><p>{intro}</p><form method=\"post\" action=\"logout\">\
+<input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><input type=\"hidden\" name=\"confirm\" value=\"yes\">{uri}{state}\
+<button type=\"submit\">{submit}</button></form>{stay}",
+        title = escape(texts.sign_out_title),
+        intro = escape(texts.sign_out_intro),
+        csrf = escape(form.csrf),
+        uri = hidden("post_logout_redirect_uri", form.post_logout_redirect_uri),
+        state = hidden("state", form.state),
+        submit = escape(texts.sign_out_submit),
+    );
+    document(texts, texts.sign_out_title, form.organisation, &body)
 }
 
 pub fn signed_out(texts: &Texts, organisation: &str) -> String {

@@ -252,8 +252,14 @@ pub async fn create_family(store: &Store, code: &str, grant: &Grant, ttl: Durati
     Ok(raw)
 }
 
+/// How long after a rotation its old token still counts as a retry of it (see `rotate`).
+const RETRY_SECS: i64 = 60;
+
 /// Uses a refresh token: returns its family and the next token of the family. Presenting a
-/// token that was already used revokes the family.
+/// token that was already used revokes the family — unless it is a retry: the same token
+/// again within [`RETRY_SECS`] while its successor is still unused (the client never got the
+/// answer). The unused successor is then withdrawn and a new one issued, so one live token
+/// remains and a thief replaying the old token later still revokes everything.
 pub async fn rotate(store: &Store, raw: &str, ttl: Duration) -> anyhow::Result<Result<(Family, String), Refused>> {
     let hash = digest(raw);
     let next = random(32);
@@ -265,7 +271,8 @@ pub async fn rotate(store: &Store, raw: &str, ttl: Duration) -> anyhow::Result<R
             let row = tx
                 .query_row(
                     "SELECT f.id, f.client_id, f.user_id, f.scope, f.auth_time, f.sid, f.revoked_at,
-                            t.expires_at, t.used_at
+                            t.expires_at, t.used_at,
+                            (SELECT s.used_at IS NULL FROM oidc_refresh_tokens s WHERE s.token_hash = t.replaced_by)
                      FROM oidc_refresh_tokens t JOIN oidc_refresh_families f ON f.id = t.family_id
                      WHERE t.token_hash = ?1",
                     [&hash],
@@ -282,25 +289,36 @@ pub async fn rotate(store: &Store, raw: &str, ttl: Duration) -> anyhow::Result<R
                             r.get::<_, Option<i64>>(6)?,
                             r.get::<_, i64>(7)?,
                             r.get::<_, Option<i64>>(8)?,
+                            r.get::<_, Option<bool>>(9)?,
                         ))
                     },
                 )
                 .optional()?;
-            let Some((family, revoked_at, expires_at, used_at)) = row else {
+            let Some((family, revoked_at, expires_at, used_at, successor_unused)) = row else {
                 return Ok(Err(Refused::Unknown));
             };
             if revoked_at.is_some() {
                 return Ok(Err(Refused::Revoked));
             }
-            if used_at.is_some() {
-                tx.execute("UPDATE oidc_refresh_families SET revoked_at = ?2 WHERE id = ?1", (&family.id, now))?;
-                tx.commit()?;
-                return Ok(Err(Refused::Replayed));
-            }
-            if expires_at < now {
+            if let Some(used) = used_at {
+                let retry = now - used <= RETRY_SECS && successor_unused == Some(true);
+                if !retry {
+                    tx.execute("UPDATE oidc_refresh_families SET revoked_at = ?2 WHERE id = ?1", (&family.id, now))?;
+                    tx.commit()?;
+                    return Ok(Err(Refused::Replayed));
+                }
+                // The successor the client never received can never be used.
+                tx.execute(
+                    "DELETE FROM oidc_refresh_tokens WHERE token_hash = (SELECT replaced_by FROM oidc_refresh_tokens WHERE token_hash = ?1)",
+                    [&hash],
+                )?;
+            } else if expires_at < now {
                 return Ok(Err(Refused::Expired));
             }
-            tx.execute("UPDATE oidc_refresh_tokens SET used_at = ?2 WHERE token_hash = ?1", (&hash, now))?;
+            tx.execute(
+                "UPDATE oidc_refresh_tokens SET used_at = COALESCE(used_at, ?2), replaced_by = ?3 WHERE token_hash = ?1",
+                (&hash, now, &next_hash),
+            )?;
             tx.execute(
                 "INSERT INTO oidc_refresh_tokens (token_hash, family_id, issued_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
                 (&next_hash, &family.id, now, now.saturating_add(secs(ttl))),

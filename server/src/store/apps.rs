@@ -76,7 +76,9 @@ impl Store {
     ) -> anyhow::Result<Option<InstallRecord>> {
         let (user_id, device_id, app_id) = (user_id.to_string(), device_id.to_string(), app_id.to_string());
         self.run(move |conn| {
-            let tx = conn.transaction()?;
+            // IMMEDIATE: it reads, then writes; a deferred transaction whose read snapshot another
+            // writer overtook fails with `database is locked` at once instead of waiting.
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             if !owns_device(&tx, &user_id, &device_id)? {
                 return Ok(None);
             }
@@ -129,7 +131,11 @@ fn upsert_install(
     Ok(())
 }
 
-fn install_state_in(conn: &Connection, device_id: &str, app_id: &str) -> anyhow::Result<Option<InstallRecord>> {
+pub(super) fn install_state_in(
+    conn: &Connection,
+    device_id: &str,
+    app_id: &str,
+) -> anyhow::Result<Option<InstallRecord>> {
     let row = conn
         .prepare_cached("SELECT app_id, state, pending, last_updated_at, failure FROM install_states WHERE device_id = ?1 AND app_id = ?2")?
         .query_row([device_id, app_id], install_row)

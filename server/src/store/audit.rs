@@ -42,27 +42,29 @@ pub struct AuditFilter {
     pub limit: usize,
 }
 
+/// Records `entry` on `conn` (inside the caller's transaction, when it has one).
+pub(super) fn audit_in(conn: &rusqlite::Connection, entry: &AuditEntry) -> anyhow::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO audit (at, user_id, upn, tenant, what, target, outcome, request_id, detail)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        crate::dates::now(),
+        entry.user_id,
+        entry.upn,
+        entry.tenant,
+        entry.what,
+        entry.target,
+        entry.outcome,
+        entry.request_id,
+        entry.detail
+    ])?;
+    Ok(())
+}
+
 impl Store {
     pub async fn audit(&self, entry: AuditEntry) -> anyhow::Result<()> {
-        self.run(move |conn| {
-            conn.prepare_cached(
-                "INSERT INTO audit (at, user_id, upn, tenant, what, target, outcome, request_id, detail)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?
-            .execute(params![
-                crate::dates::now(),
-                entry.user_id,
-                entry.upn,
-                entry.tenant,
-                entry.what,
-                entry.target,
-                entry.outcome,
-                entry.request_id,
-                entry.detail
-            ])?;
-            Ok(())
-        })
-        .await
+        self.run(move |conn| audit_in(conn, &entry)).await
     }
 
     /// Entries matching `filter`, oldest first.

@@ -13,10 +13,13 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("sql/0006_notification_message.sql")),
     M::up(include_str!("sql/0007_portal_state_without_tenant_users.sql")),
     M::up(include_str!("sql/0008_intune_requests_and_audit.sql")),
-    M::up(include_str!("sql/0009_recovery_keys.sql")),
-    M::up(include_str!("sql/0010_device_categories.sql")),
-    M::up(include_str!("sql/0011_terms_of_use.sql")),
-    M::up(include_str!("sql/0012_app_requests.sql")),
+    M::up(include_str!("sql/0009_sign_in_limits.sql")),
+    M::up(include_str!("sql/0010_refresh_retry.sql")),
+    // 0011 is taken by another branch's work leases: when it lands, it goes here, before 0012.
+    M::up(include_str!("sql/0012_recovery_keys.sql")),
+    M::up(include_str!("sql/0013_device_categories.sql")),
+    M::up(include_str!("sql/0014_terms_of_use.sql")),
+    M::up(include_str!("sql/0015_app_requests.sql")),
 ];
 
 pub fn apply(conn: &mut Connection) -> anyhow::Result<()> {

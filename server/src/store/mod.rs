@@ -11,6 +11,7 @@ mod branding;
 mod cache;
 mod categories;
 pub(crate) mod codec;
+mod completion;
 mod devices;
 mod intune_requests;
 mod me;
@@ -27,6 +28,7 @@ mod users;
 
 pub use audit::{AuditEntry, AuditFilter};
 pub use cache::TenantCache;
+pub use completion::{ActionOutcome, CheckIn, Notice, Record};
 pub use intune_requests::{IntuneRequest, NewRequest, RequestKind, RequestState, RequestUpdate};
 pub use requests::NewAppRequest;
 pub use simulation::{PendingAction, PendingInstall, PendingWipe, PendingWork};

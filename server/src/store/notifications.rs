@@ -70,26 +70,55 @@ impl Store {
         let (user_id, title, body, link) =
             (user_id.to_string(), title.to_string(), body.to_string(), link.map(str::to_string));
         let encoded = message.as_ref().map(to_json).transpose()?;
-        self.run(move |conn| {
-            let created = dates::now();
-            let mut id;
-            let mut attempt = 0u32;
-            // Ids are opaque; a random suffix keeps them unguessable across users.
-            loop {
-                id = format!("n-{:016x}", fastrand::u64(..));
-                let inserted = conn
-                    .prepare_cached(
-                        "INSERT OR IGNORE INTO notifications (id, user_id, title, body, created_at, read, link, message)
-                         VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7)",
-                    )?
-                    .execute(params![id, user_id, title, body, created, link, encoded])?;
-                attempt += 1;
-                if inserted == 1 || attempt > 8 {
-                    break;
-                }
-            }
-            Ok(Notification { id, title, body, created_date_time: created, read: false, link, message })
-        })
-        .await
+        self.run(move |conn| insert_notification_in(conn, &user_id, &title, &body, link, message, encoded)).await
     }
+}
+
+/// Notifications kept per person: the newest. Older ones are deleted as new ones arrive, so
+/// a person's list (and every page that counts it) stays the same size however long the
+/// portal runs (the soak benchmark's latency and memory grew with it before).
+pub const NOTIFICATIONS_KEPT: i64 = 100;
+
+/// Adds a notification on `conn` (inside the caller's transaction, when it has one), and
+/// forgets the ones beyond the newest [`NOTIFICATIONS_KEPT`].
+pub(super) fn insert_notification_in(
+    conn: &Connection,
+    user_id: &str,
+    title: &str,
+    body: &str,
+    link: Option<String>,
+    message: Option<PortalMessage>,
+    encoded: Option<String>,
+) -> anyhow::Result<Notification> {
+    let created = dates::now();
+    let mut id;
+    let mut attempt = 0u32;
+    // Ids are opaque; a random suffix keeps them unguessable across users.
+    loop {
+        id = format!("n-{:016x}", fastrand::u64(..));
+        let inserted = conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO notifications (id, user_id, title, body, created_at, read, link, message)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7)",
+            )?
+            .execute(params![id, user_id, title, body, created, link, encoded])?;
+        attempt += 1;
+        if inserted == 1 || attempt > 8 {
+            break;
+        }
+    }
+    conn.prepare_cached(
+        "DELETE FROM notifications WHERE user_id = ?1 AND id NOT IN
+           (SELECT id FROM notifications WHERE user_id = ?1 ORDER BY created_at DESC, id DESC LIMIT ?2)",
+    )?
+    .execute(params![user_id, NOTIFICATIONS_KEPT])?;
+    Ok(Notification {
+        id,
+        title: title.to_string(),
+        body: body.to_string(),
+        created_date_time: created,
+        read: false,
+        link,
+        message,
+    })
 }

@@ -103,7 +103,9 @@ impl Store {
     pub async fn request_selective_wipe(&self, user_id: &str, device_tag: &str) -> anyhow::Result<Option<Vec<String>>> {
         let (user_id, device_tag) = (user_id.to_string(), device_tag.to_string());
         self.run(move |conn| {
-            let tx = conn.transaction()?;
+            // IMMEDIATE: it reads, then writes; a deferred transaction whose read snapshot another
+            // writer overtook fails with `database is locked` at once instead of waiting.
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let known: i64 = tx.query_row(
                 "SELECT count(*) FROM app_registrations WHERE user_id = ?1 AND device_tag = ?2",
                 [&user_id, &device_tag],

@@ -1,4 +1,4 @@
-//! The embedded tenant's escrowed recovery keys (`sql/0009_recovery_keys.sql`). Only the
+//! The embedded tenant's escrowed recovery keys (`sql/0012_recovery_keys.sql`). Only the
 //! device's primary user's requests read them; a key is never logged.
 
 use super::codec::decode;

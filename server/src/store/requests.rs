@@ -1,4 +1,4 @@
-//! Requests for apps (`sql/0012_app_requests.sql`): portal state for either tenant. Who may
+//! Requests for apps (`sql/0015_app_requests.sql`): portal state for either tenant. Who may
 //! read or change one is decided by the caller (`http::requests`) with `rules::requests`;
 //! every function that changes a request changes it only from the state the rule allowed,
 //! in one statement, so two approvers deciding at once cannot both win.

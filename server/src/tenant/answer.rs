@@ -27,6 +27,14 @@ impl<T> Answer<T> {
     }
 }
 
+impl<T> Answer<Option<T>> {
+    /// `None` when there is no value; the staleness goes with the value.
+    pub fn transpose_option(self) -> Option<Answer<T>> {
+        let stale = self.stale;
+        self.value.map(|value| Answer { value, stale })
+    }
+}
+
 /// Collects the staleness of the answers one response is made of: the response is as stale
 /// as its oldest part.
 #[derive(Debug, Default)]

@@ -154,6 +154,16 @@ pub trait Tenant: Send + Sync {
     /// does not exist or is not theirs.
     async fn device(&self, person: &Person, device_id: &str) -> Result<Option<Answer<DeviceView>>, TenantError>;
 
+    /// One of `person`'s managed devices alone (the device pages need neither its groups nor
+    /// its install states); `None` when it does not exist or is not theirs.
+    async fn managed_device(
+        &self,
+        person: &Person,
+        device_id: &str,
+    ) -> Result<Option<Answer<ManagedDevice>>, TenantError> {
+        Ok(self.device(person, device_id).await?.map(|view| view.map(|v| v.device)))
+    }
+
     /// The whole app catalog with assignments, in the organisation's order.
     async fn catalog(&self) -> Result<Answer<Arc<AppCatalog>>, TenantError>;
 

@@ -21,6 +21,8 @@ pub struct Server {
     _dir: Option<tempfile::TempDir>,
     child: Child,
     client: reqwest::Client,
+    /// What the server wrote to stderr so far (it is also passed on to the test's stderr).
+    logs: std::sync::Arc<std::sync::Mutex<String>>,
 }
 
 impl Server {
@@ -40,8 +42,14 @@ impl Server {
     /// [`Server::start_with_db`] with environment variables (e.g. a secret, which is never
     /// given on the command line).
     pub async fn start_with_env(db: &std::path::Path, extra: &[&str], env: &[(&str, &str)]) -> Server {
+        Server::start_listening(db, "127.0.0.1:0", extra, env).await
+    }
+
+    /// [`Server::start_with_env`] on the address `listen` (a restart on the same port keeps
+    /// the issuer, `http://<listen>/oidc`, so tokens issued before stay valid).
+    pub async fn start_listening(db: &std::path::Path, listen: &str, extra: &[&str], env: &[(&str, &str)]) -> Server {
         let db = db.to_path_buf();
-        let mut args = vec!["serve", "--listen", "127.0.0.1:0", "--db", db.to_str().expect("utf-8 path")];
+        let mut args = vec!["serve", "--listen", listen, "--db", db.to_str().expect("utf-8 path")];
         args.extend_from_slice(extra);
         // A benchmark runs the optimised build instead (scripts/bench-graph).
         let bin = std::env::var("PORTAL_BENCH_SERVER_BIN").unwrap_or_else(|_| BIN.to_string());
@@ -50,10 +58,21 @@ impl Server {
             .envs(env.iter().copied())
             .env("PORTAL_LOG", "warn")
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::piped())
             .kill_on_drop(true)
             .spawn()
             .expect("spawn portal-server");
+        let logs = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let mut stderr = BufReader::new(child.stderr.take().expect("stderr")).lines();
+        let sink = logs.clone();
+        tokio::spawn(async move {
+            while let Ok(Some(line)) = stderr.next_line().await {
+                eprintln!("{line}");
+                let mut logs = sink.lock().unwrap_or_else(|e| e.into_inner());
+                logs.push_str(&line);
+                logs.push('\n');
+            }
+        });
         let stdout = child.stdout.take().expect("stdout");
         let mut lines = BufReader::new(stdout).lines();
         let base = tokio::time::timeout(Duration::from_secs(30), async {
@@ -66,7 +85,12 @@ impl Server {
         })
         .await
         .expect("portal-server did not start within 30 s");
-        Server { base, db, _dir: None, child, client: reqwest::Client::new() }
+        Server { base, db, _dir: None, child, client: reqwest::Client::new(), logs }
+    }
+
+    /// Everything the server logged so far.
+    pub fn logs(&self) -> String {
+        self.logs.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {

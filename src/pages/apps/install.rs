@@ -35,6 +35,7 @@ pub fn why_key(item: &CatalogItem) -> Option<Key> {
         Visibility::Shown(ShownReason::Available) => key!(apps.why.available),
         Visibility::Shown(ShownReason::AvailableWithoutEnrollment) => key!(apps.why.available_without_enrollment),
         Visibility::Shown(ShownReason::RemovedUnlessInstalledFromPortal) => key!(apps.why.removed_unless_installed),
+        Visibility::Shown(ShownReason::AvailableOnceEnrolled) => key!(apps.why.available_once_enrolled),
         Visibility::Hidden(_) => return None,
     })
 }

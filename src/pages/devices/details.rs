@@ -176,6 +176,7 @@ fn Ready() -> impl IntoView {
             })
         }}
         <Passcode />
+        <super::recovery::RecoveryKey />
         <Actions />
         <section>
             <h2>{tr!(device.details)}</h2>

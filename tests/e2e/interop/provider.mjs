@@ -8,8 +8,10 @@
 //   redirect URI and post-logout URI, CORS for the portal's origin only;
 // - JWT access tokens for the Portal API's audience `api://portal` through resource indicators
 //   (RFC 8707), defaulted, so the SPA needs no provider-specific parameter;
-// - one fixed user behind a small login form. Its account id is a user id of Portal's demo
-//   tenant, so the Portal API maps the token's `sub` to that user.
+// - users behind a small login form: by default one, whose account id is a user id of Portal's
+//   demo tenant, so the Portal API maps the token's `sub` to that user; USERS (JSON, a list of
+//   {login, password, accountId, name}) replaces them — e.g. the fake Graph's people, whose
+//   account ids are their Entra object ids.
 //
 // Prints "interop provider listening on <issuer>" when ready.
 
@@ -28,12 +30,10 @@ const ISSUER = `http://127.0.0.1:${PORT}`;
 const API = 'api://portal';
 const API_SCOPE = `${API}/access_as_user`;
 
-const USER = {
-  login: 'amara.okoye@contoso.example',
-  password: 'Portal-Demo-2026!',
-  accountId: 'u-amara',
-  name: 'Amara Okoye',
-};
+const USERS = process.env.USERS
+  ? JSON.parse(process.env.USERS)
+  : [{ login: 'amara.okoye@contoso.example', password: 'Portal-Demo-2026!', accountId: 'u-amara', name: 'Amara Okoye' }];
+const byId = (id) => USERS.find((u) => u.accountId === id);
 
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const signingKey = { ...privateKey.export({ format: 'jwk' }), kid: 'interop-rs256', alg: 'RS256', use: 'sig' };
@@ -57,7 +57,7 @@ const provider = new Provider(ISSUER, {
   claims: { openid: ['sub'], profile: ['name'] },
   scopes: ['openid', 'profile', 'offline_access'],
   findAccount: (_ctx, id) =>
-    id === USER.accountId ? { accountId: id, claims: () => ({ sub: id, name: USER.name }) } : undefined,
+    byId(id) ? { accountId: id, claims: () => ({ sub: id, name: byId(id).name }) } : undefined,
   interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
   features: {
     devInteractions: { enabled: false },
@@ -101,8 +101,9 @@ async function interaction(req, res) {
   if (details.prompt.name === 'login') {
     if (req.method === 'POST' && action === 'login') {
       const form = await readForm(req);
-      if (form.get('username') === USER.login && form.get('password') === USER.password) {
-        return provider.interactionFinished(req, res, { login: { accountId: USER.accountId } }, { mergeWithLastSubmission: false });
+      const user = USERS.find((u) => u.login === form.get('username') && u.password === form.get('password'));
+      if (user) {
+        return provider.interactionFinished(req, res, { login: { accountId: user.accountId } }, { mergeWithLastSubmission: false });
       }
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       return res.end(loginPage(uid, 'Wrong email or password.'));

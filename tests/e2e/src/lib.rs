@@ -4,6 +4,8 @@
 //! `scripts/test` builds both first and points at them with `PORTAL_SERVER_BIN` and
 //! `PORTAL_DIST`; without those the defaults below are the workspace's own build outputs.
 
+pub mod interop;
+
 use anyhow::{anyhow, bail, Context, Result};
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::path::{Path, PathBuf};
@@ -98,8 +100,16 @@ impl Drop for Portal {
 /// [`Browser::close`] to end the session cleanly).
 pub struct Browser {
     pub client: Client,
+    pub engine: Engine,
     driver: Child,
     _profile: tempfile::TempDir,
+}
+
+/// Which browser a session drives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Chromium,
+    Firefox,
 }
 
 impl Browser {
@@ -110,6 +120,15 @@ impl Browser {
     /// [`Browser::chromium`] whose preferred language (`navigator.languages`, the UI
     /// language) is `language`, e.g. `ar`, followed by English.
     pub async fn chromium_in_language(width: u32, height: u32, language: &str) -> Result<Browser> {
+        Browser::chromium_with(width, height, language, false).await
+    }
+
+    /// [`Browser::chromium`] that keeps Chromium's network log ([`Browser::network_log`]).
+    pub async fn chromium_with_network_log(width: u32, height: u32) -> Result<Browser> {
+        Browser::chromium_with(width, height, "en-US", true).await
+    }
+
+    async fn chromium_with(width: u32, height: u32, language: &str, network_log: bool) -> Result<Browser> {
         let driver_bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
         let port = free_port()?;
@@ -142,15 +161,75 @@ impl Browser {
                 "prefs": { "intl.accept_languages": accept_languages }
             }
         });
-        let serde_json::Value::Object(caps) = caps else { unreachable!("a JSON object literal") };
+        let serde_json::Value::Object(mut caps) = caps else { unreachable!("a JSON object literal") };
+        if network_log {
+            caps.insert("goog:loggingPrefs".into(), serde_json::json!({ "performance": "ALL" }));
+        }
         let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .context("opening a Chromium session")?;
-        let browser = Browser { client, driver, _profile: profile };
+        let browser = Browser { client, engine: Engine::Chromium, driver, _profile: profile };
         browser.set_viewport(width, height).await?;
         Ok(browser)
+    }
+
+    /// A headless Firefox (ESR) session through geckodriver, in English, with a window of
+    /// `width`×`height` (Firefox has no device-metrics override; the window is the size).
+    pub async fn firefox(width: u32, height: u32) -> Result<Browser> {
+        let driver_bin = std::env::var("GECKODRIVER").unwrap_or_else(|_| "geckodriver".into());
+        let firefox = std::env::var("FIREFOX").unwrap_or_else(|_| "/usr/bin/firefox-esr".into());
+        let port = free_port()?;
+        let driver = Command::new(&driver_bin)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .with_context(|| format!("starting {driver_bin} (scripts/bootstrap installs it)"))?;
+        wait_for_port(port).await.context("geckodriver did not start")?;
+        let profile = tempfile::tempdir()?;
+        let caps = serde_json::json!({
+            "browserName": "firefox",
+            "moz:firefoxOptions": {
+                "binary": firefox,
+                "args": ["-headless", "-profile", profile.path().display().to_string()],
+                // Nothing of Mozilla's own background traffic on this closed network.
+                "prefs": {
+                    "intl.accept_languages": "en-US, en",
+                    "app.update.enabled": false,
+                    "browser.safebrowsing.malware.enabled": false,
+                    "browser.safebrowsing.phishing.enabled": false,
+                    "network.captive-portal-service.enabled": false,
+                    "network.connectivity-service.enabled": false,
+                    "datareporting.policy.dataSubmissionEnabled": false,
+                    "toolkit.telemetry.enabled": false
+                }
+            }
+        });
+        let serde_json::Value::Object(caps) = caps else { unreachable!("a JSON object literal") };
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .context("opening a Firefox session")?;
+        let browser = Browser { client, engine: Engine::Firefox, driver, _profile: profile };
+        browser.set_viewport(width, height).await?;
+        Ok(browser)
+    }
+
+    /// A session of `engine` (see [`Browser::chromium`] and [`Browser::firefox`]).
+    pub async fn start(engine: Engine, width: u32, height: u32) -> Result<Browser> {
+        match engine {
+            Engine::Chromium => Browser::chromium(width, height).await,
+            Engine::Firefox => Browser::firefox(width, height).await,
+        }
+    }
+
+    /// Runs one DevTools (CDP) command, e.g. `Network.clearBrowserCache`.
+    pub async fn devtools(&self, method: &'static str, params: serde_json::Value) -> Result<serde_json::Value> {
+        self.client.issue_cmd(DevTools { method, params }).await.with_context(|| format!("DevTools {method}"))
     }
 
     /// Makes the page's viewport `width`×`height` CSS pixels, as on a phone or a desktop.
@@ -158,6 +237,10 @@ impl Browser {
     /// wide and counts a frame in their height, so a "360×740" window laid the page out at
     /// 500×597. DevTools' device-metrics override sets the page's size exactly.
     pub async fn set_viewport(&self, width: u32, height: u32) -> Result<()> {
+        if self.engine == Engine::Firefox {
+            self.client.set_window_size(width, height).await.context("setting the window size")?;
+            return Ok(());
+        }
         self.client
             .issue_cmd(DevTools {
                 method: "Emulation.setDeviceMetricsOverride",
@@ -453,12 +536,9 @@ impl Browser {
     pub async fn axe(&self, source: &str, page: &str) -> Result<Vec<String>> {
         let present = self.eval("typeof window.axe === 'object'").await?;
         if present != serde_json::Value::Bool(true) {
-            self.client
-                .execute(
-                    "const s = document.createElement('script'); s.textContent = arguments[0]; document.head.appendChild(s); return true;",
-                    vec![serde_json::Value::String(source.to_string())],
-                )
-                .await?;
+            // Run by WebDriver itself: the page's Content-Security-Policy allows no inline
+            // `<script>` (a script element with axe's text in it would be blocked).
+            self.client.execute(&format!("{source}\n;return typeof window.axe;"), vec![]).await?;
         }
         let result = self
             .client
@@ -491,6 +571,125 @@ impl Browser {
 }
 
 /// A Chrome DevTools Protocol command, sent through chromedriver's `goog/cdp/execute`.
+/// One request in Chromium's network log: its URL, the bytes that came over the network for
+/// it (headers and body as sent, compressed; 0 from the memory or disk cache or the service
+/// worker), and whether it was a page load.
+#[derive(Debug, Clone)]
+pub struct NetworkEntry {
+    pub url: String,
+    pub transferred: u64,
+    pub document: bool,
+    pub from_cache: bool,
+    /// The request finished (or failed) by the time the log was read.
+    pub finished: bool,
+}
+
+impl Browser {
+    /// Every request since the last call (the log is emptied as it is read), from Chromium's
+    /// DevTools network events. Needs [`Browser::chromium_with_network_log`].
+    pub async fn network_log(&self) -> Result<Vec<NetworkEntry>> {
+        Ok(parse_network_log(&self.read_performance_log().await?))
+    }
+
+    async fn read_performance_log(&self) -> Result<Vec<serde_json::Value>> {
+        let log = self.client.issue_cmd(PerformanceLog).await.context("reading the performance log")?;
+        Ok(log.as_array().cloned().unwrap_or_default())
+    }
+}
+
+fn parse_network_log(log: &[serde_json::Value]) -> Vec<NetworkEntry> {
+    {
+        let mut entries: Vec<(String, NetworkEntry)> = Vec::new();
+        for item in log {
+            let Some(text) = item["message"].as_str() else { continue };
+            let Ok(message) = serde_json::from_str::<serde_json::Value>(text) else { continue };
+            let (method, params) = (&message["message"]["method"], &message["message"]["params"]);
+            let id = params["requestId"].as_str().unwrap_or_default().to_string();
+            let find = |entries: &mut Vec<(String, NetworkEntry)>| entries.iter().rposition(|(i, _)| *i == id);
+            match method.as_str() {
+                Some("Network.requestWillBeSent") => {
+                    // A redirect reuses the request's id: the redirect response finished it.
+                    if params.get("redirectResponse").is_some() {
+                        if let Some(i) = find(&mut entries) {
+                            let redirect = &params["redirectResponse"];
+                            entries[i].1.transferred = redirect["encodedDataLength"].as_f64().unwrap_or(0.0) as u64;
+                            entries[i].1.finished = true;
+                        }
+                    }
+                    entries.push((
+                        id.clone(),
+                        NetworkEntry {
+                            url: params["request"]["url"].as_str().unwrap_or_default().to_string(),
+                            transferred: 0,
+                            document: params["type"] == "Document",
+                            from_cache: false,
+                            finished: false,
+                        },
+                    ))
+                }
+                Some("Network.responseReceived") => {
+                    if let Some(i) = find(&mut entries) {
+                        let response = &params["response"];
+                        entries[i].1.from_cache = response["fromDiskCache"] == true
+                            || response["fromServiceWorker"] == true
+                            || response["fromPrefetchCache"] == true;
+                    }
+                }
+                Some("Network.loadingFinished") => {
+                    if let Some(i) = find(&mut entries) {
+                        entries[i].1.transferred = params["encodedDataLength"].as_f64().unwrap_or(0.0) as u64;
+                        entries[i].1.finished = true;
+                    }
+                }
+                Some("Network.loadingFailed") => {
+                    if let Some(i) = find(&mut entries) {
+                        entries[i].1.finished = true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        entries.into_iter().map(|(_, e)| e).collect()
+    }
+}
+
+#[derive(Debug)]
+struct PerformanceLog;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for PerformanceLog {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(serde_json::json!({ "type": "performance" }).to_string()))
+    }
+}
+
+impl Browser {
+    /// [`Browser::network_log`] once every request in it has finished, or after [`WAIT`] with
+    /// what is still pending named on stdout (a request Chromium neither finishes nor fails
+    /// in its log, such as the event stream, then counts what it had so far).
+    pub async fn network_log_when_idle(&self) -> Result<Vec<NetworkEntry>> {
+        let started = Instant::now();
+        let mut raw: Vec<serde_json::Value> = Vec::new();
+        loop {
+            raw.extend(self.read_performance_log().await?);
+            let all = parse_network_log(&raw);
+            let pending: Vec<&str> =
+                all.iter().filter(|e| !e.finished && !e.url.contains("/me/events")).map(|e| e.url.as_str()).collect();
+            if pending.is_empty() {
+                return Ok(all);
+            }
+            if started.elapsed() > WAIT {
+                println!("network log: still pending after {WAIT:?}: {pending:?}");
+                return Ok(all);
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+}
+
 #[derive(Debug)]
 struct DevTools {
     method: &'static str,

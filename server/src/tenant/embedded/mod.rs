@@ -124,6 +124,14 @@ impl Tenant for EmbeddedTenant {
         Ok(self.store.device_view_of_user(&person.id, device_id).await?.map(Answer::fresh))
     }
 
+    async fn managed_device(
+        &self,
+        person: &Person,
+        device_id: &str,
+    ) -> Result<Option<Answer<ManagedDevice>>, TenantError> {
+        Ok(self.store.device_of_user(&person.id, device_id).await?.map(Answer::fresh))
+    }
+
     async fn catalog(&self) -> Result<Answer<Arc<AppCatalog>>, TenantError> {
         Ok(Answer::fresh(self.store.apps_with_assignments().await?))
     }

@@ -14,17 +14,22 @@
 //! - Reset (wipe) completes, after which the device is reset and takes no more actions;
 //! - a selective wipe completes per app at its next check-in.
 //!
-//! Each completion notifies the user and is published on the event bus. Everything lives
-//! in the store, so a restarted server continues where it stopped.
+//! Each completion, its notification to the user and its audit entry are one transaction,
+//! taken only while the work is still pending (`store/completion.rs`), then published on the
+//! event bus. Everything lives in the store, so a restarted server — even after `kill -9` —
+//! continues where it stopped and carries every request out exactly once.
 
 use crate::events::EventBus;
 use crate::http::install_status;
 use crate::store::codec::code;
-use crate::store::{AuditEntry, PendingAction, PendingInstall, PendingWipe, Store};
+use crate::store::{
+    ActionOutcome, AuditEntry, CheckIn, Notice, PendingAction, PendingInstall, PendingWipe, Record, Store,
+};
 use crate::tenant::notify;
 use portal_core::api::{Event, InstallOperation};
 use portal_core::domain::{
-    ActionState, ComplianceState, DeviceActionResult, Platform, RemoteAction, ResultantAppState, SelectiveWipeState,
+    ActionState, ComplianceState, DeviceActionResult, Notification, Platform, RemoteAction, ResultantAppState,
+    SelectiveWipeState,
 };
 use rand::Rng;
 use std::time::Duration;
@@ -92,33 +97,58 @@ impl Simulator {
         // A failing app fails the way most real line-of-business installs do: the installer
         // runs, but its detection rule does not find the app afterwards.
         let failure = (state == ResultantAppState::Failed).then_some(portal_core::api::InstallFailure::NotDetected);
-        let record = self.store.set_install_state(&work.device_id, &work.app_id, state, failure).await?;
-        let Some(user_id) = work.user_id.as_deref() else { return Ok(()) };
-        self.events.publish(
-            user_id,
-            Event::Install {
-                device_id: work.device_id.clone(),
-                app_id: work.app_id.clone(),
-                install: install_status(&record),
-            },
-        );
         let app_name = match self.store.apps_with_assignments().await?.get(&work.app_id) {
             Some(app) => app.app.name.clone(),
             None => work.app_id.clone(),
         };
         let device_name = self.store.device(&work.device_id).await?.map(|d| d.device_name).unwrap_or_default();
-        let what = if work.operation == InstallOperation::Install { "install" } else { "uninstall" };
-        let outcome = if state == ResultantAppState::Failed { "failed" } else { "done" };
-        self.audit(user_id, what, &format!("{}@{}", work.app_id, work.device_id), outcome).await?;
-        let message = notify::install_done(state, &work.app_id, &app_name, &device_name);
-        notify::send(&self.store, &self.events, user_id, message).await
+        let record = match work.user_id.as_deref() {
+            Some(user_id) => {
+                let what = if work.operation == InstallOperation::Install { "install" } else { "uninstall" };
+                let outcome = if state == ResultantAppState::Failed { "failed" } else { "done" };
+                let target = format!("{}@{}", work.app_id, work.device_id);
+                let message = notify::install_done(state, &work.app_id, &app_name, &device_name);
+                self.record(user_id, what, &target, outcome, message).await?
+            }
+            None => Record::default(),
+        };
+        let done =
+            self.store.complete_install(&work.device_id, &work.app_id, work.operation, state, failure, record).await?;
+        // Not pending any more: carried out before (by another instance, or before a restart).
+        let (Some((installed, notification)), Some(user_id)) = (done, work.user_id.as_deref()) else {
+            return Ok(());
+        };
+        self.events.publish(
+            user_id,
+            Event::Install {
+                device_id: work.device_id.clone(),
+                app_id: work.app_id.clone(),
+                install: install_status(&installed),
+            },
+        );
+        self.published(user_id, notification);
+        Ok(())
     }
 
-    /// Records how a change someone asked for ended.
-    async fn audit(&self, user_id: &str, what: &str, target: &str, outcome: &str) -> anyhow::Result<()> {
+    /// The notification and audit entry a completion commits with its change.
+    async fn record(
+        &self,
+        user_id: &str,
+        what: &str,
+        target: &str,
+        outcome: &str,
+        message: notify::Message,
+    ) -> anyhow::Result<Record> {
         let upn = self.store.person(user_id).await?.map(|p| p.upn.clone()).unwrap_or_default();
-        self.store
-            .audit(AuditEntry {
+        Ok(Record {
+            notice: Some(Notice {
+                user_id: user_id.to_string(),
+                title: message.title.to_string(),
+                body: message.body,
+                link: Some(message.link),
+                message: message.message,
+            }),
+            audit: Some(AuditEntry {
                 user_id: user_id.to_string(),
                 upn,
                 tenant: "embedded".into(),
@@ -126,13 +156,21 @@ impl Simulator {
                 target: target.into(),
                 outcome: outcome.into(),
                 ..Default::default()
-            })
-            .await
+            }),
+        })
+    }
+
+    /// Publishes a notification a completion committed.
+    fn published(&self, user_id: &str, notification: Option<Notification>) {
+        if let Some(notification) = notification {
+            self.events.publish(user_id, Event::Notification { notification });
+        }
     }
 
     async fn action(&self, work: &PendingAction) -> anyhow::Result<()> {
         let Some(device) = self.store.device(&work.device_id).await? else { return Ok(()) };
         let mut passcode = None;
+        let mut check_in = None;
         match work.action {
             RemoteAction::Sync => {
                 let compliance = match device.compliance_state {
@@ -145,33 +183,49 @@ impl Simulator {
                     ComplianceState::Unknown => ComplianceState::Noncompliant,
                     other => other,
                 };
-                let grace = (compliance == ComplianceState::InGracePeriod)
+                let grace_period_expires = (compliance == ComplianceState::InGracePeriod)
                     .then(|| device.compliance_grace_period_expiration_date_time.clone())
                     .flatten();
-                self.store.record_device_sync(&device.id, compliance, grace, device.failing_settings.clone()).await?;
-                if let Some(user_id) = work.user_id.as_deref() {
-                    let synced = self.store.device(&device.id).await?;
-                    self.events.publish(
-                        user_id,
-                        Event::CheckIn {
-                            device_id: device.id.clone(),
-                            last_sync_date_time: synced.map(|d| d.last_sync_date_time).unwrap_or_default(),
-                            compliance_state: compliance,
-                        },
-                    );
-                }
+                check_in = Some(CheckIn {
+                    compliance,
+                    grace_period_expires,
+                    failing_settings: device.failing_settings.clone(),
+                });
             }
             RemoteAction::ResetPasscode if matches!(device.operating_system, Platform::Android | Platform::Windows) => {
                 passcode = Some(format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000u32)));
             }
             _ => {}
         }
-        self.store.set_action_state(work.id, ActionState::Done, passcode.clone()).await?;
-        if work.action == RemoteAction::Retire {
-            self.store.delete_device(&device.id).await?;
-        }
+        let record = match work.user_id.as_deref() {
+            Some(user_id) => {
+                let message = notify::action_done(work.action, &device.id, &device.device_name, passcode.is_some());
+                let what = format!("action.{}", code(&work.action));
+                self.record(user_id, &what, &device.id, "done", message).await?
+            }
+            None => Record::default(),
+        };
+        let compliance = check_in.as_ref().map(|c| c.compliance);
+        let outcome = if work.action == RemoteAction::Retire {
+            ActionOutcome::Retired
+        } else {
+            ActionOutcome::Done { passcode: passcode.clone(), check_in }
+        };
+        let Some(notification) = self.store.complete_action(work.id, &device.id, outcome, record).await? else {
+            return Ok(());
+        };
         let Some(user_id) = work.user_id.as_deref() else { return Ok(()) };
-        let now = crate::dates::now();
+        if let Some(compliance_state) = compliance {
+            let synced = self.store.device(&device.id).await?;
+            self.events.publish(
+                user_id,
+                Event::CheckIn {
+                    device_id: device.id.clone(),
+                    last_sync_date_time: synced.map(|d| d.last_sync_date_time).unwrap_or_default(),
+                    compliance_state,
+                },
+            );
+        }
         self.events.publish(
             user_id,
             Event::Action {
@@ -180,22 +234,26 @@ impl Simulator {
                     action_name: work.action,
                     action_state: ActionState::Done,
                     start_date_time: work.since.clone(),
-                    last_updated_date_time: now,
-                    passcode: passcode.clone(),
+                    last_updated_date_time: crate::dates::now(),
+                    passcode,
                     pending_note: None,
                 },
             },
         );
-        self.audit(user_id, &format!("action.{}", code(&work.action)), &device.id, "done").await?;
         if work.action == RemoteAction::Retire {
             self.events.publish(user_id, Event::DeviceRemoved { device_id: device.id.clone() });
         }
-        let message = notify::action_done(work.action, &device.id, &device.device_name, passcode.is_some());
-        notify::send(&self.store, &self.events, user_id, message).await
+        self.published(user_id, notification);
+        Ok(())
     }
 
     async fn selective_wipe(&self, work: &PendingWipe) -> anyhow::Result<()> {
-        self.store.check_in_registration(&work.registration_id).await?;
+        let record = self
+            .record(&work.user_id, "selectiveWipe", &work.device_tag, "done", notify::company_data_removed())
+            .await?;
+        let Some(notification) = self.store.complete_selective_wipe(&work.registration_id, record).await? else {
+            return Ok(());
+        };
         self.events.publish(
             &work.user_id,
             Event::SelectiveWipe {
@@ -204,8 +262,8 @@ impl Simulator {
                 state: SelectiveWipeState::Done,
             },
         );
-        self.audit(&work.user_id, "selectiveWipe", &work.device_tag, "done").await?;
-        notify::send(&self.store, &self.events, &work.user_id, notify::company_data_removed()).await
+        self.published(&work.user_id, notification);
+        Ok(())
     }
 }
 

@@ -260,10 +260,11 @@ pub fn catalog_app(raw: &model::MobileApp) -> Result<CatalogApp, LeftOut> {
         .into_iter()
         .find_map(|v| v.clone().filter(|v| !v.trim().is_empty()));
     let size_bytes = raw.size.as_ref().and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok()));
+    // A web link opens its address; a store app without its own page links to the store.
     let information_url = if source == AppSource::WebLink {
         safe_url(raw.app_url.as_deref()).or_else(|| safe_url(raw.information_url.as_deref()))
     } else {
-        safe_url(raw.information_url.as_deref())
+        safe_url(raw.information_url.as_deref()).or_else(|| safe_url(raw.app_store_url.as_deref()))
     };
     let mut categories: Vec<String> =
         raw.categories.iter().filter_map(|c| c.display_name.clone()).filter(|c| !c.trim().is_empty()).collect();

@@ -384,6 +384,15 @@ impl Tenant for IntuneTenant {
         Ok(Some(fresh.answer(view)))
     }
 
+    async fn managed_device(
+        &self,
+        person: &Person,
+        device_id: &str,
+    ) -> Result<Option<Answer<ManagedDevice>>, TenantError> {
+        let devices = self.devices(person).await?;
+        Ok(devices.map(|d| d.managed.into_iter().find(|d| d.id == device_id)).transpose_option())
+    }
+
     async fn catalog(&self) -> Result<Answer<Arc<AppCatalog>>, TenantError> {
         let (graph, icons, groups) = (self.graph.clone(), self.icons.clone(), self.install_groups.clone());
         self.catalog.get(self.organisation_policy(), move || read_catalog(graph, icons, groups).boxed()).await

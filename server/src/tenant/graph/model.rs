@@ -119,6 +119,7 @@ pub struct MobileApp {
     pub bundle_id: Option<String>,
     pub package_id: Option<String>,
     pub app_url: Option<String>,
+    pub app_store_url: Option<String>,
     pub applicable_device_type: Option<IosDeviceType>,
     pub minimum_supported_operating_system: Option<Value>,
     pub size: Option<Value>,

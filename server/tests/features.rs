@@ -281,6 +281,8 @@ async fn a_device_without_a_category_asks_its_user_once_and_the_choice_is_kept()
     let home = get_json(&server, "/api/v1/me/home", &kenji).await;
     assert_eq!(home["unreadNotifications"], 1, "{home}");
     get_json(&server, "/api/v1/me/home", &kenji).await;
+    // The device list (what the SPA reads) asks too, but never again.
+    get_json(&server, "/api/v1/me/devices", &kenji).await;
     let notes = get_json(&server, "/api/v1/me/notifications", &kenji).await;
     let asked: Vec<&Value> = notes["notifications"]
         .as_array()

@@ -47,9 +47,11 @@ fn message_keys(code: MessageCode) -> Option<(Key, Key)> {
         MessageCode::RecoveryKeyShown => {
             (key!(notifications.portal.recovery_key_shown.title), key!(notifications.portal.recovery_key_shown.body))
         }
+        MessageCode::DeviceCategoryNeeded => {
+            (key!(notifications.portal.category_needed.title), key!(notifications.portal.category_needed.body))
+        }
         // Not in this page's catalog yet: the server's English text.
-        MessageCode::DeviceCategoryNeeded
-        | MessageCode::AppRequested
+        MessageCode::AppRequested
         | MessageCode::AppRequestApproved
         | MessageCode::AppRequestDeclined
         | MessageCode::AppRequestWithdrawn

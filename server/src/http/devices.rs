@@ -28,6 +28,9 @@ pub fn summary(device: ManagedDevice) -> DeviceSummary {
 pub async fn list(caller: Caller, State(state): State<AppState>) -> Result<axum::Json<DeviceList>, ApiError> {
     let mut fresh = caller.freshness();
     let devices = fresh.take(state.tenant.devices(&caller.person).await?);
+    // Devices without a category ask their user once, as a notification: the device list is
+    // what the SPA reads on Home and Devices (GET /me/home asks too).
+    ask_for_categories(&state, &caller, &devices.managed).await?;
     Ok(axum::Json(DeviceList {
         devices: devices.managed.into_iter().map(summary).collect(),
         unenrolled_devices: devices.unenrolled,

@@ -258,6 +258,7 @@ fn enrolling_is_offered_as_the_organisation_says_and_explained_in_every_language
             portal::key!(enroll.not_sees_messages),
             portal::key!(enroll.unavailable),
             portal::key!(apps.why.available_once_enrolled),
+            portal::key!(apps.approval_required),
         ] {
             assert!(!lookup(*locale, key).is_empty(), "{locale:?}");
         }

@@ -41,7 +41,7 @@ async fn send(server: &Server, method: Method, path: &str, token: &str, body: Op
 async fn refusal(res: reqwest::Response) -> (u16, String) {
     let status = res.status().as_u16();
     let problem = problem_of(res).await;
-    let code = serde_json::to_value(&problem.reason).ok().and_then(|r| r["code"].as_str().map(String::from));
+    let code = serde_json::to_value(problem.reason).ok().and_then(|r| r["code"].as_str().map(String::from));
     (status, code.unwrap_or_default())
 }
 

@@ -65,15 +65,17 @@ mod tests {
         chosen.device_category_display_name = Some("Sales laptop".into());
         let disabled = OrganisationSettings { disable_device_category_selection: true, ..Default::default() };
         let on = OrganisationSettings::default();
-        let cases: [(
-            &str,
-            &ManagedDevice,
-            &str,
-            &OrganisationSettings,
-            &[DeviceCategory],
+        // (label, device, caller, settings, categories, the tenant can record it, answer)
+        type Case<'a> = (
+            &'a str,
+            &'a ManagedDevice,
+            &'a str,
+            &'a OrganisationSettings,
+            &'a [DeviceCategory],
             bool,
             Result<(), CategoryReason>,
-        ); 6] = [
+        );
+        let cases: [Case; 6] = [
             ("asked", &open, ME, &on, &categories, true, Ok(())),
             (
                 "someone else's device",

@@ -7,6 +7,9 @@ use super::Store;
 use portal_core::api::RecoveryKey;
 use rusqlite::params;
 
+/// One stored key: kind, key ID, volume type, the key, when it was escrowed.
+type KeyRow = (String, Option<String>, String, String, Option<String>);
+
 impl Store {
     /// How many keys are escrowed for `device_id` (for the page's offer; no key is read).
     pub async fn recovery_key_count(&self, device_id: &str) -> anyhow::Result<usize> {
@@ -33,7 +36,7 @@ impl Store {
             if !owns_device(&tx, &user_id, &device_id)? {
                 return Ok(None);
             }
-            let rows: Vec<(String, Option<String>, String, String, Option<String>)> = tx
+            let rows: Vec<KeyRow> = tx
                 .prepare_cached(
                     "SELECT kind, key_id, volume_type, key_value, created_at FROM recovery_keys WHERE device_id = ?1
                      ORDER BY volume_type != 'operatingSystemVolume', position",
@@ -74,15 +77,15 @@ impl Store {
     /// The tenant file's keys as it wrote them (to check another file's against them).
     pub async fn recovery_key_rows(&self) -> anyhow::Result<Vec<crate::tenant_file::RecoveryKey>> {
         self.run(|conn| {
-            let rows: Vec<(String, String, Option<String>, String, String, Option<String>)> = conn
+            let rows: Vec<(String, KeyRow)> = conn
                 .prepare(
                     "SELECT device_id, kind, key_id, volume_type, key_value, created_at FROM recovery_keys
                      ORDER BY position",
                 )?
-                .query_map([], |r| r.try_into())?
+                .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))))?
                 .collect::<Result<_, _>>()?;
             rows.into_iter()
-                .map(|(device, kind, key_id, volume, key, created)| {
+                .map(|(device, (kind, key_id, volume, key, created))| {
                     let kind: portal_core::domain::RecoveryKeyKind = decode(&kind)?;
                     let bitlocker = kind == portal_core::domain::RecoveryKeyKind::BitLocker;
                     Ok(crate::tenant_file::RecoveryKey {

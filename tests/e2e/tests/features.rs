@@ -104,7 +104,7 @@ async fn recovery_keys(browser: &Browser, portal: &Portal, axe: &str, problems: 
     browser.wait_for_contains(".recovery-key h2", "FileVault recovery key").await?;
     browser.wait_for_contains("#recovery-reason", "isn't encrypted, so it has no recovery key").await?;
     let buttons = browser.eval("document.querySelectorAll('button[data-recovery-key]').length").await?;
-    ensure!(buttons == Value::from(0), "a key offered where there is none");
+    ensure!(buttons == 0, "a key offered where there is none");
     axe_both(browser, axe, "recovery key reason", problems).await?;
     Ok(())
 }
@@ -120,7 +120,7 @@ async fn enroll_this_device(browser: &Browser, axe: &str, problems: &mut Vec<Str
     browser.wait_for_text("main h1", "Enroll this device").await?;
     browser.wait_for_contains(".enroll-steps", "Get the Company Portal app from Google Play.").await?;
     let chosen = browser.eval("document.querySelector('#enroll-platform').value").await?;
-    ensure!(chosen == Value::from("android"), "the steps are for this device's platform: {chosen}");
+    ensure!(chosen == "android", "the steps are for this device's platform: {chosen}");
     let store = browser.eval("document.querySelector('.enroll-steps a[href]').href").await?;
     ensure!(store.as_str().unwrap_or_default().starts_with("https://play.google.com/"), "{store}");
     browser.wait_for_contains("main", "What it can't see on a personal device").await?;
@@ -169,11 +169,11 @@ async fn device_categories(browser: &Browser, portal: &Portal, axe: &str, proble
     browser.wait_for_contains(".live-status", "Category saved: Field phone").await?;
     browser.wait_for_contains(".facts", "Field phone").await?;
     let asked = browser.eval("document.querySelectorAll('.category-prompt').length").await?;
-    ensure!(asked == Value::from(0), "still asked after choosing");
+    ensure!(asked == 0, "still asked after choosing");
     // Kept: read again from the server.
     browser.reload_signed_in().await?;
     browser.wait_for_contains(".facts", "Field phone").await?;
-    ensure!(browser.eval("document.querySelectorAll('.category-prompt').length").await? == Value::from(0));
+    ensure!(browser.eval("document.querySelectorAll('.category-prompt').length").await? == 0);
     axe_both(browser, axe, "category chosen", problems).await?;
     Ok(())
 }

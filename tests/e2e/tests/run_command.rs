@@ -106,6 +106,11 @@ async fn the_run_command_keeps_you_signed_in() -> Result<()> {
     browser.wait_for_path("/").await?;
     browser.wait_until("Home, signed in", "document.querySelector('.site-header .sign-out') !== null").await?;
     browser.wait_until("Home's device bar", "document.querySelector('main .landing') === null").await?;
+    // The apps' icons are the server's (/assets/…, through Trunk's proxy), not index.html.
+    let icon = browser
+        .eval("fetch('/assets/icons/teams.svg').then(r => `${r.status} ${r.headers.get('content-type')}`)")
+        .await?;
+    assert_eq!(icon, serde_json::json!("200 image/svg+xml"), "an app icon under scripts/run");
     browser.close().await?;
 
     // Ctrl-C: the whole group gets SIGINT; scripts/run stops the server and Trunk, and exits.

@@ -12,6 +12,7 @@ use portal::pages::devices::AccessText;
 use portal_core::domain::{AndroidCorporateKind, RemoteAction};
 use portal_core::rules::actions::{validate_device_name, Reason, RenameError};
 use portal_core::rules::compliance::AccessStatus;
+use portal_core::rules::recovery::RecoveryKeyReason;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -161,4 +162,162 @@ async fn access_status_reads_as_words_with_the_date_in_the_language() {
     assert!(grace.contains("2026") && !grace.contains("T10"), "the date is formatted: {grace}");
     drop(handle);
     root.remove();
+}
+
+/// Every reason a recovery key cannot be shown. The match makes a new variant a compile
+/// error here.
+fn every_recovery_reason() -> Vec<RecoveryKeyReason> {
+    use portal_core::rules::recovery::Unreadable;
+    let reasons = vec![
+        RecoveryKeyReason::KeyOnlyForPrimaryUser,
+        RecoveryKeyReason::KeyDeviceRetired,
+        RecoveryKeyReason::DiskNotEncrypted,
+        RecoveryKeyReason::NoKeyEscrowed,
+        RecoveryKeyReason::KeysNotReadable { why: Unreadable::PermissionMissing },
+        RecoveryKeyReason::KeysNotReadable { why: Unreadable::SignedInOnly },
+        RecoveryKeyReason::KeysNotReadable { why: Unreadable::BetaRequired },
+    ];
+    for reason in &reasons {
+        match reason {
+            RecoveryKeyReason::KeyOnlyForPrimaryUser
+            | RecoveryKeyReason::KeyDeviceRetired
+            | RecoveryKeyReason::DiskNotEncrypted
+            | RecoveryKeyReason::NoKeyEscrowed
+            | RecoveryKeyReason::KeysNotReadable {
+                why: Unreadable::PermissionMissing | Unreadable::SignedInOnly | Unreadable::BetaRequired,
+            } => {}
+        }
+    }
+    reasons
+}
+
+#[wasm_bindgen_test]
+fn recovery_keys_are_explained_in_every_language() {
+    use portal::pages::devices::recovery::{kind_keys, reason_key, short_key_id, volume_key};
+    use portal_core::domain::{RecoveryKeyKind, VolumeType};
+    for locale in Locale::ALL {
+        let mut seen = std::collections::HashSet::new();
+        for reason in every_recovery_reason() {
+            let text = lookup(*locale, reason_key(reason));
+            assert!(text.len() > 30, "{locale:?} {reason:?}: {text:?}");
+            assert!(!text.contains("{{"), "{locale:?} {reason:?}: unfilled {text:?}");
+            assert!(seen.insert(text), "{locale:?} {reason:?}: the same words as another reason");
+        }
+        for kind in [RecoveryKeyKind::BitLocker, RecoveryKeyKind::FileVault] {
+            let (title, button) = kind_keys(kind);
+            let name = if kind == RecoveryKeyKind::BitLocker { "BitLocker" } else { "FileVault" };
+            assert!(lookup(*locale, title).contains(name), "{locale:?} {kind:?}");
+            assert!(lookup(*locale, button).contains(name), "{locale:?} {kind:?}");
+        }
+        let volumes = [
+            VolumeType::OperatingSystemVolume,
+            VolumeType::FixedDataVolume,
+            VolumeType::RemovableDataVolume,
+            VolumeType::Unknown,
+        ];
+        let names: std::collections::HashSet<&str> = volumes.iter().map(|v| lookup(*locale, volume_key(*v))).collect();
+        assert_eq!(names.len(), volumes.len(), "{locale:?}: every drive has its own name");
+        // The SPA's own notification that a key was shown names the device.
+        let body = lookup(*locale, portal::key!(notifications.portal.recovery_key_shown.body));
+        assert!(fill(body, &[("device", "CPH-LT-0142")]).contains("CPH-LT-0142"), "{locale:?}: {body}");
+    }
+    // The recovery screen shows the first eight characters of the key ID.
+    assert_eq!(short_key_id("5b2ad4c9-1c2d-4e5f-8a9b-0c1d2e3f4a5b"), "5B2AD4C9");
+}
+
+#[wasm_bindgen_test]
+fn enrolling_is_offered_as_the_organisation_says_and_explained_in_every_language() {
+    use portal::pages::enroll::{card_shown, offered, step_keys, store_url, ENROLLABLE};
+    use portal_core::domain::{EnrollmentAvailability as A, Platform};
+    // The card: with prompts, for a device that isn't enrolled and can be.
+    assert!(card_shown(A::AvailableWithPrompts, Some(Platform::Android)));
+    assert!(!card_shown(A::AvailableWithoutPrompts, Some(Platform::Android)), "without prompts: on request only");
+    assert!(!card_shown(A::Unavailable, Some(Platform::Android)));
+    assert!(!card_shown(A::AvailableWithPrompts, None), "an enrolled device, or none chosen");
+    assert!(!card_shown(A::AvailableWithPrompts, Some(Platform::Web)), "a browser can't be enrolled");
+    assert!(offered(A::AvailableWithPrompts) && offered(A::AvailableWithoutPrompts) && !offered(A::Unavailable));
+    for platform in ENROLLABLE {
+        let url = store_url(platform).expect("a store link");
+        assert!(url.starts_with("https://"), "{platform:?}: {url}");
+        let steps = step_keys(platform).expect("steps");
+        for locale in Locale::ALL {
+            for key in steps {
+                let text = lookup(*locale, key);
+                assert!(text.len() > 20 && !text.contains("{{"), "{locale:?} {platform:?}: {text:?}");
+            }
+        }
+    }
+    assert!(store_url(Platform::Web).is_none() && step_keys(Platform::Web).is_none());
+    for locale in Locale::ALL {
+        for key in [
+            portal::key!(enroll.title),
+            portal::key!(enroll.card_body),
+            portal::key!(enroll.gives_title),
+            portal::key!(enroll.sees_title),
+            portal::key!(enroll.not_sees_title),
+            portal::key!(enroll.not_sees_messages),
+            portal::key!(enroll.unavailable),
+            portal::key!(apps.why.available_once_enrolled),
+            portal::key!(apps.approval_required),
+        ] {
+            assert!(!lookup(*locale, key).is_empty(), "{locale:?}");
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_category_choice_that_fails_says_why_in_every_language() {
+    use portal::pages::devices::category::refusal_key;
+    use portal_core::rules::categories::CategoryReason as R;
+    let reasons = [
+        R::CategoryOnlyForPrimaryUser,
+        R::CategoryAlreadyChosen,
+        R::CategorySelectionDisabled,
+        R::NoCategories,
+        R::CategoryNotSettableHere,
+        R::UnknownCategory,
+    ];
+    for locale in Locale::ALL {
+        for reason in reasons {
+            let text = lookup(*locale, refusal_key(reason));
+            assert!(text.len() > 20 && !text.contains("{{"), "{locale:?} {reason:?}: {text:?}");
+        }
+        for key in [portal::key!(category.title), portal::key!(category.intro), portal::key!(category.save)] {
+            assert!(!lookup(*locale, key).is_empty(), "{locale:?}");
+        }
+        let saved = fill(lookup(*locale, portal::key!(category.saved)), &[("category", "Field phone")]);
+        assert!(saved.contains("Field phone"), "{locale:?}: {saved}");
+        let title = fill(
+            lookup(*locale, portal::key!(notifications.portal.category_needed.title)),
+            &[("device", "Kenji's Galaxy S23")],
+        );
+        assert!(title.contains("Kenji's Galaxy S23"), "{locale:?}: {title}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn terms_of_use_read_in_paragraphs_with_their_buttons_in_every_language() {
+    use portal::pages::terms::paragraphs;
+    assert_eq!(
+        paragraphs("\nOne.\n\nTwo,\nstill two.\n\n\n"),
+        vec!["One.".to_string(), "Two,\nstill two.".to_string()]
+    );
+    for locale in Locale::ALL {
+        for key in [
+            portal::key!(terms.intro),
+            portal::key!(terms.accept),
+            portal::key!(terms.decline),
+            portal::key!(settings.terms_title),
+            portal::key!(settings.terms_not_accepted),
+        ] {
+            assert!(!lookup(*locale, key).is_empty(), "{locale:?}");
+        }
+        let version = fill(lookup(*locale, portal::key!(terms.version)), &[("version", "2026-11")]);
+        assert!(version.contains("2026-11"), "{locale:?}: {version}");
+        let accepted = fill(
+            lookup(*locale, portal::key!(settings.terms_accepted)),
+            &[("version", "2026-11"), ("date", "21/11/2026")],
+        );
+        assert!(accepted.contains("2026-11") && accepted.contains("21/11/2026"), "{locale:?}: {accepted}");
+    }
 }

@@ -9,6 +9,15 @@ pub const CONTENT_TYPE: &str = "application/problem+json";
 /// page says so in the reader's language and when to try again (`Retry-After`).
 pub const TENANT_UNAVAILABLE: &str = "urn:portal:problem:tenant-unavailable";
 
+/// The `type` of the 401 problem a request answers when it needs a sign-in more recent than
+/// the access token's (`auth_time`), as for showing a recovery key (RFC 9470's
+/// `insufficient_user_authentication`): the page asks the person to sign in again.
+pub const FRESH_SIGN_IN_REQUIRED: &str = "urn:portal:problem:fresh-sign-in-required";
+
+/// The `type` of the 403 problem a personal endpoint answers until the caller has accepted
+/// the organisation's current terms of use: the page shows the terms.
+pub const TERMS_NOT_ACCEPTED: &str = "urn:portal:problem:terms-not-accepted";
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]

@@ -95,6 +95,18 @@ pub struct ServeArgs {
     /// wipes wait before carrying them out, in milliseconds (0: at once, as tests use).
     #[arg(long, value_name = "MS", env = "PORTAL_SIMULATOR_DELAY_MS", default_value_t = 3000)]
     pub simulator_delay_ms: u64,
+
+    /// The embedded tenant's recovery keys from a file of their own (TOML, `[[recovery_keys]]`
+    /// as in a tenant file) instead of, or besides, the tenant file: checked against the
+    /// tenant's devices at start and kept in memory only, never in the database.
+    #[arg(long, value_name = "PATH", env = "PORTAL_RECOVERY_KEYS")]
+    pub recovery_keys: Option<PathBuf>,
+
+    /// How recent a sign-in must be (the access token's `auth_time`) for a recovery key to
+    /// be shown, in seconds.
+    #[arg(long, value_name = "SECS", env = "PORTAL_FRESH_SIGN_IN_SECS",
+        default_value_t = portal_core::rules::recovery::FRESH_SIGN_IN_MAX_AGE_SECS)]
+    pub fresh_sign_in_secs: u64,
 }
 
 #[derive(Debug, Args)]
@@ -138,7 +150,7 @@ pub struct AuditArgs {
     #[arg(long, value_name = "USER")]
     pub user: Option<String>,
     /// Only changes whose kind starts with this: action, action.wipe, install, uninstall,
-    /// rename, selectiveWipe.
+    /// rename, selectiveWipe, category, recoveryKey, terms, appRequest.
     #[arg(long, value_name = "KIND")]
     pub what: Option<String>,
     /// Only this device id, device tag or app@device.

@@ -28,6 +28,11 @@ pub fn normalise(rfc3339: &str) -> Option<String> {
     OffsetDateTime::parse(rfc3339, &Rfc3339).ok().map(format)
 }
 
+/// Seconds since the Unix epoch, now.
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

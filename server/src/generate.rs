@@ -225,6 +225,7 @@ pub fn tenant(size: &Size, seed: u64) -> anyhow::Result<TenantFile> {
             enrolled_date_time: at(-300 + (i % 290) as i64, 0),
             last_sync_date_time: at(-1, (i % 86_000) as i64),
             actions,
+            category: None,
         });
     }
 
@@ -306,6 +307,8 @@ pub fn tenant(size: &Size, seed: u64) -> anyhow::Result<TenantFile> {
             fails_install: i % 100 == 99,
             app_identifiers: if web { vec![] } else { vec![format!("com.northwind.app{:05}", i + 1)] },
             assignments,
+            requestable: false,
+            approvers: vec![],
         });
     }
 
@@ -430,6 +433,7 @@ pub fn tenant(size: &Size, seed: u64) -> anyhow::Result<TenantFile> {
             is_remove_device_disabled: false,
             is_factory_reset_disabled: true,
             enrollment_availability: EnrollmentAvailability::AvailableWithPrompts,
+            disable_device_category_selection: false,
             support: Support {
                 name: Some("Northwind IT".into()),
                 phone: Some("+1 (555) 010-0199".into()),
@@ -449,6 +453,9 @@ pub fn tenant(size: &Size, seed: u64) -> anyhow::Result<TenantFile> {
         app_registrations,
         install_states,
         notifications,
+        device_categories: vec![],
+        recovery_keys: vec![],
+        terms: None,
     })
 }
 

@@ -39,6 +39,10 @@ pub struct AppState {
     pub events: events::EventBus,
     /// Catalog rule results per rule input, for `/me/apps` and `/me/home`.
     pub verdicts: Arc<verdicts::VerdictCache>,
+    /// Acceptances of the terms of use known to this instance (the gate of `auth::Caller`).
+    pub terms_accepted: Arc<auth::TermsAccepted>,
+    /// How recent a sign-in a recovery key needs (`--fresh-sign-in-secs`).
+    pub fresh_sign_in_secs: u64,
 }
 
 /// `portal-server serve`.
@@ -58,11 +62,19 @@ pub async fn serve(args: ServeArgs) -> Result<(), Error> {
                 cluster::announce_import(&store).await.context("telling the running instances")?;
             }
             let delay = std::time::Duration::from_millis(args.simulator_delay_ms);
-            Arc::new(tenant::embedded::EmbeddedTenant::start(store.clone(), events.clone(), source.name, delay))
+            let mut embedded =
+                tenant::embedded::EmbeddedTenant::start(store.clone(), events.clone(), source.name, delay);
+            if let Some(path) = &args.recovery_keys {
+                embedded = embedded.with_recovery_keys(path).await?;
+            }
+            Arc::new(embedded)
         }
         tenant::graph::config::SourceKind::Graph => {
             if args.store.tenant.is_some() {
                 anyhow::bail!("--tenant is the embedded tenant's file; with --source graph the tenant is Intune");
+            }
+            if args.recovery_keys.is_some() {
+                anyhow::bail!("--recovery-keys is for the embedded tenant; with --source graph the keys are Intune's");
             }
             if args.identity.issuer.is_none() {
                 anyhow::bail!(
@@ -93,6 +105,8 @@ pub async fn serve(args: ServeArgs) -> Result<(), Error> {
         verifier: Arc::new(verifier),
         events,
         verdicts: Default::default(),
+        terms_accepted: Default::default(),
+        fresh_sign_in_secs: args.fresh_sign_in_secs,
     };
     // Several instances over one PostgreSQL database: events and tenant changes reach all.
     cluster::start(

@@ -121,7 +121,11 @@ async fn the_catalog_as_each_device_context_sees_it() {
         ipad.context,
         portal_core::api::ContextRef::Unenrolled { platform: portal_core::domain::Platform::Ipados }
     ));
-    assert_eq!(shown(&ipad, &app(1)), Some(ShownReason::Available), "Teams, not Required without enrollment");
+    assert_eq!(
+        shown(&ipad, &app(1)),
+        Some(ShownReason::AvailableOnceEnrolled),
+        "Teams: offered to enrolled devices, so enrolling this one gets it"
+    );
     assert!(ipad.apps.iter().all(|a| a.install.is_none()));
 
     let none = catalog(&intune, AMARA, "none").await;

@@ -276,7 +276,12 @@ async fn writes_change_the_callers_own_things() {
     // Notifications and selective wipe.
     assert!(store.mark_notification_read("u-amara", "n-amara-grace").await.expect("q"));
     assert!(store.unread_notifications_of_user("u-amara").await.expect("q").iter().all(|n| n.id != "n-amara-grace"));
-    let message = PortalMessage { code: MessageCode::AppInstallFailed, app: Some("Lab Notebook".into()), device: None };
+    let message = PortalMessage {
+        code: MessageCode::AppInstallFailed,
+        app: Some("Lab Notebook".into()),
+        device: None,
+        person: None,
+    };
     let note = store
         .insert_notification(
             "u-amara",

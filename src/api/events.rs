@@ -43,7 +43,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 /// The SSE event names the server sends with a portal-core [`Event`] as data.
-const EVENT_NAMES: [&str; 8] = [
+const EVENT_NAMES: [&str; 9] = [
     "install",
     "action",
     "checkIn",
@@ -52,6 +52,7 @@ const EVENT_NAMES: [&str; 8] = [
     "selectiveWipe",
     "notification",
     "notificationRead",
+    "deviceCategory",
 ];
 const BACKOFF_FIRST_MS: i32 = 1_000;
 const BACKOFF_MAX_MS: i32 = 30_000;

@@ -78,6 +78,13 @@ async fn send_signed_in(
         return Err(ApiError::SignInRequired);
     };
     match send(method.clone(), url, Some(&token), body.clone()).await {
+        // The token is fine but its sign-in is too old for this request (a recovery key):
+        // a refresh keeps the old sign-in, so the page asks for a fresh one instead.
+        Err(ApiError::Status { status: 401, problem: Some(p) })
+            if p.kind == portal_core::problem::FRESH_SIGN_IN_REQUIRED =>
+        {
+            return Err(ApiError::Status { status: 401, problem: Some(p) })
+        }
         Err(ApiError::Status { status: 401, .. }) => {}
         other => return other,
     }

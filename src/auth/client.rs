@@ -72,15 +72,28 @@ fn random_token() -> Result<String, AuthError> {
     Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
 }
 
-/// A new attempt and the URL that starts it. `silent` adds `prompt=none`.
+/// How the provider is asked to treat the person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prompt {
+    /// `prompt=none`: the provider's session or nothing (a silent attempt).
+    Silent,
+    /// Whatever the provider decides (its session may make it silent).
+    Default,
+    /// `prompt=login` and `max_age=0`: the person signs in again now, even with a session,
+    /// so the tokens carry a new `auth_time` (showing a recovery key needs one).
+    Fresh,
+}
+
+/// A new attempt and the URL that starts it.
 pub fn authorization_request(
     provider: &ProviderMetadata,
     client_id: &str,
     redirect_uri: &str,
     scopes: &[String],
     return_to: &str,
-    silent: bool,
+    prompt: Prompt,
 ) -> Result<(String, Attempt), AuthError> {
+    let silent = prompt == Prompt::Silent;
     let client = client(provider, client_id, redirect_uri)?;
     let verifier = PkceCodeVerifier::new(random_token()?);
     let challenge = PkceCodeChallenge::from_code_verifier_sha256(&verifier);
@@ -91,8 +104,10 @@ pub fn authorization_request(
         .add_scopes(scopes.iter().cloned().map(Scope::new))
         .set_pkce_challenge(challenge)
         .add_extra_param("nonce", nonce.secret().clone());
-    if silent {
-        request = request.add_extra_param("prompt", "none");
+    match prompt {
+        Prompt::Silent => request = request.add_extra_param("prompt", "none"),
+        Prompt::Fresh => request = request.add_extra_param("prompt", "login").add_extra_param("max_age", "0"),
+        Prompt::Default => {}
     }
     let (url, state) = request.url();
     let attempt = Attempt {

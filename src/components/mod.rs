@@ -5,4 +5,5 @@ pub mod notifications;
 pub mod protection_summary;
 pub mod shell;
 pub mod stale;
+pub mod terms_gate;
 pub mod this_device;

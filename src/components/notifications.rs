@@ -58,8 +58,11 @@ pub fn load_while_signed_in() {
     let (Some(auth), Some(config)) = (state.auth, state.config.get_value()) else { return };
     let live = use_live_events();
     let signed_in = Memo::new(move |_| auth.is_signed_in());
+    let gate = crate::components::terms_gate::use_terms_gate();
     Effect::new(move |_| {
         live.resync();
+        // Read again once the terms are accepted (refused before).
+        let _ = gate.map(|g| g.is_clear());
         if !signed_in.get() {
             state.list.set(None);
             return;

@@ -40,6 +40,7 @@ pub fn Shell(
     crate::api::events::provide_live_events();
     crate::device_context::provide();
     crate::components::notifications::provide_notifications();
+    crate::components::terms_gate::provide();
     provide_context(UserName(RwSignal::new(None)));
     start_signed_in_services(auth);
     focus_heading_on_navigation();
@@ -80,6 +81,7 @@ pub fn Shell(
                     path=path!("/notifications")
                     view=|| view! { <RequireSignIn><LazyPage load=pages::notifications_page() /></RequireSignIn> }
                 />
+                <Route path=path!("/enroll") view=|| view! { <RequireSignIn><LazyPage load=pages::enroll_page() /></RequireSignIn> } />
                 <Route path=path!("/help") view=|| view! { <LazyPage load=pages::help_page() /> } />
                 <Route path=path!("/settings") view=|| view! { <LazyPage load=pages::settings_page() /> } />
             </Routes>
@@ -118,6 +120,11 @@ fn start_signed_in_services(auth: Auth) {
         leptos::task::spawn_local(async move {
             if signed_in_services(owner).await.is_err() {
                 started.set_value(false);
+                // Nothing will check the terms: the pages show (the server still refuses
+                // personal data until they are accepted).
+                if let Some(gate) = crate::components::terms_gate::use_terms_gate() {
+                    gate.0.set(crate::components::terms_gate::TermsState::Clear);
+                }
             }
         });
     });
@@ -128,8 +135,33 @@ split!(signed_in, preload_signed_in => fn signed_in_services(owner: Owner) -> ()
         crate::api::events::stream_while_signed_in();
         crate::components::notifications::load_while_signed_in();
         fetch_user_name_while_signed_in();
+        check_terms_while_signed_in();
     })
 });
+
+/// Asks whether the organisation's terms must be accepted first, at each sign-in.
+fn check_terms_while_signed_in() {
+    use crate::components::terms_gate::{use_terms_gate, TermsState};
+    let auth = use_auth();
+    let Some(gate) = use_terms_gate() else { return };
+    let config = use_context::<PortalConfig>();
+    let signed_in = Memo::new(move |_| auth.is_signed_in());
+    Effect::new(move |_| {
+        if !signed_in.get() {
+            gate.0.set(TermsState::Checking);
+            return;
+        }
+        let Some(config) = config.clone() else { return };
+        leptos::task::spawn_local(async move {
+            let state = match crate::api::me::terms(auth, &config).await {
+                Ok(status) if status.must_accept && status.terms.is_some() => TermsState::MustAccept(status),
+                // Unreadable: the pages show; the server refuses personal data until accepted.
+                _ => TermsState::Clear,
+            };
+            gate.0.set(state);
+        });
+    });
+}
 
 fn fetch_user_name_while_signed_in() {
     let auth = use_auth();
@@ -202,7 +234,14 @@ fn focus_heading(before: Option<web_sys::Element>, tries: u32) {
 fn RequireSignIn(children: ChildrenFn) -> impl IntoView {
     let auth = use_auth();
     let signed_in = Memo::new(move |_| auth.is_signed_in());
-    move || if signed_in.get() { children().into_any() } else { view! { <pages::landing::Landing /> }.into_any() }
+    let gate = crate::components::terms_gate::use_terms_gate();
+    let blocked = Memo::new(move |_| gate.is_some_and(|g| g.blocks()));
+    move || match (signed_in.get(), blocked.get()) {
+        (false, _) => view! { <pages::landing::Landing /> }.into_any(),
+        // The organisation's terms come first (crate::components::terms_gate).
+        (true, true) => view! { <LazyPage load=pages::terms_page() /> }.into_any(),
+        (true, false) => children().into_any(),
+    }
 }
 
 /// The route's `{id}`, tracked: `/devices/a` → `/devices/b` reuses the route's view.

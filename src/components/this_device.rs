@@ -82,6 +82,15 @@ impl UserDevices {
         leptos::task::spawn_local(async move { list.set(Some(api::devices::list(auth, &config).await)) });
     }
 
+    /// `context` named with the list (tracked); `None` until it is read, or for a device
+    /// that is no longer the user's.
+    pub fn context_name(self, context: &str) -> Option<ContextName> {
+        self.list.with(|d| match d {
+            Some(Ok(list)) => name_of(context, list),
+            _ => None,
+        })
+    }
+
     /// The name of the enrolled device `id` (tracked); empty until the list is read.
     pub fn device_name(self, id: &str) -> String {
         self.list

@@ -3,8 +3,10 @@
 //! at once). Details and actions are at `/devices/{id}` ([`DeviceDetails`]).
 
 pub mod actions;
+pub mod category;
 mod details;
 pub mod reasons;
+pub mod recovery;
 mod rename;
 
 pub use details::DeviceDetails;
@@ -87,6 +89,7 @@ pub fn Devices() -> impl IntoView {
             }.into_any(),
             Some(Ok(list)) => view! { <DeviceCards list this_device=this_device.clone() /> }.into_any(),
         }}
+        <crate::pages::enroll::EnrollHelpLink />
     }
 }
 

@@ -7,6 +7,7 @@
 
 pub mod apps;
 pub mod devices;
+pub mod enroll;
 pub mod help;
 pub mod home;
 pub mod landing;
@@ -16,9 +17,12 @@ pub mod protected_apps;
 pub mod protection_about;
 pub mod settings;
 pub mod sign_in_failed;
+pub mod terms;
 
 use leptos::prelude::*;
 
+split!(terms, preload_terms => pub fn terms_page() -> AnyView { view! { <terms::Terms /> }.into_any() });
+split!(enroll, preload_enroll => pub fn enroll_page() -> AnyView { view! { <enroll::Enroll /> }.into_any() });
 split!(home, preload_home => pub fn home_page() -> AnyView { view! { <home::Home /> }.into_any() });
 split!(apps, preload_apps => pub fn apps_page() -> AnyView { view! { <apps::Apps /> }.into_any() });
 split!(apps, preload_app_details => pub fn app_details_page(id: String) -> AnyView {

@@ -44,7 +44,18 @@ fn message_keys(code: MessageCode) -> Option<(Key, Key)> {
             key!(notifications.portal.company_data_removed.title),
             key!(notifications.portal.company_data_removed.body),
         ),
-        MessageCode::Other => return None,
+        MessageCode::RecoveryKeyShown => {
+            (key!(notifications.portal.recovery_key_shown.title), key!(notifications.portal.recovery_key_shown.body))
+        }
+        MessageCode::DeviceCategoryNeeded => {
+            (key!(notifications.portal.category_needed.title), key!(notifications.portal.category_needed.body))
+        }
+        // Not in this page's catalog yet: the server's English text.
+        MessageCode::AppRequested
+        | MessageCode::AppRequestApproved
+        | MessageCode::AppRequestDeclined
+        | MessageCode::AppRequestWithdrawn
+        | MessageCode::Other => return None,
     })
 }
 

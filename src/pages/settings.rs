@@ -30,6 +30,7 @@ pub fn Settings() -> impl IntoView {
                     <h2 id="settings-device">{tr!(settings.device_title)}</h2>
                     <RememberedDevice />
                 </section>
+                <TermsAccepted />
                 <section class="card settings-section" aria-labelledby="settings-account">
                     <h2 id="settings-account">{tr!(settings.account_title)}</h2>
                     <p>
@@ -177,4 +178,39 @@ fn DeviceInWords(context: String) -> impl IntoView {
         Some(Err(())) => tr_with!(settings.device_is_unread, id = id).into_any(),
     })
     .into_any()
+}
+
+/// The organisation's terms of use and when this person accepted the current version (only
+/// where the organisation publishes terms for them).
+#[component]
+fn TermsAccepted() -> impl IntoView {
+    let auth = use_auth();
+    let i18n = use_i18n();
+    let status = RwSignal::new(None);
+    if let Some(config) = use_context::<PortalConfig>() {
+        leptos::task::spawn_local(async move {
+            if let Ok(terms) = api::me::terms(auth, &config).await {
+                let _ = status.try_set(Some(terms));
+            }
+        });
+    }
+    move || {
+        let status: portal_core::api::TermsStatus = status.get()?;
+        let terms = status.terms?;
+        let title = terms.text_for(i18n.locale().code()).map(|t| t.title.clone()).unwrap_or_default();
+        let text = match status.accepted {
+            Some(accepted) => {
+                let date = crate::dates::date(&accepted.accepted_date_time, i18n.locale().code());
+                i18n.format(key!(settings.terms_accepted), &[("version", &accepted.version), ("date", &date)])
+            }
+            None => i18n.text(key!(settings.terms_not_accepted)).to_string(),
+        };
+        Some(view! {
+            <section class="card settings-section" aria-labelledby="settings-terms">
+                <h2 id="settings-terms">{tr!(settings.terms_title)}</h2>
+                <p class="terms-title">{title}</p>
+                <p class="terms-acceptance">{text}</p>
+            </section>
+        })
+    }
 }

@@ -3,7 +3,7 @@
 //! instead of polling.
 
 use super::InstallStatus;
-use crate::domain::{ComplianceState, DeviceActionResult, Notification, SelectiveWipeState};
+use crate::domain::{AppRequest, ComplianceState, DeviceActionResult, Notification, SelectiveWipeState};
 use serde::{Deserialize, Serialize};
 
 /// One change to the signed-in user's things.
@@ -37,11 +37,17 @@ pub enum Event {
     Notification { notification: Notification },
     /// A notification was marked read.
     NotificationRead { id: String },
+    /// An app request was made, withdrawn or decided (to its requester and the app's
+    /// approvers).
+    AppRequest { request: AppRequest },
+    /// A device's category was chosen.
+    #[serde(rename_all = "camelCase")]
+    DeviceCategory { device_id: String, device_category_display_name: String },
 }
 
 impl Event {
     /// Every SSE `event:` name of an [`Event`] (the stream also sends `ready` and `lagged`).
-    pub const NAMES: [&'static str; 8] = [
+    pub const NAMES: [&'static str; 10] = [
         "install",
         "action",
         "checkIn",
@@ -50,6 +56,8 @@ impl Event {
         "selectiveWipe",
         "notification",
         "notificationRead",
+        "appRequest",
+        "deviceCategory",
     ];
 
     /// The SSE `event:` name.
@@ -63,6 +71,8 @@ impl Event {
             Event::SelectiveWipe { .. } => "selectiveWipe",
             Event::Notification { .. } => "notification",
             Event::NotificationRead { .. } => "notificationRead",
+            Event::AppRequest { .. } => "appRequest",
+            Event::DeviceCategory { .. } => "deviceCategory",
         }
     }
 }

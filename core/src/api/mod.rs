@@ -6,8 +6,10 @@
 //! needs around them (rule outcomes, install state, counts).
 
 mod events;
+mod features;
 
 pub use events::{Event, EventTicket};
+pub use features::*;
 
 use crate::branding::Branding;
 use crate::domain::{
@@ -58,6 +60,9 @@ pub struct Profile {
     pub upn: String,
     #[serde(default)]
     pub email: Option<String>,
+    /// Approves requests for at least one app (the navigation then offers Approvals).
+    #[serde(default, skip_serializing_if = "is_no")]
+    pub is_approver: bool,
 }
 
 /// The first screen in one round trip (`GET /api/v1/me/home`).
@@ -143,6 +148,13 @@ pub struct DeviceDetails {
     /// What Rename changes here (the portal's name, or the device's own name).
     #[serde(default)]
     pub device_rename: DeviceRename,
+    /// The device's disk-encryption recovery key (Windows: BitLocker, macOS: FileVault):
+    /// whether it can be shown, and why not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recovery_key: Option<crate::rules::recovery::RecoveryKeyOffer>,
+    /// Set when the person is asked to put the device in one of these categories.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category_prompt: Option<CategoryPrompt>,
     /// Set when part of this answer is older than it should be (see [`Staleness`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stale: Option<Staleness>,
@@ -273,6 +285,10 @@ pub struct CatalogItem {
     /// with an install group can be); `false`: the page says where to get it instead.
     #[serde(default = "yes", skip_serializing_if = "is_yes")]
     pub self_service: bool,
+    /// Set for an app the organisation lets people ask for: "Request" instead of Install
+    /// until a request of theirs is approved (their latest request, if any).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<crate::rules::requests::RequestOffer>,
 }
 
 fn yes() -> bool {
@@ -281,6 +297,10 @@ fn yes() -> bool {
 
 fn is_yes(value: &bool) -> bool {
     *value
+}
+
+fn is_no(value: &bool) -> bool {
+    !*value
 }
 
 /// `GET /api/v1/me/apps?device=…&q=…&category=…&offset=…&limit=…`: one page of the apps
@@ -323,6 +343,8 @@ pub struct AppDetails {
     pub install: Option<InstallStatus>,
     #[serde(default = "yes", skip_serializing_if = "is_yes")]
     pub self_service: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<crate::rules::requests::RequestOffer>,
     /// Set when part of this answer is older than it should be (see [`Staleness`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stale: Option<Staleness>,
@@ -336,6 +358,7 @@ impl AppDetails {
             catalog: item.catalog,
             install: item.install,
             self_service: item.self_service,
+            request: item.request,
             stale: None,
         }
     }
@@ -347,6 +370,7 @@ impl AppDetails {
             catalog: self.catalog.clone(),
             install: self.install.clone(),
             self_service: self.self_service,
+            request: self.request.clone(),
         }
     }
 }
@@ -460,6 +484,14 @@ pub enum Refusal {
     App(AppRefusal),
     /// A device name `validate_device_name` refused.
     Rename(RenameError),
+    /// A recovery key that cannot be shown (`rules::recovery`).
+    RecoveryKey(crate::rules::recovery::RecoveryKeyReason),
+    /// A device category that cannot be chosen (`rules::categories`).
+    Category(crate::rules::categories::CategoryReason),
+    /// An app request, or a decision on one, that is refused (`rules::requests`).
+    Request(crate::rules::requests::RequestRefusal),
+    /// Terms that cannot be accepted (`rules::terms`).
+    Terms(crate::rules::terms::TermsRefusal),
 }
 
 /// Why an install or uninstall is refused for this device context.
@@ -479,4 +511,6 @@ pub enum AppRefusal {
     /// The rule allows it, but the portal cannot install this app here (Intune: no install
     /// group is configured for it); the Company Portal app on the device can.
     NotSelfService,
+    /// The organisation asks for a request first, and none of the person's is approved.
+    ApprovalRequired,
 }

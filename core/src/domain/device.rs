@@ -154,6 +154,10 @@ pub struct ManagedDevice {
     pub user_id: Option<String>,
     #[serde(default)]
     pub device_action_results: Vec<DeviceActionResult>,
+    /// The category the device is in (one of the organisation's `DeviceCategory` names);
+    /// `None` until someone picks one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_category_display_name: Option<String>,
 }
 
 impl ManagedDevice {

@@ -8,15 +8,20 @@
 
 mod app;
 mod assignment;
+mod category;
 mod device;
 mod enrollment;
 mod notification;
 mod organisation;
 mod platform;
 mod protection;
+mod recovery;
+mod request;
+mod terms;
 
 pub use app::{App, AppSource, ResultantAppState};
 pub use assignment::{Assignment, AssignmentTarget, InstallIntent, MobileAppIntent, ResolvedIntent};
+pub use category::DeviceCategory;
 pub use device::{
     ActionState, ComplianceState, DeviceActionResult, FailingSetting, ManagedDevice, OwnerType, PendingNote,
     RemoteAction, UnenrolledDevice,
@@ -29,3 +34,6 @@ pub use protection::{
     AppProtectionPolicy, ClipboardSharingLevel, DataTransferLevel, FlaggedReason, ManagedAppRegistration, PolicyRef,
     SelectiveWipeState,
 };
+pub use recovery::{RecoveryKeyKind, VolumeType};
+pub use request::{AppRequest, AppRequestState};
+pub use terms::{TermsAcceptance, TermsOfUse, TermsText};

@@ -36,6 +36,9 @@ pub struct PortalMessage {
     pub app: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device: Option<String>,
+    /// A person the message is about (the requester of an app request).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person: Option<String>,
 }
 
 /// The kinds of notification the portal sends.
@@ -54,6 +57,18 @@ pub enum MessageCode {
     DeviceReset,
     DeviceRenamed,
     CompanyDataRemoved,
+    /// A recovery key of `device` was shown (to the person it was shown to).
+    RecoveryKeyShown,
+    /// `device` has no category yet: the person is asked to pick one.
+    DeviceCategoryNeeded,
+    /// Someone asked for `app` (to its approvers; the requester's name is in the body).
+    AppRequested,
+    /// The person's request for `app` was approved.
+    AppRequestApproved,
+    /// The person's request for `app` was declined.
+    AppRequestDeclined,
+    /// A request for `app` was withdrawn (to its approvers).
+    AppRequestWithdrawn,
     /// A newer server's code: the page falls back to `title` and `body`.
     #[serde(other)]
     Other,

@@ -34,6 +34,10 @@ pub struct OrganisationSettings {
     /// What Rename changes with this tenant (a property of how the portal reaches it).
     #[serde(default)]
     pub device_rename: DeviceRename,
+    /// Don't ask people to put their devices in a category (Intune's
+    /// `disableDeviceCategorySelection`).
+    #[serde(default)]
+    pub disable_device_category_selection: bool,
 }
 
 /// What renaming a device changes.

@@ -52,6 +52,9 @@ pub enum ShownReason {
     AvailableWithoutEnrollment,
     /// The organisation removes it unless the user installs it from the portal.
     RemovedUnlessInstalledFromPortal,
+    /// Offered on enrolled devices only ("Available for enrolled devices"), and this device
+    /// isn't enrolled: enrolling it gets the app.
+    AvailableOnceEnrolled,
 }
 
 /// Why an app is not listed, so that "where is my app?" has an answer.
@@ -67,7 +70,8 @@ pub enum HiddenReason {
     Excluded,
     /// Offered to the user, but on an enrolled device only its primary user sees offers.
     NotPrimaryUser,
-    /// Assigned as Required, which applies only to enrolled devices.
+    /// Assigned as Required — to the user, or to every device — which applies only to
+    /// enrolled devices: enrolling this one gets it.
     RequiresEnrollment,
     /// The organisation uninstalls it from this device.
     RemovedByOrganisation,
@@ -149,13 +153,31 @@ pub fn entry(app: &App, assignments: &[Assignment], caller: &Caller<'_>, context
     let resolved = intent::resolve(&reached, enrollment, carries);
 
     let as_primary = || intent::resolve(&reached, Enrollment::Enrolled { caller_is_primary_user: true }, carries);
+    // What this device would get once enrolled (with the caller as its primary user): an
+    // all-devices assignment reaches an enrolled device; which device groups it would join
+    // cannot be known, so those are left out.
+    let once_enrolled = || {
+        let hypothetical = Audience {
+            user_group_ids: caller.group_ids,
+            device: Some(DeviceAudience { group_ids: &[], caller_is_primary_user: true }),
+        };
+        intent::resolve(
+            &intent::reach(assignments, &hypothetical),
+            Enrollment::Enrolled { caller_is_primary_user: true },
+            carries,
+        )
+    };
+    // "Available for enrolled devices" seen from a device that isn't enrolled: shown, with
+    // "enroll this device to get it" instead of an install.
+    let enrolled_only = !enrolled && resolved == ResolvedIntent::Available;
     let visibility = match shown_reason(resolved) {
+        Some(_) if enrolled_only => Visibility::Shown(ShownReason::AvailableOnceEnrolled),
         Some(reason) => Visibility::Shown(reason),
         None => Visibility::Hidden(match resolved {
             ResolvedIntent::Exclude => HiddenReason::Excluded,
             ResolvedIntent::Uninstall => HiddenReason::RemovedByOrganisation,
             _ if enrolled && !primary && as_primary().user_may_install() => HiddenReason::NotPrimaryUser,
-            _ if !enrolled && as_primary().is_required() => HiddenReason::RequiresEnrollment,
+            _ if !enrolled && once_enrolled().is_required() => HiddenReason::RequiresEnrollment,
             _ => HiddenReason::NotAssigned,
         }),
     };
@@ -164,7 +186,7 @@ pub fn entry(app: &App, assignments: &[Assignment], caller: &Caller<'_>, context
         app_id: app.id.clone(),
         intent: resolved,
         visibility,
-        can_install: shown && resolved.user_may_install(),
+        can_install: shown && !enrolled_only && resolved.user_may_install(),
         can_uninstall: enrolled
             && primary
             && !app.is_web_link()

@@ -25,6 +25,7 @@ pub fn device(platform: Platform, enrollment: DeviceEnrollmentType, owner: Owner
         jail_broken: Some(false),
         user_id: Some(ME.into()),
         device_action_results: vec![],
+        device_category_display_name: None,
     }
 }
 

@@ -3,9 +3,13 @@
 
 pub mod actions;
 pub mod catalog;
+pub mod categories;
 pub mod compliance;
 pub mod intent;
 pub mod protection;
+pub mod recovery;
+pub mod requests;
+pub mod terms;
 
 #[cfg(test)]
 mod fixtures;

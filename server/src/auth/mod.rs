@@ -5,6 +5,13 @@
 //!
 //! Failures are 401 problem documents with `WWW-Authenticate: Bearer error="invalid_token"`
 //! (RFC 6750 §3); a bad token is never a 500.
+//!
+//! A [`Caller`] has also accepted the organisation's current terms of use, if it publishes
+//! any for them (`rules::terms`); until then personal endpoints answer 403
+//! `urn:portal:problem:terms-not-accepted`. The few endpoints a person needs before that —
+//! their profile, the terms themselves, live events — take a [`SignedIn`] instead.
+
+mod terms;
 
 mod keys;
 pub mod user;
@@ -33,7 +40,16 @@ pub struct Caller {
     pub person: Person,
     /// Set when the tenant answered who they are from what it read earlier.
     pub stale: Option<Staleness>,
+    /// When they last signed in (unix seconds), if the token says: some requests need a
+    /// recent sign-in (`rules::recovery::signed_in_recently`).
+    pub auth_time: Option<u64>,
 }
+
+/// A signed-in user who may not have accepted the terms of use yet (see the module docs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedIn(pub Caller);
+
+pub use terms::TermsAccepted;
 
 impl Caller {
     /// A freshness account for one response, starting with how fresh the caller's own
@@ -58,6 +74,10 @@ pub enum Rejection {
     KeysUnavailable,
     /// The tenant could not say whether this is one of its users.
     Tenant(TenantError),
+    /// The organisation's current terms of use are not accepted yet.
+    TermsNotAccepted,
+    /// The store could not say whether they were.
+    Internal(anyhow::Error),
 }
 
 impl IntoResponse for Rejection {
@@ -88,6 +108,13 @@ impl IntoResponse for Rejection {
                 None,
             ),
             Rejection::Tenant(e) => return ApiError::from(e).into_response(),
+            Rejection::Internal(e) => return ApiError::Internal(e).into_response(),
+            Rejection::TermsNotAccepted => (
+                Problem::new(403, "Accept the terms of use first")
+                    .with_kind(portal_core::problem::TERMS_NOT_ACCEPTED)
+                    .with_detail("Read GET /api/v1/me/terms and accept them with POST /api/v1/me/terms/acceptance."),
+                None,
+            ),
         };
         let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::UNAUTHORIZED);
         let mut res = ApiError::Problem(problem).into_response();
@@ -100,6 +127,18 @@ impl IntoResponse for Rejection {
 }
 
 impl FromRequestParts<AppState> for Caller {
+    type Rejection = Rejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let SignedIn(caller) = SignedIn::from_request_parts(parts, state).await?;
+        if terms::must_accept(state, &caller).await? {
+            return Err(Rejection::TermsNotAccepted);
+        }
+        Ok(caller)
+    }
+}
+
+impl FromRequestParts<AppState> for SignedIn {
     type Rejection = Rejection;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
@@ -117,12 +156,13 @@ impl FromRequestParts<AppState> for Caller {
         }
         let verified = state.verifier.verify(token).await?;
         match state.tenant.person(&verified.subject).await {
-            Ok(Some(answer)) => Ok(Caller {
+            Ok(Some(answer)) => Ok(SignedIn(Caller {
                 user_id: verified.subject,
                 scopes: verified.scopes,
                 person: answer.value,
                 stale: answer.stale,
-            }),
+                auth_time: verified.auth_time,
+            })),
             Ok(None) => Err(Rejection::UnknownUser),
             Err(e) => Err(Rejection::Tenant(e)),
         }

@@ -41,6 +41,9 @@ pub struct Verified {
     /// `oid`, else `sub`.
     pub subject: String,
     pub scopes: Vec<String>,
+    /// When the user last signed in (unix seconds), if the token says (`auth_time`; Entra
+    /// puts it in access tokens only as an optional claim).
+    pub auth_time: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -50,6 +53,7 @@ struct Claims {
     oid: Option<String>,
     scp: Option<ScopeClaim>,
     scope: Option<String>,
+    auth_time: Option<u64>,
 }
 
 /// `scp` is a space-separated string at Entra, a list at some providers.
@@ -147,7 +151,7 @@ impl Verifier {
             (Some(ScopeClaim::List(l)), _) => l,
             (None, None) => Vec::new(),
         };
-        Ok((Verified { subject, scopes }, exp))
+        Ok((Verified { subject, scopes, auth_time: claims.auth_time }, exp))
     }
 }
 

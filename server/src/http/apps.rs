@@ -13,9 +13,11 @@ use portal_core::api::{
     AppDetails, AppList, AppRefusal, CatalogItem, ContextRef, Event, InstallAccepted, InstallOperation, InstallRequest,
     InstallStatus, Refusal, APP_PAGE_DEFAULT, APP_PAGE_MAX, HOME_FEATURED_MAX,
 };
-use portal_core::domain::{Platform, ResultantAppState};
-use portal_core::rules::catalog::{entry, Caller as CatalogCaller, DeviceContext, Visibility};
+use portal_core::domain::{AppRequest, Platform, ResultantAppState};
+use portal_core::rules::catalog::{entry, Caller as CatalogCaller, CatalogEntry, DeviceContext, Visibility};
+use portal_core::rules::requests::{gate_install, RequestOffer, RequestStatus};
 use serde::Deserialize;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -127,12 +129,46 @@ async fn load(
     }
 }
 
-fn item(app: &CatalogApp, caller: &CatalogCaller<'_>, context: &Context) -> CatalogItem {
+/// The caller's latest request per app, read only when the catalog has requestable apps.
+pub(super) async fn latest_requests(
+    state: &AppState,
+    catalog: &AppCatalog,
+    user_id: &str,
+) -> Result<HashMap<String, AppRequest>, ApiError> {
+    if !catalog.apps().iter().any(|a| a.requestable) {
+        return Ok(HashMap::new());
+    }
+    Ok(state.store.latest_app_requests_of_user(user_id).await?)
+}
+
+/// A requestable app's offer (the caller's latest request), with install gated on an
+/// approval (`rules::requests::gate_install`); other apps as the catalog rule says.
+pub(super) fn with_request(
+    app: &CatalogApp,
+    mut verdict: CatalogEntry,
+    latest: &HashMap<String, AppRequest>,
+) -> (CatalogEntry, Option<RequestOffer>) {
+    if !app.requestable {
+        return (verdict, None);
+    }
+    let offer = RequestOffer { latest: latest.get(&app.app.id).map(RequestStatus::of) };
+    gate_install(&mut verdict, &offer);
+    (verdict, Some(offer))
+}
+
+fn item(
+    app: &CatalogApp,
+    caller: &CatalogCaller<'_>,
+    context: &Context,
+    latest: &HashMap<String, AppRequest>,
+) -> CatalogItem {
+    let (catalog, request) = with_request(app, entry(&app.app, &app.assignments, caller, &context.as_rules()), latest);
     CatalogItem {
-        catalog: entry(&app.app, &app.assignments, caller, &context.as_rules()),
+        catalog,
         install: context.install_of(&app.app.id),
         app: app.app.clone(),
         self_service: app.self_service,
+        request,
     }
 }
 
@@ -142,6 +178,7 @@ pub fn featured_items(
     catalog: &Arc<AppCatalog>,
     user_id: &str,
     group_ids: &[String],
+    latest: &HashMap<String, AppRequest>,
 ) -> Vec<CatalogItem> {
     let caller = CatalogCaller { user_id, group_ids };
     let visible = state.verdicts.visible(catalog, &caller, &DeviceContext::None);
@@ -150,11 +187,9 @@ pub fn featured_items(
         .iter()
         .filter_map(|(i, verdict)| apps.get(*i).filter(|a| a.app.featured).map(|a| (a, verdict)))
         .take(HOME_FEATURED_MAX)
-        .map(|(app, verdict)| CatalogItem {
-            app: app.app.clone(),
-            catalog: verdict.clone(),
-            install: None,
-            self_service: app.self_service,
+        .map(|(app, verdict)| {
+            let (catalog, request) = with_request(app, verdict.clone(), latest);
+            CatalogItem { app: app.app.clone(), catalog, install: None, self_service: app.self_service, request }
         })
         .collect()
 }
@@ -183,6 +218,7 @@ pub async fn list(
     let visible = state.verdicts.visible(&catalog, &rules_caller, &context.as_rules());
     let needle = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(str::to_lowercase);
     let category = query.category.as_deref().map(str::trim).filter(|c| !c.is_empty());
+    let latest = latest_requests(&state, &catalog, &caller.user_id).await?;
     let apps = catalog.apps();
     let matches = |i: usize| {
         let Some(app) = apps.get(i).map(|a| &a.app) else { return false };
@@ -199,11 +235,13 @@ pub async fn list(
         }
         if total >= offset && page.len() < limit {
             if let Some(app) = apps.get(*i) {
+                let (catalog, request) = with_request(app, verdict.clone(), &latest);
                 page.push(CatalogItem {
                     install: context.install_of(&app.app.id),
                     app: app.app.clone(),
-                    catalog: verdict.clone(),
+                    catalog,
                     self_service: app.self_service,
+                    request,
                 });
             }
         }
@@ -226,7 +264,8 @@ pub async fn details(
     let (catalog, context) = load(&state, &caller, query.device.as_deref(), &mut fresh).await?;
     let app = catalog.get(&app_id).ok_or_else(|| ApiError::not_found("app"))?;
     let rules_caller = CatalogCaller { user_id: &caller.user_id, group_ids: &caller.person.group_ids };
-    let mut details = AppDetails::new(context.reference(), item(app, &rules_caller, &context));
+    let latest = latest_requests(&state, &catalog, &caller.user_id).await?;
+    let mut details = AppDetails::new(context.reference(), item(app, &rules_caller, &context, &latest));
     details.stale = fresh.stale();
     Ok(axum::Json(details))
 }
@@ -278,8 +317,14 @@ async fn request(
     let context = Context::Enrolled(Box::new(view.value));
     let rules_caller = CatalogCaller { user_id: &caller.user_id, group_ids: &caller.person.group_ids };
     let verdict = entry(&app.app, &app.assignments, &rules_caller, &context.as_rules());
+    let latest = latest_requests(&state, &catalog, &caller.user_id).await?;
+    let (gated, request) = with_request(app, verdict.clone(), &latest);
     let refusal = match (operation, &verdict.visibility) {
         (_, Visibility::Hidden(hidden)) => Some(AppRefusal::NotOffered { hidden: *hidden }),
+        // Allowed by the catalog rule, waiting for an approval.
+        (InstallOperation::Install, _) if verdict.can_install && !gated.can_install && request.is_some() => {
+            Some(AppRefusal::ApprovalRequired)
+        }
         (InstallOperation::Install, _) if !verdict.can_install || app.app.is_web_link() => {
             Some(AppRefusal::NotInstallable)
         }

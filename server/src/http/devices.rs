@@ -10,10 +10,12 @@ use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use portal_core::api::{
-    ActionAccepted, ActionRequest, DeviceDetails, DeviceList, DeviceSummary, Event, Refusal, RenameDevice,
+    ActionAccepted, ActionRequest, CategoryPrompt, ChooseCategory, DeviceDetails, DeviceList, DeviceSummary, Event,
+    Refusal, RenameDevice,
 };
 use portal_core::domain::{ManagedDevice, OrganisationSettings, RemoteAction};
 use portal_core::rules::actions::{action_options, availability, validate_device_name, Availability, Reason};
+use portal_core::rules::categories::{may_choose, CategoryReason};
 use portal_core::rules::compliance::{device_access_status, settings_to_fix};
 
 pub fn summary(device: ManagedDevice) -> DeviceSummary {
@@ -26,6 +28,9 @@ pub fn summary(device: ManagedDevice) -> DeviceSummary {
 pub async fn list(caller: Caller, State(state): State<AppState>) -> Result<axum::Json<DeviceList>, ApiError> {
     let mut fresh = caller.freshness();
     let devices = fresh.take(state.tenant.devices(&caller.person).await?);
+    // Devices without a category ask their user once, as a notification: the device list is
+    // what the SPA reads on Home and Devices (GET /me/home asks too).
+    ask_for_categories(&state, &caller, &devices.managed).await?;
     Ok(axum::Json(DeviceList {
         devices: devices.managed.into_iter().map(summary).collect(),
         unenrolled_devices: devices.unenrolled,
@@ -34,7 +39,7 @@ pub async fn list(caller: Caller, State(state): State<AppState>) -> Result<axum:
 }
 
 /// The organisation settings the action rules consult for `person`.
-async fn settings_for(
+pub(super) async fn settings_for(
     state: &AppState,
     person: &Person,
     fresh: &mut Freshness,
@@ -44,7 +49,7 @@ async fn settings_for(
 }
 
 /// One of the caller's devices, read from the tenant; someone else's is a 404.
-async fn device_of(
+pub(super) async fn device_of(
     state: &AppState,
     caller: &Caller,
     id: &str,
@@ -53,18 +58,33 @@ async fn device_of(
     fresh.take_opt(state.tenant.managed_device(&caller.person, id).await?).ok_or_else(|| ApiError::not_found("device"))
 }
 
-async fn details_of(
+pub(super) async fn details_of(
     state: &AppState,
     caller: &Caller,
     device: ManagedDevice,
     mut fresh: Freshness,
 ) -> Result<DeviceDetails, ApiError> {
     let org = settings_for(state, &caller.person, &mut fresh).await?;
+    let escrow = async {
+        // Only where the platform has keys: no tenant read for an iPhone.
+        match portal_core::domain::RecoveryKeyKind::for_platform(device.operating_system) {
+            Some(_) => state.tenant.recovery_escrow(&caller.person, &device).await.map(Some),
+            None => Ok(None),
+        }
+    };
+    let (escrow, categories) = tokio::try_join!(escrow, state.tenant.device_categories())?;
+    let categories = fresh.take(categories);
+    let category_prompt =
+        may_choose(&device, &caller.user_id, &org, &categories, state.tenant.can_set_device_category())
+            .ok()
+            .map(|()| CategoryPrompt { categories: Vec::clone(&categories) });
     Ok(DeviceDetails {
         access: device_access_status(&device),
         settings_to_fix: settings_to_fix(&device).to_vec(),
         actions: action_options(&device, &caller.user_id, &org),
         device_rename: org.device_rename,
+        recovery_key: escrow.and_then(|escrow| portal_core::rules::recovery::offer(&device, &caller.user_id, escrow)),
+        category_prompt,
         device,
         stale: fresh.stale(),
     })
@@ -174,4 +194,83 @@ fn already_pending() -> ApiError {
         "The same action is already pending",
         Refusal::Action(Reason::AlreadyPending),
     )
+}
+
+#[utoipa::path(put, path = "/api/v1/me/devices/{id}/category", tag = "devices",
+    params(("id" = String, Path, description = "A managed device id")),
+    request_body = ChooseCategory,
+    responses((status = 200, body = DeviceDetails),
+        (status = 403, description = "The category cannot be chosen here; `reason` says why", body = portal_core::problem::Problem),
+        (status = 404, body = portal_core::problem::Problem),
+        (status = 409, description = "The device has a category already (`reason`: categoryAlreadyChosen)", body = portal_core::problem::Problem),
+        (status = 422, description = "Not one of the organisation's categories", body = portal_core::problem::Problem)),
+    security(("bearer" = [])))]
+pub async fn choose_category(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Json(body): Json<ChooseCategory>,
+) -> Result<axum::Json<DeviceDetails>, ApiError> {
+    // Ownership first: someone else's device is a 404 whatever the category.
+    let mut fresh = caller.freshness();
+    let device = device_of(&state, &caller, &id, &mut fresh).await?;
+    let org = settings_for(&state, &caller.person, &mut fresh).await?;
+    let categories = fresh.take(state.tenant.device_categories().await?);
+    let refused = |status, reason| {
+        ApiError::refused(status, "This device's category cannot be chosen", Refusal::Category(reason))
+    };
+    if let Err(reason) = may_choose(&device, &caller.user_id, &org, &categories, state.tenant.can_set_device_category())
+    {
+        let status =
+            if reason == CategoryReason::CategoryAlreadyChosen { StatusCode::CONFLICT } else { StatusCode::FORBIDDEN };
+        return Err(refused(status, reason));
+    }
+    let Some(category) = categories.iter().find(|c| c.id == body.category_id) else {
+        return Err(refused(StatusCode::UNPROCESSABLE_ENTITY, CategoryReason::UnknownCategory));
+    };
+    let device = state
+        .tenant
+        .set_device_category(&caller.person, &id, category)
+        .await?
+        .ok_or_else(|| refused(StatusCode::CONFLICT, CategoryReason::CategoryAlreadyChosen))?;
+    state.events.publish(
+        &caller.user_id,
+        Event::DeviceCategory {
+            device_id: device.id.clone(),
+            device_category_display_name: category.display_name.clone(),
+        },
+    );
+    Ok(axum::Json(details_of(&state, &caller, device, caller.freshness()).await?))
+}
+
+/// The caller's devices that still need a category and that they were never asked about:
+/// each gets one notification (the device's page asks too, until a category is chosen).
+/// How many notifications were sent.
+pub(super) async fn ask_for_categories(
+    state: &AppState,
+    caller: &Caller,
+    devices: &[ManagedDevice],
+) -> Result<usize, ApiError> {
+    if !state.tenant.can_set_device_category() || devices.iter().all(|d| d.device_category_display_name.is_some()) {
+        return Ok(0);
+    }
+    let mut fresh = caller.freshness();
+    let categories = fresh.take(state.tenant.device_categories().await?);
+    if categories.is_empty() {
+        return Ok(0);
+    }
+    let org = settings_for(state, &caller.person, &mut fresh).await?;
+    let asked: Vec<String> = devices
+        .iter()
+        .filter(|d| may_choose(d, &caller.user_id, &org, &categories, true).is_ok())
+        .map(|d| d.id.clone())
+        .collect();
+    let mut sent = 0;
+    for device_id in state.store.note_category_prompts(&caller.user_id, asked).await? {
+        let Some(device) = devices.iter().find(|d| d.id == device_id) else { continue };
+        let message = crate::tenant::notify::category_needed(&device.id, &device.device_name);
+        crate::tenant::notify::send(&state.store, &state.events, &caller.user_id, message).await?;
+        sent += 1;
+    }
+    Ok(sent)
 }

@@ -8,7 +8,7 @@
 
 use super::extract::Query;
 use super::ApiError;
-use crate::auth::{Caller, Rejection};
+use crate::auth::{Rejection, SignedIn};
 use crate::events::{Delivery, UserEvent};
 use crate::AppState;
 use axum::extract::{FromRequestParts, State};
@@ -40,7 +40,10 @@ pub struct EventsQuery {
 #[utoipa::path(post, path = "/api/v1/me/events/ticket", tag = "events",
     responses((status = 200, body = EventTicket), (status = 401, body = portal_core::problem::Problem)),
     security(("bearer" = [])))]
-pub async fn ticket(caller: Caller, State(state): State<AppState>) -> Result<axum::Json<EventTicket>, ApiError> {
+pub async fn ticket(
+    SignedIn(caller): SignedIn,
+    State(state): State<AppState>,
+) -> Result<axum::Json<EventTicket>, ApiError> {
     let ticket = state.store.issue_event_ticket(&caller.user_id, TICKET_TTL_SECS).await?;
     Ok(axum::Json(EventTicket { ticket, expires_in: TICKET_TTL_SECS }))
 }
@@ -58,7 +61,7 @@ pub async fn stream(
     mut parts: Parts,
 ) -> Result<Response, Response> {
     let user_id = if parts.headers.contains_key(header::AUTHORIZATION) {
-        Caller::from_request_parts(&mut parts, &state).await.map_err(IntoResponse::into_response)?.user_id
+        SignedIn::from_request_parts(&mut parts, &state).await.map_err(IntoResponse::into_response)?.0.user_id
     } else if let Some(ticket) = query.ticket.as_deref() {
         state.store.redeem_event_ticket(ticket).await.map_err(|e| ApiError::from(e).into_response())?.ok_or_else(
             || {

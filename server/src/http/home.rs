@@ -27,6 +27,9 @@ pub async fn home(caller: Caller, State(state): State<AppState>) -> Result<Json<
     )?;
     let mut fresh = caller.freshness();
     let (overview, catalog, organisation) = (fresh.take(overview), fresh.take(catalog), fresh.take(organisation));
+    // Devices without a category ask their user once, as a notification (their pages ask too).
+    let latest = super::apps::latest_requests(&state, &catalog, &person.id).await?;
+    let asked = super::devices::ask_for_categories(&state, &caller, &overview.devices.managed).await?;
     let mut protection = ProtectionSummary::default();
     for registration in &overview.protection.registrations {
         protection.count(&protection_status(registration, &overview.protection.policies));
@@ -37,12 +40,13 @@ pub async fn home(caller: Caller, State(state): State<AppState>) -> Result<Json<
             display_name: person.display_name.clone(),
             upn: person.upn.clone(),
             email: person.email.clone(),
+            is_approver: catalog.is_approver(&person.id),
         },
         branding: organisation.map(|o| o.branding),
         devices: overview.devices.managed.into_iter().map(summary).collect(),
         unenrolled_devices: overview.devices.unenrolled,
-        featured_apps: featured_items(&state, &catalog, &person.id, &person.group_ids),
-        unread_notifications: unread.len(),
+        featured_apps: featured_items(&state, &catalog, &person.id, &person.group_ids, &latest),
+        unread_notifications: unread.len() + asked,
         protection,
         stale: fresh.stale(),
     }))

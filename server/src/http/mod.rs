@@ -13,8 +13,11 @@ mod openapi_contract;
 mod problem;
 mod profile;
 mod protected_apps;
+mod recovery;
+mod requests;
 pub mod security_headers;
 mod spa;
+mod terms;
 
 pub use apps::install_status;
 pub use problem::ApiError;

@@ -3,7 +3,7 @@
 //! portal-core's `openapi` feature), so the document cannot drift from the code.
 
 use super::openapi_contract::{self, Contract};
-use super::{apps, devices, events, home, notifications, protected_apps};
+use super::{apps, devices, events, home, notifications, protected_apps, recovery, requests, terms};
 use axum::http::header;
 use axum::response::IntoResponse;
 use std::sync::LazyLock;
@@ -14,10 +14,13 @@ use utoipa::{Modify, OpenApi};
 #[openapi(
     info(title = "Portal API", description = "The self-service Company Portal API: only the signed-in user's own things."),
     paths(
-        super::profile::me,
+        super::profile::me, super::profile::enrollment,
+        terms::status, terms::accept,
         home::home,
         devices::list, devices::details, devices::rename, devices::run_action,
+        devices::choose_category, recovery::reveal,
         apps::list, apps::details, apps::install, apps::uninstall,
+        requests::create, requests::mine, requests::withdraw, requests::approvals, requests::decide,
         protected_apps::list, protected_apps::wipe,
         notifications::list, notifications::mark_read,
         events::ticket, events::stream,

@@ -37,6 +37,8 @@ struct AuthRequest {
     prompt_none: bool,
     prompt_login: bool,
     max_age: Option<i64>,
+    /// Prefills the form's user name (a fresh sign-in asks the same person again).
+    login_hint: Option<String>,
 }
 
 /// Why an authorization request was refused.
@@ -129,6 +131,7 @@ fn validate(provider: &Provider, query: &str) -> Result<AuthRequest, Invalid> {
         prompt_none,
         prompt_login: prompts.contains(&"login"),
         max_age,
+        login_hint: p.get("login_hint").map(|h| h.chars().filter(|c| !c.is_control()).take(256).collect()),
     })
 }
 
@@ -263,8 +266,9 @@ pub async fn authorize(
     }
     let (jar, csrf) = csrf_token(provider, jar);
     let org = organisation(&state).await;
+    let username = req.login_hint.as_deref().unwrap_or("");
     let html =
-        page::login(texts, &LoginForm { organisation: &org, request: &query, csrf: &csrf, username: "", error: None });
+        page::login(texts, &LoginForm { organisation: &org, request: &query, csrf: &csrf, username, error: None });
     (jar, page::respond(StatusCode::OK, html, &form_targets(provider))).into_response()
 }
 

@@ -47,6 +47,9 @@ struct AccessClaims<'a> {
     exp: i64,
     iat: i64,
     nbf: i64,
+    /// When the user signed in at this provider: the Portal API requires a recent one for
+    /// some requests (a recovery key).
+    auth_time: i64,
     jti: String,
 }
 
@@ -254,6 +257,7 @@ fn mint(provider: &Provider, user: &User, issued: &Issued<'_>, refresh_token: St
             exp,
             iat: now,
             nbf: now,
+            auth_time: issued.auth_time,
             jti: secret::random(16),
         },
     )?;

@@ -174,6 +174,17 @@ pub(super) fn load_catalog(db: &Db<'_>) -> anyhow::Result<AppCatalog> {
     for (app_id, identifier) in rows {
         identifiers.entry(app_id).or_default().push(identifier);
     }
+    let requestable: std::collections::HashSet<String> = db
+        .query::<(String,)>("SELECT id FROM apps WHERE requestable = TRUE", params![])?
+        .into_iter()
+        .map(|(id,)| id)
+        .collect();
+    let mut approvers: HashMap<String, Vec<String>> = HashMap::new();
+    let rows: Vec<(String, String)> =
+        db.query("SELECT app_id, user_id FROM app_approvers ORDER BY app_id, user_id", params![])?;
+    for (app_id, user_id) in rows {
+        approvers.entry(app_id).or_default().push(user_id);
+    }
     let rows: Vec<AppRow> = db.query(
         "SELECT id, name, publisher, description, version, size_bytes, platforms, minimum_os, categories,
                 featured, source, icon_url, information_url, privacy_url, published_at, fails_install
@@ -205,6 +216,8 @@ pub(super) fn load_catalog(db: &Db<'_>) -> anyhow::Result<AppCatalog> {
             app_identifiers: identifiers.remove(&id).unwrap_or_default(),
             fails_install,
             self_service: true,
+            requestable: requestable.contains(&id),
+            approvers: approvers.remove(&id).unwrap_or_default(),
             app: App {
                 id,
                 name,

@@ -73,12 +73,14 @@ impl Store {
             let what = filter.what.map(|w| format!("{}%", w.replace('%', "")));
             let limit = if filter.limit == 0 { i64::MAX } else { i64::try_from(filter.limit).unwrap_or(i64::MAX) };
             // `lower()` on both sides: SQLite's LIKE and NOCASE ignore ASCII case, PostgreSQL's
-            // comparisons do not; this reads the same on both.
+            // comparisons do not; this reads the same on both. `CAST(? AS TEXT)`: PostgreSQL
+            // cannot tell the type of a parameter that is only compared with NULL.
             db.query_map(
                 "SELECT at, user_id, upn, tenant, what, target, outcome, request_id, detail FROM audit
-                 WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR at <= ?2)
-                   AND (?3 IS NULL OR user_id = ?3 OR lower(upn) = lower(?3))
-                   AND (?4 IS NULL OR lower(what) LIKE lower(?4)) AND (?5 IS NULL OR target = ?5)
+                 WHERE (CAST(?1 AS TEXT) IS NULL OR at >= ?1) AND (CAST(?2 AS TEXT) IS NULL OR at <= ?2)
+                   AND (CAST(?3 AS TEXT) IS NULL OR user_id = ?3 OR lower(upn) = lower(?3))
+                   AND (CAST(?4 AS TEXT) IS NULL OR lower(what) LIKE lower(?4))
+                   AND (CAST(?5 AS TEXT) IS NULL OR target = ?5)
                  ORDER BY id LIMIT ?6",
                 params![filter.since, filter.until, filter.user, what, filter.target, limit],
                 |mut r| {

@@ -11,8 +11,8 @@
 //! lost touch with the others drops its copy when it reconnects.
 
 use super::Store;
-use crate::tenant::{AppCatalog, Person};
-use portal_core::domain::{AppProtectionPolicy, OrganisationSettings};
+use crate::tenant::{AppCatalog, Person, TermsConfig};
+use portal_core::domain::{AppProtectionPolicy, DeviceCategory, OrganisationSettings};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
@@ -28,6 +28,10 @@ pub struct TenantCache {
     pub branding: Option<portal_core::branding::Branding>,
     /// Every user by id, with their groups (5,000 users are a few hundred KB).
     pub people: HashMap<String, Arc<Person>>,
+    /// The organisation's device categories, in file order.
+    pub device_categories: Arc<Vec<DeviceCategory>>,
+    /// The organisation's terms of use, if it publishes any.
+    pub terms: Option<Arc<TermsConfig>>,
 }
 
 #[derive(Clone, Default)]
@@ -52,6 +56,8 @@ impl Store {
                         policies: Arc::new(super::protection::load_policies(tx)?),
                         settings: super::users::load_settings(tx)?,
                         people: super::users::load_people(tx)?,
+                        device_categories: Arc::new(super::categories::load_categories(tx)?),
+                        terms: super::terms::load_terms(tx)?.map(Arc::new),
                         branding,
                     })
                 })

@@ -17,7 +17,8 @@ use std::collections::HashMap;
 
 const DEVICE_COLUMNS: &str = "id, user_id, device_name, operating_system, os_version, model, manufacturer,
     serial_number, owner_type, enrollment_type, enrolled_at, last_sync_at, compliance_state,
-    grace_period_expires_at, failing_settings, is_encrypted, jail_broken";
+    grace_period_expires_at, failing_settings, is_encrypted, jail_broken,
+    (SELECT display_name FROM device_categories c WHERE c.id = devices.category_id)";
 
 /// A device row as stored, decoded so that a bad value is an error with context rather than
 /// a panic.
@@ -39,6 +40,7 @@ struct DeviceRow {
     failing_settings: String,
     is_encrypted: bool,
     jail_broken: Option<bool>,
+    category: Option<String>,
 }
 
 fn device_row(mut r: Row) -> anyhow::Result<DeviceRow> {
@@ -60,6 +62,7 @@ fn device_row(mut r: Row) -> anyhow::Result<DeviceRow> {
         failing_settings: r.take(14)?,
         is_encrypted: r.get(15)?,
         jail_broken: r.get(16)?,
+        category: r.get(17)?,
     })
 }
 
@@ -84,6 +87,7 @@ impl DeviceRow {
             jail_broken: self.jail_broken,
             user_id: self.user_id,
             device_action_results: actions,
+            device_category_display_name: self.category,
         })
     }
 }
@@ -196,6 +200,28 @@ impl Store {
             let changed = db.execute(
                 "UPDATE devices SET device_name = ?3 WHERE id = ?2 AND user_id = ?1",
                 params![user_id, device_id, name],
+            )?;
+            if changed == 0 {
+                return Ok(None);
+            }
+            device_of(db, &user_id, &device_id)
+        })
+        .await
+    }
+
+    /// Puts one of `user_id`'s devices in `category_id`, once: `None` when the device is not
+    /// theirs or already has a category. The caller checks `rules::categories` first.
+    pub async fn set_device_category(
+        &self,
+        user_id: &str,
+        device_id: &str,
+        category_id: &str,
+    ) -> anyhow::Result<Option<ManagedDevice>> {
+        let (user_id, device_id, category_id) = (user_id.to_string(), device_id.to_string(), category_id.to_string());
+        self.run(move |db| {
+            let changed = db.execute(
+                "UPDATE devices SET category_id = ?3 WHERE id = ?2 AND user_id = ?1 AND category_id IS NULL",
+                params![user_id, device_id, category_id],
             )?;
             if changed == 0 {
                 return Ok(None);

@@ -25,12 +25,20 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("sql/0009_sign_in_limits.sql")),
     M::up(include_str!("sql/0010_refresh_retry.sql")),
     M::up(include_str!("sql/0011_work_leases.sql")),
+    M::up(include_str!("sql/0012_recovery_keys.sql")),
+    M::up(include_str!("sql/0013_device_categories.sql")),
+    M::up(include_str!("sql/0014_terms_of_use.sql")),
+    M::up(include_str!("sql/0015_app_requests.sql")),
 ];
 
 /// PostgreSQL's migrations: (version, name, SQL).
 pub const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "schema", include_str!("sql/postgres/0001_schema.sql")),
     (2, "work_leases", include_str!("sql/postgres/0002_work_leases.sql")),
+    (3, "recovery_keys", include_str!("sql/postgres/0003_recovery_keys.sql")),
+    (4, "device_categories", include_str!("sql/postgres/0004_device_categories.sql")),
+    (5, "terms_of_use", include_str!("sql/postgres/0005_terms_of_use.sql")),
+    (6, "app_requests", include_str!("sql/postgres/0006_app_requests.sql")),
 ];
 
 pub fn apply(conn: &mut Connection) -> anyhow::Result<()> {

@@ -12,6 +12,7 @@ mod apps;
 mod audit;
 mod branding;
 mod cache;
+mod categories;
 pub(crate) mod codec;
 mod completion;
 mod devices;
@@ -22,9 +23,12 @@ mod me;
 mod migrations;
 mod notifications;
 mod protection;
+mod recovery;
+mod requests;
 mod simulation;
 pub mod sql;
 mod tenant_import;
+mod terms;
 mod tickets;
 mod users;
 
@@ -35,6 +39,7 @@ pub use intune_requests::{IntuneRequest, NewRequest, RequestKind, RequestState, 
 pub use leases::{spawn_lease_keeper, LEASE};
 pub use location::{Location, PoolOptions};
 pub use migrations::POSTGRES as POSTGRES_MIGRATIONS;
+pub use requests::NewAppRequest;
 pub use simulation::{PendingAction, PendingInstall, PendingWipe, PendingWork};
 pub use sql::{Db, Dialect};
 pub use tenant_import::ImportOutcome;

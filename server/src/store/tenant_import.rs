@@ -82,6 +82,10 @@ impl Store {
 /// Tables the import empties, children first.
 const REPLACED: &[&str] = &[
     "notifications",
+    "recovery_keys",
+    "terms_texts",
+    "terms",
+    "app_approvers",
     "app_registrations",
     "protection_policy_apps",
     "protection_policy_groups",
@@ -93,6 +97,7 @@ const REPLACED: &[&str] = &[
     "device_actions",
     "device_group_members",
     "devices",
+    "device_categories",
     "device_groups",
     "unenrolled_devices",
     "user_group_members",
@@ -106,11 +111,14 @@ fn write_tenant(tx: &Db<'_>, t: &TenantFile) -> anyhow::Result<()> {
     let now = dates::now();
     organisation(tx, t)?;
     users(tx, t)?;
+    device_categories(tx, t)?;
     devices(tx, t)?;
     apps(tx, t)?;
     protection(tx, t)?;
     install_states(tx, t, &now)?;
     notifications(tx, t)?;
+    recovery_keys(tx, t)?;
+    terms(tx, t)?;
     Ok(())
 }
 
@@ -126,8 +134,8 @@ fn organisation(tx: &Db<'_>, t: &TenantFile) -> anyhow::Result<()> {
         "INSERT INTO organisation (id, name, theme_color, show_name_in_header, show_logo_in_header,
             logo_url, privacy_url, support_name, support_phone, support_email, support_website_name,
             support_website_url, support_additional_information, is_remove_device_disabled,
-            is_factory_reset_disabled, enrollment_availability)
-         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            is_factory_reset_disabled, enrollment_availability, disable_device_category_selection)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         params![
             o.name.trim(),
             o.theme_color.to_string(),
@@ -144,6 +152,7 @@ fn organisation(tx: &Db<'_>, t: &TenantFile) -> anyhow::Result<()> {
             o.is_remove_device_disabled,
             o.is_factory_reset_disabled,
             code(&o.enrollment_availability),
+            o.disable_device_category_selection,
         ],
     )?;
     Ok(())
@@ -185,8 +194,8 @@ fn devices(tx: &Db<'_>, t: &TenantFile) -> anyhow::Result<()> {
     let device = tx.prepare(
         "INSERT INTO devices (id, user_id, device_name, operating_system, os_version, model, manufacturer,
             serial_number, owner_type, enrollment_type, enrolled_at, last_sync_at, compliance_state,
-            grace_period_expires_at, failing_settings, is_encrypted, jail_broken)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+            grace_period_expires_at, failing_settings, is_encrypted, jail_broken, category_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
     );
     let action = tx.prepare(
         "INSERT INTO device_actions (device_id, action, state, started_at, last_updated_at, passcode)
@@ -217,6 +226,7 @@ fn devices(tx: &Db<'_>, t: &TenantFile) -> anyhow::Result<()> {
             to_json(&failing)?,
             d.is_encrypted,
             d.jail_broken,
+            d.category,
         ])?;
         for a in &d.actions {
             let started = date(&a.start_date_time)?;
@@ -245,9 +255,10 @@ fn apps(tx: &Db<'_>, t: &TenantFile) -> anyhow::Result<()> {
     let app = tx.prepare(
         "INSERT INTO apps (id, position, name, publisher, description, version, size_bytes, platforms,
             minimum_os, categories, featured, source, icon_url, information_url, privacy_url,
-            published_at, fails_install)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+            published_at, fails_install, requestable)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
     );
+    let approver = tx.prepare("INSERT INTO app_approvers (app_id, user_id) VALUES (?1, ?2)");
     let ident = tx.prepare("INSERT INTO app_identifiers (identifier, app_id) VALUES (?1, ?2)");
     let assignment = tx.prepare(
         "INSERT INTO app_assignments (app_id, position, intent, target_type, target_id, excluded_groups)
@@ -274,7 +285,11 @@ fn apps(tx: &Db<'_>, t: &TenantFile) -> anyhow::Result<()> {
             a.privacy_url,
             date(&a.published)?,
             a.fails_install,
+            a.requestable,
         ])?;
+        for user in &a.approvers {
+            approver.execute(params![a.id, user])?;
+        }
         for i in &a.app_identifiers {
             ident.execute(params![i, a.id])?;
         }
@@ -395,6 +410,39 @@ fn install_states(tx: &Db<'_>, t: &TenantFile, now: &str) -> anyhow::Result<()> 
         let pending = (s.state == portal_core::domain::ResultantAppState::PendingInstall).then_some("install");
         let failure = s.failure.as_ref().map(code);
         state.execute(params![s.device, s.app, code(&s.state), pending, updated, failure])?;
+    }
+    Ok(())
+}
+
+fn device_categories(tx: &Db<'_>, t: &TenantFile) -> anyhow::Result<()> {
+    let category =
+        tx.prepare("INSERT INTO device_categories (id, position, display_name, description) VALUES (?1, ?2, ?3, ?4)");
+    for (position, c) in t.device_categories.iter().enumerate() {
+        category.execute(params![c.id, position as i64, c.display_name.trim(), c.description])?;
+    }
+    Ok(())
+}
+
+fn recovery_keys(tx: &Db<'_>, t: &TenantFile) -> anyhow::Result<()> {
+    let key = tx.prepare(
+        "INSERT INTO recovery_keys (device_id, position, kind, key_id, volume_type, key_value, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    );
+    for (position, k) in t.recovery_keys.iter().enumerate() {
+        let created = k.created_date_time.as_deref().map(date).transpose()?;
+        let volume = k.volume_type.unwrap_or_default();
+        key.execute(params![k.device, position as i64, code(&k.kind), k.key_id, code(&volume), k.key, created])?;
+    }
+    Ok(())
+}
+
+fn terms(tx: &Db<'_>, t: &TenantFile) -> anyhow::Result<()> {
+    let Some(terms) = &t.terms else { return Ok(()) };
+    let groups = terms.groups.as_ref().map(to_json).transpose()?;
+    tx.execute("INSERT INTO terms (id, version, group_ids) VALUES (1, ?1, ?2)", params![terms.version.trim(), groups])?;
+    let text = tx.prepare("INSERT INTO terms_texts (position, language, title, body) VALUES (?1, ?2, ?3, ?4)");
+    for (position, x) in terms.texts.iter().enumerate() {
+        text.execute(params![position as i64, x.language, x.title.trim(), x.text.trim()])?;
     }
     Ok(())
 }

@@ -105,18 +105,20 @@ pub(super) fn load_people(db: &Db<'_>) -> anyhow::Result<HashMap<String, Arc<Per
 }
 
 pub(super) fn load_settings(db: &Db<'_>) -> anyhow::Result<OrganisationSettings> {
-    let row: Option<(bool, bool, String)> = db.query_opt(
-        "SELECT is_remove_device_disabled, is_factory_reset_disabled, enrollment_availability FROM organisation WHERE id = 1",
+    let row: Option<(bool, bool, String, bool)> = db.query_opt(
+        "SELECT is_remove_device_disabled, is_factory_reset_disabled, enrollment_availability,
+                disable_device_category_selection FROM organisation WHERE id = 1",
         params![],
     )?;
     Ok(match row {
         None => OrganisationSettings::default(),
-        Some((remove, reset, availability)) => OrganisationSettings {
+        Some((remove, reset, availability, no_categories)) => OrganisationSettings {
             is_remove_device_disabled: remove,
             is_factory_reset_disabled: reset,
             enrollment_availability: decode(&availability)?,
             blocked_actions: Vec::new(),
             device_rename: Default::default(),
+            disable_device_category_selection: no_categories,
         },
     })
 }

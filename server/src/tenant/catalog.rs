@@ -19,6 +19,16 @@ pub struct CatalogApp {
     /// Whether the portal can carry out an install of it (on Intune: the organisation file
     /// names an install group for it).
     pub self_service: bool,
+    /// People ask for it, and one of `approvers` decides (`rules::requests`).
+    pub requestable: bool,
+    /// Object ids of the people who approve requests for it.
+    pub approvers: Vec<String>,
+}
+
+impl CatalogApp {
+    pub fn is_approver(&self, user_id: &str) -> bool {
+        self.requestable && self.approvers.iter().any(|a| a == user_id)
+    }
 }
 
 /// The whole catalog in the organisation's order, with lookups by app id and by app identifier.
@@ -28,6 +38,8 @@ pub struct AppCatalog {
     by_id: HashMap<String, usize>,
     /// Lowercased identifier → index.
     by_identifier: HashMap<String, usize>,
+    /// Everyone who approves requests for some app.
+    approvers: std::collections::HashSet<String>,
 }
 
 impl AppCatalog {
@@ -38,7 +50,18 @@ impl AppCatalog {
             .enumerate()
             .flat_map(|(i, a)| a.app_identifiers.iter().map(move |id| (id.to_ascii_lowercase(), i)))
             .collect();
-        AppCatalog { apps, by_id, by_identifier }
+        let approvers = apps.iter().filter(|a| a.requestable).flat_map(|a| a.approvers.iter().cloned()).collect();
+        AppCatalog { apps, by_id, by_identifier, approvers }
+    }
+
+    /// Whether `user_id` approves requests for at least one app.
+    pub fn is_approver(&self, user_id: &str) -> bool {
+        self.approvers.contains(user_id)
+    }
+
+    /// The requestable apps `user_id` approves requests for.
+    pub fn approved_by<'a>(&'a self, user_id: &'a str) -> impl Iterator<Item = &'a CatalogApp> + 'a {
+        self.apps.iter().filter(move |a| a.is_approver(user_id))
     }
 
     pub fn apps(&self) -> &[CatalogApp] {

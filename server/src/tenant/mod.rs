@@ -26,12 +26,14 @@ pub use answer::{Answer, Freshness, TenantError};
 pub use catalog::{AppCatalog, CatalogApp};
 
 use async_trait::async_trait;
+use portal_core::api::RecoveryKey;
 use portal_core::api::{InstallFailure, InstallOperation};
 use portal_core::branding::Branding;
 use portal_core::domain::{
-    AppProtectionPolicy, DeviceActionResult, ManagedAppRegistration, ManagedDevice, OrganisationSettings, RemoteAction,
-    ResultantAppState, UnenrolledDevice,
+    AppProtectionPolicy, DeviceActionResult, DeviceCategory, ManagedAppRegistration, ManagedDevice,
+    OrganisationSettings, RemoteAction, ResultantAppState, UnenrolledDevice,
 };
+use portal_core::rules::recovery::Escrow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -94,6 +96,14 @@ pub struct Overview {
     pub protection: AppProtection,
 }
 
+/// The organisation's terms of use and whom they are for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TermsConfig {
+    pub terms: portal_core::domain::TermsOfUse,
+    /// User group ids the terms are for; `None`: everyone.
+    pub groups: Option<Vec<String>>,
+}
+
 /// The install state of one app on one device.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InstallRecord {
@@ -123,6 +133,9 @@ pub enum ActionQueued {
 pub trait Tenant: Send + Sync {
     /// For logs: which tenant this is ("the embedded tenant (demo)", "Microsoft Intune …").
     fn describe(&self) -> String;
+
+    /// The audit trail's name for it: `embedded` or `intune`.
+    fn audit_name(&self) -> &'static str;
 
     /// The organisation's branding for everyone, before sign-in. `None` before an embedded
     /// tenant is imported.
@@ -217,6 +230,38 @@ pub trait Tenant: Send + Sync {
         person: &Person,
         device_tag: &str,
     ) -> Result<Option<Vec<String>>, TenantError>;
+
+    /// The organisation's device categories, in its order (empty: it defines none).
+    async fn device_categories(&self) -> Result<Answer<Arc<Vec<DeviceCategory>>>, TenantError>;
+
+    /// Whether a category a person picks can be recorded in this tenant.
+    fn can_set_device_category(&self) -> bool;
+
+    /// Puts one of `person`'s devices in `category`, once: `None` when the device is not
+    /// theirs or already has one. The caller has checked `rules::categories`.
+    async fn set_device_category(
+        &self,
+        person: &Person,
+        device_id: &str,
+        category: &DeviceCategory,
+    ) -> Result<Option<ManagedDevice>, TenantError>;
+
+    /// What the tenant holds of the recovery keys of `device`, one of `person`'s (no key is
+    /// read).
+    async fn recovery_escrow(&self, person: &Person, device: &ManagedDevice) -> Result<Escrow, TenantError>;
+
+    /// The recovery keys of one of `person`'s devices, read now and never kept; `None` when
+    /// the device is not theirs. The caller has checked `rules::recovery` and that the
+    /// person signed in just now.
+    async fn recovery_keys(&self, person: &Person, device_id: &str) -> Result<Option<Vec<RecoveryKey>>, TenantError>;
+
+    /// The organisation's terms of use and whom they are for.
+    async fn terms(&self) -> Result<Answer<Option<Arc<TermsConfig>>>, TenantError>;
+
+    /// An approver approved `requester_id`'s request for `app_id`: whatever the tenant needs
+    /// so that they can have the app. The embedded tenant needs nothing (the approval lets
+    /// them install it); Intune adds them to the app's install group.
+    async fn request_approved(&self, requester_id: &str, app_id: &str) -> Result<(), TenantError>;
 }
 
 /// An image to serve (an app icon, a logo): a raster type and its bytes.

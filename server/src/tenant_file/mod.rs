@@ -9,6 +9,7 @@ mod schema;
 mod validate;
 
 pub use schema::*;
+pub use validate::{check_terms, recovery_keys as check_recovery_keys};
 
 use std::fmt;
 use std::path::Path;
@@ -153,6 +154,8 @@ icon = "/assets/icons/teams.svg"
 information_url = "https://fabrikam.example/notes"
 published = "2026-01-01T00:00:00Z"
 app_identifiers = ["com.fabrikam.notes"]
+requestable = true
+approvers = ["u2"]
 [[apps.assignments]]
 intent = "available"
 target = { type = "userGroup", id = "g1" }
@@ -186,12 +189,46 @@ user = "u1"
 title = "Hello"
 created_date_time = "2026-01-01T00:00:00Z"
 link = "/apps/a1"
+
+[[device_categories]]
+id = "c1"
+display_name = "Sales laptop"
+
+[[devices]]
+id = "d2"
+device_name = "Ada's laptop"
+operating_system = "windows"
+os_version = "10.0.22631"
+owner_type = "company"
+enrollment_type = "windowsAzureADJoin"
+primary_user = "u1"
+compliance_state = "compliant"
+is_encrypted = true
+enrolled_date_time = "2026-01-01T00:00:00Z"
+last_sync_date_time = "2026-01-02T00:00:00Z"
+category = "c1"
+
+[[recovery_keys]]
+device = "d2"
+kind = "bitLocker"
+key = "123453-234564-345675-456786-567897-678909-012342-111111"
+key_id = "5b2ad4c9-1c2d-4e5f-8a9b-0c1d2e3f4a5b"
+created_date_time = "2026-01-01T00:00:00Z"
+
+[terms]
+version = "2026-1"
+groups = ["g1"]
+[[terms.texts]]
+language = "en"
+title = "Acceptable use"
+text = "Use work data for work."
 "##;
 
     #[test]
     fn the_base_tenant_is_valid() {
         let t = parse(&src(BASE)).expect("base tenant is valid");
-        assert_eq!((t.users.len(), t.devices.len(), t.apps.len()), (2, 1, 1));
+        assert_eq!((t.users.len(), t.devices.len(), t.apps.len()), (2, 2, 1));
+        assert_eq!((t.device_categories.len(), t.recovery_keys.len(), t.terms.is_some()), (1, 1, true));
     }
 
     #[test]
@@ -431,6 +468,51 @@ link = "/apps/a1"
                 "notifications[0].link",
                 "path on this server",
             ),
+            ("unknown device category", "category = \"c1\"", "category = \"c9\"", "devices[1].category", "no device category has the id `c9`"),
+            ("nameless device category", "display_name = \"Sales laptop\"", "display_name = \" \"", "device_categories[0].display_name", "must not be empty"),
+            (
+                "two categories of one name",
+                "display_name = \"Sales laptop\"",
+                "display_name = \"Sales laptop\"\n[[device_categories]]\nid = \"c2\"\ndisplay_name = \"sales LAPTOP\"",
+                "device_categories[1].display_name",
+                "also the name of device_categories[0]",
+            ),
+            ("recovery key of an unknown device", "device = \"d2\"", "device = \"d9\"", "recovery_keys[0].device", "no device has the id `d9`"),
+            ("a BitLocker key on an iPhone", "device = \"d2\"", "device = \"d1\"", "recovery_keys[0].kind", "device `d1` runs iOS; BitLocker keys are for Windows devices"),
+            ("a FileVault key on Windows", "kind = \"bitLocker\"", "kind = \"fileVault\"", "recovery_keys[0].kind", "FileVault keys are for macOS devices"),
+            ("a misspelt key kind", "kind = \"bitLocker\"", "kind = \"bitlocker\"", "recovery_keys[0].kind", "unknown variant"),
+            (
+                "a malformed BitLocker key",
+                "key = \"123453-",
+                "key = \"123456-",
+                "recovery_keys[0].key",
+                "is not a BitLocker recovery key: it is written as 48 digits",
+            ),
+            ("a key ID that is no GUID", "key_id = \"5b2ad4c9-", "key_id = \"KEY-", "recovery_keys[0].key_id", "is not a key ID"),
+            ("a misspelt volume", "key_id = \"5b2ad4c9", "volume_type = \"osVolume\"\nkey_id = \"5b2ad4c9", "recovery_keys[0].volume_type", "unknown"),
+            (
+                "two keys for one volume",
+                "created_date_time = \"2026-01-01T00:00:00Z\"\n\n[terms]",
+                "created_date_time = \"2026-01-01T00:00:00Z\"\n[[recovery_keys]]\ndevice = \"d2\"\nkind = \"bitLocker\"\nkey = \"111111-111111-111111-111111-111111-111111-111111-111111\"\n\n[terms]",
+                "recovery_keys[1].device",
+                "recovery_keys[0] already gives the key of this volume of `d2`",
+            ),
+            ("an empty terms version", "version = \"2026-1\"", "version = \" \"", "terms.version", "must not be empty"),
+            ("terms for an unknown group", "groups = [\"g1\"]\n[[terms.texts]]", "groups = [\"g9\"]\n[[terms.texts]]", "terms.groups[0]", "no user group has the id `g9`"),
+            ("terms for no group", "groups = [\"g1\"]\n[[terms.texts]]", "groups = []\n[[terms.texts]]", "terms.groups", "names no group"),
+            ("terms in no language code", "language = \"en\"", "language = \"English\"", "terms.texts[0].language", "is not a language code"),
+            (
+                "terms twice in one language",
+                "text = \"Use work data for work.\"",
+                "text = \"Use work data for work.\"\n[[terms.texts]]\nlanguage = \"en\"\ntitle = \"Again\"\ntext = \"Again.\"",
+                "terms.texts[1].language",
+                "terms.texts[0] is in `en` already",
+            ),
+            ("terms without text", "text = \"Use work data for work.\"", "text = \"\"", "terms.texts[0].text", "must not be empty"),
+            ("a requestable app without approvers", "approvers = [\"u2\"]", "approvers = []", "apps[0].approvers", "needs at least one approver"),
+            ("an approver who is no user", "approvers = [\"u2\"]", "approvers = [\"u9\"]", "apps[0].approvers[0]", "no user has the id `u9`"),
+            ("approvers of an app nobody can request", "requestable = true", "requestable = false", "apps[0].approvers", "only requestable apps have approvers"),
+            ("an unknown field in the terms", "title = \"Acceptable use\"", "title = \"Acceptable use\"\nbody = \"x\"", "terms.texts[0].body", "unknown field"),
         ];
         for (what, from, to, want_path, want_reason) in cases {
             assert!(BASE.contains(from), "{what}: the base has no {from:?}");
@@ -439,6 +521,14 @@ link = "/apps/a1"
             assert_eq!(err.path, want_path, "{what}: {err}");
             assert!(err.reason.contains(want_reason), "{what}: reason {:?}, wanted {want_reason:?}", err.reason);
         }
+    }
+
+    #[test]
+    fn a_malformed_key_is_never_repeated_in_the_message() {
+        let text = BASE.replacen("key = \"123453-", "key = \"999999-", 1);
+        let err = parse(&src(&text)).expect_err("malformed");
+        assert!(!err.to_string().contains("999999"), "{err}");
+        assert!(!format!("{:?}", parse(&src(BASE)).map(|t| t.recovery_keys)).contains("123453"), "Debug redacts keys");
     }
 
     #[test]

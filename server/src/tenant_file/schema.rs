@@ -13,8 +13,8 @@
 use portal_core::branding::HexColor;
 use portal_core::domain::{
     ActionState, AppSource, AssignmentTarget, ClipboardSharingLevel, ComplianceState, DataTransferLevel,
-    DeviceEnrollmentType, EnrollmentAvailability, FlaggedReason, InstallIntent, OwnerType, Platform, RemoteAction,
-    ResultantAppState, SelectiveWipeState,
+    DeviceEnrollmentType, EnrollmentAvailability, FlaggedReason, InstallIntent, OwnerType, Platform, RecoveryKeyKind,
+    RemoteAction, ResultantAppState, SelectiveWipeState, VolumeType,
 };
 use serde::de::{DeserializeOwned, IntoDeserializer};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -47,6 +47,16 @@ pub struct TenantFile {
     pub install_states: Vec<InstallState>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notifications: Vec<Notification>,
+    /// Categories people put their devices in (`devices[].category` names one).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub device_categories: Vec<DeviceCategory>,
+    /// Disk-encryption recovery keys the organisation escrowed, per device. They may also
+    /// live in a file of their own (`serve --recovery-keys`), outside this one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recovery_keys: Vec<RecoveryKey>,
+    /// Terms of use people accept before they use the personal pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terms: Option<Terms>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -72,6 +82,10 @@ pub struct Organisation {
     pub is_factory_reset_disabled: bool,
     #[serde(default, deserialize_with = "strict")]
     pub enrollment_availability: EnrollmentAvailability,
+    /// Don't ask people to put their devices in a category (Intune's
+    /// `disableDeviceCategorySelection`).
+    #[serde(default)]
+    pub disable_device_category_selection: bool,
     #[serde(default)]
     pub support: Support,
 }
@@ -173,6 +187,9 @@ pub struct Device {
     /// Remote actions already run on the device (its history).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<DeviceAction>,
+    /// The id of one of `device_categories`; absent: its user is asked to pick one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -249,6 +266,12 @@ pub struct App {
     pub app_identifiers: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub assignments: Vec<Assignment>,
+    /// People ask for it ("Request" instead of Install) and an approver decides.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub requestable: bool,
+    /// User ids of the people who approve requests for it (requestable apps only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub approvers: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -360,8 +383,82 @@ pub struct Notification {
     pub link: Option<String>,
 }
 
+/// A device category (Graph `deviceCategory`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceCategory {
+    pub id: String,
+    pub display_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// One escrowed recovery key of a device.
+#[derive(Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecoveryKey {
+    /// A managed device id: a Windows device for `bitLocker`, a Mac for `fileVault`.
+    pub device: String,
+    #[serde(deserialize_with = "strict")]
+    pub kind: RecoveryKeyKind,
+    /// BitLocker: 48 digits in eight groups of six; FileVault: six groups of four
+    /// letters and digits.
+    pub key: String,
+    /// BitLocker only: the key ID (a GUID) the recovery screen shows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
+    /// BitLocker only; default `operatingSystemVolume`.
+    #[serde(default, deserialize_with = "strict_option", skip_serializing_if = "Option::is_none")]
+    pub volume_type: Option<VolumeType>,
+    /// RFC 3339: when it was escrowed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_date_time: Option<String>,
+}
+
+// The key never reaches a log through `{:?}`.
+impl std::fmt::Debug for RecoveryKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RecoveryKey").field("device", &self.device).field("kind", &self.kind).finish_non_exhaustive()
+    }
+}
+
+/// A file of recovery keys alone (`serve --recovery-keys FILE`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecoveryKeysFile {
+    #[serde(default)]
+    pub recovery_keys: Vec<RecoveryKey>,
+}
+
+/// The organisation's terms of use.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Terms {
+    /// Any short text ("2026-11"); a new one asks everyone again.
+    pub version: String,
+    /// User group ids the terms are for; absent: everyone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<String>>,
+    /// One per language; the first is shown when none is in the reader's language.
+    pub texts: Vec<TermsText>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TermsText {
+    /// A language code: `en`, `de`, `fr`, `ar`, …
+    pub language: String,
+    pub title: String,
+    /// Plain text; a blank line separates paragraphs.
+    pub text: String,
+}
+
 fn yes() -> bool {
     true
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 /// [`strict`] for an optional field (absent is `None`, given with `#[serde(default)]`).

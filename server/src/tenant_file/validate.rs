@@ -9,10 +9,10 @@
 //! (Available intents on device groups, a grace-period deadline on a device that is not in
 //! one, registrations on another person's device) are refused.
 
-use super::{Device, TenantFile};
+use super::{Device, RecoveryKey, TenantFile};
 use argon2::password_hash::phc::PasswordHash;
 use portal_core::branding::ORGANISATION_NAME_MAX_CHARS;
-use portal_core::domain::{AssignmentTarget, ComplianceState, InstallIntent, Platform};
+use portal_core::domain::{AppSource, AssignmentTarget, ComplianceState, InstallIntent, Platform, RecoveryKeyKind};
 use std::collections::{HashMap, HashSet};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -43,7 +43,8 @@ pub fn tenant(t: &TenantFile) -> Check {
         not_empty(&format!("user_groups[{i}].display_name"), &g.display_name)?;
     }
     let users = users(t, &user_groups)?;
-    let devices = devices(t, &users)?;
+    let categories = device_categories(t)?;
+    let devices = devices(t, &users, &categories)?;
     for (i, g) in t.device_groups.iter().enumerate() {
         not_empty(&format!("device_groups[{i}].display_name"), &g.display_name)?;
         for (j, m) in g.members.iter().enumerate() {
@@ -51,11 +52,14 @@ pub fn tenant(t: &TenantFile) -> Check {
         }
     }
     let unenrolled = unenrolled(t, &users, &devices)?;
-    let (apps, identifiers) = apps(t, &user_groups, &device_groups)?;
+    let (apps, identifiers) = apps(t, &user_groups, &device_groups, &users)?;
     let policies = policies(t, &user_groups, &apps)?;
     registrations(t, &users, &devices, &unenrolled, &identifiers, &policies)?;
     install_states(t, &devices, &apps)?;
     notifications(t, &users)?;
+    let platforms: HashMap<&str, Platform> = t.devices.iter().map(|d| (d.id.as_str(), d.operating_system)).collect();
+    recovery_keys("recovery_keys", &t.recovery_keys, |id| platforms.get(id).copied())?;
+    terms(t, &user_groups)?;
     Ok(())
 }
 
@@ -122,12 +126,157 @@ fn users<'a>(t: &'a TenantFile, user_groups: &HashSet<&str>) -> Result<HashSet<&
     Ok(ids)
 }
 
-fn devices<'a>(t: &'a TenantFile, users: &HashSet<&str>) -> Result<HashSet<&'a str>, Invalid> {
+fn devices<'a>(
+    t: &'a TenantFile,
+    users: &HashSet<&str>,
+    categories: &HashSet<&str>,
+) -> Result<HashSet<&'a str>, Invalid> {
     let ids = unique_ids("devices", t.devices.iter().map(|d| d.id.as_str()))?;
     for (i, d) in t.devices.iter().enumerate() {
         device(i, d, users)?;
+        if let Some(category) = d.category.as_deref() {
+            reference(&format!("devices[{i}].category"), category, categories, "device category")?;
+        }
     }
     Ok(ids)
+}
+
+/// Category ids are unique, and so are their names (a device shows its category by name).
+fn device_categories(t: &TenantFile) -> Result<HashSet<&str>, Invalid> {
+    let ids = unique_ids("device_categories", t.device_categories.iter().map(|c| c.id.as_str()))?;
+    let mut names = HashMap::new();
+    for (i, c) in t.device_categories.iter().enumerate() {
+        let at = format!("device_categories[{i}].display_name");
+        not_empty(&at, &c.display_name)?;
+        if let Some(other) = names.insert(c.display_name.trim().to_lowercase(), i) {
+            return fail(at, format!("`{}` is also the name of device_categories[{other}]", c.display_name.trim()));
+        }
+    }
+    Ok(ids)
+}
+
+/// Recovery keys of `collection` (the tenant file's, or a `--recovery-keys` file's): each on
+/// a device whose platform has keys of its kind, well formed, at most one FileVault key per
+/// Mac and one BitLocker key per volume of a Windows device.
+pub fn recovery_keys(collection: &str, keys: &[RecoveryKey], platform_of: impl Fn(&str) -> Option<Platform>) -> Check {
+    let mut seen = HashMap::new();
+    for (i, k) in keys.iter().enumerate() {
+        let at = |field: &str| format!("{collection}[{i}].{field}");
+        let Some(platform) = platform_of(&k.device) else {
+            return fail(at("device"), format!("no device has the id `{}`", k.device));
+        };
+        if platform != k.kind.platform() {
+            return fail(
+                at("kind"),
+                format!(
+                    "device `{}` runs {}; {} keys are for {} devices",
+                    k.device,
+                    platform.display_name(),
+                    kind_name(k.kind),
+                    k.kind.platform().display_name()
+                ),
+            );
+        }
+        if !k.kind.is_well_formed(&k.key) {
+            let shape = match k.kind {
+                RecoveryKeyKind::BitLocker => "48 digits in eight groups of six, each a multiple of 11 (123453-…)",
+                RecoveryKeyKind::FileVault => "24 capital letters and digits in six groups of four (ABCD-…)",
+            };
+            // The key itself is never repeated in a message.
+            return fail(at("key"), format!("is not a {} recovery key: it is written as {shape}", kind_name(k.kind)));
+        }
+        match k.kind {
+            RecoveryKeyKind::BitLocker => {
+                if let Some(id) = k.key_id.as_deref() {
+                    if !is_guid(id) {
+                        return fail(at("key_id"), format!("`{id}` is not a key ID (a GUID such as 5b2ad4c9-…)"));
+                    }
+                }
+            }
+            RecoveryKeyKind::FileVault => {
+                if k.key_id.is_some() {
+                    return fail(at("key_id"), "only BitLocker keys have a key ID");
+                }
+                if k.volume_type.is_some() {
+                    return fail(at("volume_type"), "only BitLocker keys are per volume");
+                }
+            }
+        }
+        if let Some(date) = k.created_date_time.as_deref() {
+            rfc3339(&at("created_date_time"), date)?;
+        }
+        let volume = k.volume_type.unwrap_or_default();
+        if let Some(other) = seen.insert((k.device.as_str(), volume), i) {
+            return fail(
+                at("device"),
+                format!("{collection}[{other}] already gives the key of this volume of `{}`", k.device),
+            );
+        }
+    }
+    Ok(())
+}
+
+fn kind_name(kind: RecoveryKeyKind) -> &'static str {
+    match kind {
+        RecoveryKeyKind::BitLocker => "BitLocker",
+        RecoveryKeyKind::FileVault => "FileVault",
+    }
+}
+
+fn is_guid(id: &str) -> bool {
+    let parts: Vec<&str> = id.split('-').collect();
+    parts.len() == 5
+        && parts.iter().zip([8, 4, 4, 4, 12]).all(|(p, n)| p.len() == n && p.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+/// The longest terms version and title.
+const TERMS_VERSION_MAX: usize = 64;
+const TERMS_TITLE_MAX: usize = 120;
+
+fn terms(t: &TenantFile, user_groups: &HashSet<&str>) -> Check {
+    let Some(terms) = &t.terms else { return Ok(()) };
+    check_terms(terms, |g| (!user_groups.contains(g)).then(|| format!("no user group has the id `{g}`")))
+}
+
+/// Terms of use (a tenant file's, or an organisation file's on Intune): a short one-line
+/// version, groups `group_problem` accepts (it says what is wrong with one), and at least one
+/// text, one per language code, each with a title and a text.
+pub fn check_terms(terms: &super::Terms, group_problem: impl Fn(&str) -> Option<String>) -> Check {
+    let version = terms.version.trim();
+    not_empty("terms.version", version)?;
+    if version.chars().count() > TERMS_VERSION_MAX || version.chars().any(char::is_control) {
+        return fail("terms.version", format!("must be at most {TERMS_VERSION_MAX} characters on one line"));
+    }
+    if let Some(groups) = &terms.groups {
+        if groups.is_empty() {
+            return fail("terms.groups", "names no group: leave it out for terms everyone accepts");
+        }
+        for (j, g) in groups.iter().enumerate() {
+            if let Some(problem) = group_problem(g) {
+                return fail(format!("terms.groups[{j}]"), problem);
+            }
+        }
+    }
+    if terms.texts.is_empty() {
+        return fail("terms.texts", "must hold the terms in at least one language");
+    }
+    let mut languages = HashMap::new();
+    for (i, text) in terms.texts.iter().enumerate() {
+        let at = |field: &str| format!("terms.texts[{i}].{field}");
+        let ok = (2..=3).contains(&text.language.len()) && text.language.bytes().all(|b| b.is_ascii_lowercase());
+        if !ok {
+            return fail(at("language"), format!("`{}` is not a language code such as en, de or fr", text.language));
+        }
+        if let Some(other) = languages.insert(text.language.as_str(), i) {
+            return fail(at("language"), format!("terms.texts[{other}] is in `{}` already", text.language));
+        }
+        not_empty(&at("title"), &text.title)?;
+        if text.title.trim().chars().count() > TERMS_TITLE_MAX {
+            return fail(at("title"), format!("must be at most {TERMS_TITLE_MAX} characters"));
+        }
+        not_empty(&at("text"), &text.text)?;
+    }
+    Ok(())
 }
 
 fn device(i: usize, d: &Device, users: &HashSet<&str>) -> Check {
@@ -204,6 +353,7 @@ fn apps<'a>(
     t: &'a TenantFile,
     user_groups: &HashSet<&str>,
     device_groups: &HashSet<&str>,
+    users: &HashSet<&str>,
 ) -> Result<(AppIds<'a>, Identifiers), Invalid> {
     let ids = unique_ids("apps", t.apps.iter().map(|a| a.id.as_str()))?;
     let mut identifiers: Identifiers = HashMap::new();
@@ -255,8 +405,42 @@ fn apps<'a>(
                 }
             }
         }
+        requests(i, a, users)?;
     }
     Ok((ids, identifiers))
+}
+
+/// A requestable app has approvers (users of the file), is installed rather than opened, and
+/// is offered (Available) to someone: those are the people who may ask for it.
+fn requests(i: usize, a: &super::App, users: &HashSet<&str>) -> Check {
+    let at = |field: &str| format!("apps[{i}].{field}");
+    if !a.requestable {
+        if !a.approvers.is_empty() {
+            return fail(at("approvers"), "only requestable apps have approvers (set requestable = true)");
+        }
+        return Ok(());
+    }
+    if a.approvers.is_empty() {
+        return fail(at("approvers"), "a requestable app needs at least one approver (a user id)");
+    }
+    let mut seen = HashSet::new();
+    for (j, approver) in a.approvers.iter().enumerate() {
+        reference(&at(&format!("approvers[{j}]")), approver, users, "user")?;
+        if !seen.insert(approver.as_str()) {
+            return fail(at(&format!("approvers[{j}]")), format!("`{approver}` is named twice"));
+        }
+    }
+    if a.source == AppSource::WebLink || a.platforms.contains(&Platform::Web) {
+        return fail(at("requestable"), "a web link is opened, not installed: there is nothing to request");
+    }
+    let offered = a
+        .assignments
+        .iter()
+        .any(|s| matches!(s.intent, InstallIntent::Available | InstallIntent::AvailableWithoutEnrollment));
+    if !offered {
+        return fail(at("requestable"), "a requestable app needs an Available assignment: it names who may ask for it");
+    }
+    Ok(())
 }
 
 fn policies<'a>(

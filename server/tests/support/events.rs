@@ -45,15 +45,22 @@ impl EventReader {
         }
     }
 
-    /// Skips events until one satisfies `pred`.
+    /// Skips events until one satisfies `pred` (within 50 events and 30 s: keep-alive
+    /// comments alone never end the wait otherwise).
     pub async fn until(&mut self, what: &str, pred: impl Fn(&str, &Value) -> bool) -> Value {
-        for _ in 0..50 {
-            let (name, data) = self.next().await;
-            if pred(&name, &data) {
-                return data;
+        let waiting = async {
+            for _ in 0..50 {
+                let (name, data) = self.next().await;
+                if pred(&name, &data) {
+                    return Some(data);
+                }
             }
+            None
+        };
+        match tokio::time::timeout(Duration::from_secs(30), waiting).await {
+            Ok(Some(data)) => data,
+            _ => panic!("no event: {what}"),
         }
-        panic!("no event: {what}");
     }
 }
 

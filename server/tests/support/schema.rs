@@ -190,7 +190,11 @@ pub fn of_sqlite(path: &std::path::Path) -> Schema {
             if origin == "pk" || (unique && keys.iter().any(|k| k.2.eq_ignore_ascii_case("NOCASE"))) {
                 continue;
             }
-            let keys = keys.into_iter().map(|(k, desc, _)| if desc { format!("{k} DESC") } else { k }).collect();
+            let keys: Vec<String> =
+                keys.into_iter().map(|(k, desc, _)| if desc { format!("{k} DESC") } else { k }).collect();
+            // A column's UNIQUE constraint: SQLite names it sqlite_autoindex_…, PostgreSQL
+            // `{table}_{columns}_key`.
+            let index = if origin == "u" { format!("{name}_{}_key", keys.join("_")) } else { index };
             table.indexes.insert(index, Index { unique, keys, partial });
         }
         for column in nocase {

@@ -15,7 +15,7 @@ use crate::i18n::{use_i18n, Key};
 use crate::pages::devices::loader;
 use leptos::prelude::*;
 use portal_core::api::{AppDetails as Details, ContextRef, Event, InstallStatus};
-use portal_core::rules::catalog::{HiddenReason, Visibility};
+use portal_core::rules::catalog::{HiddenReason, ShownReason, Visibility};
 
 fn hidden_key(reason: HiddenReason) -> Key {
     match reason {
@@ -105,6 +105,11 @@ fn App(
         Visibility::Hidden(reason) => Some(hidden_key(reason)),
         Visibility::Shown(_) => None,
     };
+    // Enrolling this device gets it: say how.
+    let needs_enrollment = matches!(
+        details.catalog.visibility,
+        Visibility::Shown(ShownReason::AvailableOnceEnrolled) | Visibility::Hidden(HiddenReason::RequiresEnrollment)
+    );
     let target = match &details.context {
         ContextRef::Enrolled { device_id, .. } => {
             let id = device_id.clone();
@@ -154,12 +159,14 @@ fn App(
                     " " {why.map(crate::text::text)}
                 </p>
                 <InstallControl item target on_status detailed=true />
+                {needs_enrollment.then(|| view! { <crate::pages::enroll::EnrollLink /> })}
             }.into_any()
         } else {
             view! {
                 <div class="warning">
                     <h2>{tr!(apps.details.hidden_title)}</h2>
                     <p>{hidden.map(crate::text::text)}</p>
+                    {needs_enrollment.then(|| view! { <crate::pages::enroll::EnrollLink /> })}
                 </div>
             }.into_any()
         }}

@@ -35,6 +35,7 @@ pub fn why_key(item: &CatalogItem) -> Option<Key> {
         Visibility::Shown(ShownReason::Available) => key!(apps.why.available),
         Visibility::Shown(ShownReason::AvailableWithoutEnrollment) => key!(apps.why.available_without_enrollment),
         Visibility::Shown(ShownReason::RemovedUnlessInstalledFromPortal) => key!(apps.why.removed_unless_installed),
+        Visibility::Shown(ShownReason::AvailableOnceEnrolled) => key!(apps.why.available_once_enrolled),
         Visibility::Hidden(_) => return None,
     })
 }
@@ -119,11 +120,23 @@ pub fn InstallControl(
     let name = move || item.with(|i| i.as_ref().map(|i| i.app.name.clone()).unwrap_or_default());
     let label = move |key: Key| i18n.format(key, &[("app", &name())]);
     let button = move || {
-        let Some((can_install, can_uninstall, web, self_service)) = item.with(|i| {
-            i.as_ref().map(|i| (i.catalog.can_install, i.catalog.can_uninstall, i.app.is_web_link(), i.self_service))
+        let Some((can_install, can_uninstall, web, self_service, needs_approval)) = item.with(|i| {
+            i.as_ref().map(|i| {
+                (
+                    i.catalog.can_install,
+                    i.catalog.can_uninstall,
+                    i.app.is_web_link(),
+                    i.self_service,
+                    i.request.is_some() && !i.catalog.can_install,
+                )
+            })
         }) else {
             return ().into_any();
         };
+        // The organisation approves who gets it (`requestable`): until then, say how to ask.
+        if needs_approval && detailed {
+            return view! { <p class="muted">{tr!(apps.approval_required)}</p> }.into_any();
+        }
         let has_target = target.with_value(|t| t.is_some());
         if web {
             let href = item.with(|i| i.as_ref().and_then(|i| i.app.information_url.clone()));

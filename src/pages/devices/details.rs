@@ -104,7 +104,11 @@ pub fn DeviceDetails(id: String) -> impl IntoView {
                 page.record(result);
                 reload.update(|n| *n += 1);
             }
-            Event::CheckIn { device_id, .. } | Event::DeviceRenamed { device_id, .. } if device_id == this => {
+            Event::CheckIn { device_id, .. }
+            | Event::DeviceRenamed { device_id, .. }
+            | Event::DeviceCategory { device_id, .. }
+                if device_id == this =>
+            {
                 reload.update(|n| *n += 1)
             }
             Event::DeviceRemoved { device_id } if device_id == this => removed.set(true),
@@ -164,6 +168,7 @@ fn Ready() -> impl IntoView {
         {move || view! { <crate::components::stale::StaleNotice stale=stale() /> }}
         <Rename />
         <ThisDevice />
+        <super::category::CategoryPrompt />
         <p>{move || access().map(|access| view! { <AccessText access /> })}</p>
         {move || {
             let fixes = fixes();
@@ -176,6 +181,7 @@ fn Ready() -> impl IntoView {
             })
         }}
         <Passcode />
+        <super::recovery::RecoveryKey />
         <Actions />
         <section>
             <h2>{tr!(device.details)}</h2>
@@ -187,6 +193,8 @@ fn Ready() -> impl IntoView {
                     {move || if page.device(|d| d.is_encrypted).unwrap_or_default() { tr!(device.encrypted).into_any() } else { tr!(device.not_encrypted).into_any() }}
                 </Fact>
                 {device.serial_number.clone().map(|serial| view! { <Fact label=key!(device.serial)>{serial}</Fact> })}
+                {move || page.device(|d| d.device_category_display_name.clone()).flatten()
+                    .map(|category| view! { <Fact label=key!(device.category)>{category}</Fact> })}
                 <Fact label=key!(device.enrolled)>{when(key!(device.at), enrolled, false)}</Fact>
                 <Fact label=key!(device.last_check_in)>{move || when(key!(device.at), synced(), false)}</Fact>
             </dl>

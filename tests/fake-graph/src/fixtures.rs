@@ -22,6 +22,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("managedDevices.json", "managedDevice"),
     ("mobileApps.json", "mobileApp"),
     ("mobileAppCategories.json", "mobileAppCategory"),
+    ("deviceCategories.json", "deviceCategory"),
     ("iosManagedAppProtections.json", "iosManagedAppProtection"),
     ("androidManagedAppProtections.json", "androidManagedAppProtection"),
     ("managedAppRegistrations.json", "managedAppRegistration"),

@@ -62,6 +62,13 @@ fn by_hand(method: &str, path: &str) -> Option<Vec<String>> {
         ("DELETE", "/groups/{id}/members/{id}/$ref") => list(GROUP_MEMBER_WRITE),
         // learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-retrievedeviceappinstallationstatusreport
         ("POST", "/devicemanagement/reports/retrievedeviceappinstallationstatusreport") => list(APPS_READ),
+        // learn.microsoft.com/graph/api/intune-onboarding-devicecategory-list
+        ("GET", "/devicemanagement/devicecategories") => list(&[
+            "DeviceManagementConfiguration.Read.All",
+            "DeviceManagementConfiguration.ReadWrite.All",
+            "DeviceManagementManagedDevices.Read.All",
+            "DeviceManagementManagedDevices.ReadWrite.All",
+        ]),
         // learn.microsoft.com/graph/json-batching: the batch needs nothing, each request its own.
         ("POST", "/$batch") => Vec::new(),
         _ => return None,

@@ -537,7 +537,7 @@ pub(super) fn audit_target(request: &IntuneRequest) -> String {
 }
 
 /// Adds `member` to an allowed group; `None` when it already was one (Graph's 400).
-async fn add_member(
+pub(super) async fn add_member(
     graph: &GraphClient,
     graph_url: &str,
     group: &AllowedGroup,

@@ -168,6 +168,11 @@ impl GraphClient {
         self.change(reqwest::Method::POST, self.url(version, path), body).await
     }
 
+    /// PUTs `body` to `path` (a change, such as a `$ref`), like [`GraphClient::post`].
+    pub async fn put(&self, version: Version, path: &str, body: Option<&Value>) -> Result<Changed, GraphError> {
+        self.change(reqwest::Method::PUT, self.url(version, path), body).await
+    }
+
     /// DELETEs `path` (a change), like [`GraphClient::post`].
     pub async fn delete(&self, version: Version, path: &str) -> Result<Changed, GraphError> {
         self.change(reqwest::Method::DELETE, self.url(version, path), None).await
@@ -310,6 +315,12 @@ impl GraphClient {
                 .timeout(remaining);
             if let Some(body) = body {
                 request = request.json(body);
+            }
+            // The BitLocker key API requires the client to name itself (its documentation's
+            // request headers).
+            if url.contains("/informationProtection/bitlocker/") {
+                request =
+                    request.header("ocp-client-name", "Portal").header("ocp-client-version", env!("CARGO_PKG_VERSION"));
             }
             self.calls.fetch_add(1, Ordering::Relaxed);
             let outcome = request.send().await;

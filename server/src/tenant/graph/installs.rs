@@ -15,6 +15,16 @@
 //! install_group = "<group id>"      # has a Required assignment for the app
 //! uninstall_group = "<group id>"    # optional: has an Uninstall assignment for it
 //! member = "user"                   # who joins: the person (default) or "device"
+//! requestable = true                # optional: people ask first; an approval adds them
+//! approvers = ["<user object id>"]  # who approves (with requestable)
+//!
+//! [terms]                           # optional: terms of use, as in a tenant file
+//! version = "2026-11"
+//! groups = ["<group id>"]           # optional: whom they are for (absent: everyone)
+//! [[terms.texts]]
+//! language = "en"
+//! title = "…"
+//! text = "…"
 //! ```
 
 use anyhow::{bail, Context};
@@ -38,6 +48,8 @@ pub enum Member {
 struct File {
     #[serde(default)]
     install_groups: Vec<Entry>,
+    #[serde(default)]
+    terms: Option<crate::tenant_file::Terms>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -49,6 +61,10 @@ struct Entry {
     uninstall_group: Option<String>,
     #[serde(default)]
     member: Member,
+    #[serde(default)]
+    requestable: bool,
+    #[serde(default)]
+    approvers: Vec<String>,
 }
 
 /// A group the organisation file allows the portal to change the membership of.
@@ -67,12 +83,17 @@ pub struct InstallGroups {
     pub install: AllowedGroup,
     pub uninstall: Option<AllowedGroup>,
     pub member: Member,
+    /// People ask first; an approval adds them to the install group.
+    pub requestable: bool,
+    /// Object ids of the approvers (lower case).
+    pub approvers: Vec<String>,
 }
 
 /// The organisation file's install groups, by app id.
 #[derive(Debug, Clone, Default)]
 pub struct InstallGroupFile {
     by_app: HashMap<String, InstallGroups>,
+    terms: Option<crate::tenant::TermsConfig>,
 }
 
 impl InstallGroupFile {
@@ -119,16 +140,64 @@ impl InstallGroupFile {
             if by_app.contains_key(&app) {
                 bail!("{}: app `{}` is listed twice", at("app"), entry.app);
             }
+            if !entry.requestable && !entry.approvers.is_empty() {
+                bail!("{}: only requestable apps have approvers (set requestable = true)", at("approvers"));
+            }
+            if entry.requestable {
+                if entry.approvers.is_empty() {
+                    bail!("{}: a requestable app needs at least one approver (a user's object id)", at("approvers"));
+                }
+                if entry.member != Member::User {
+                    bail!(
+                        "{}: an approval adds the person to the group, so member must be \"user\"",
+                        at("requestable")
+                    );
+                }
+                for (j, approver) in entry.approvers.iter().enumerate() {
+                    if !is_object_id(approver) {
+                        bail!("{}: `{approver}` is not an object id", at(&format!("approvers[{j}]")));
+                    }
+                }
+            }
             by_app.insert(
                 app,
                 InstallGroups {
                     install: AllowedGroup(entry.install_group.to_ascii_lowercase()),
                     uninstall: entry.uninstall_group.map(|g| AllowedGroup(g.to_ascii_lowercase())),
                     member: entry.member,
+                    requestable: entry.requestable,
+                    approvers: entry.approvers.iter().map(|a| a.to_ascii_lowercase()).collect(),
                 },
             );
         }
-        Ok(InstallGroupFile { by_app })
+        let terms = match file.terms {
+            None => None,
+            Some(terms) => {
+                crate::tenant_file::check_terms(&terms, |g| {
+                    (!is_object_id(g)).then(|| format!("`{g}` is not a group's object id"))
+                })
+                .map_err(|(path, reason)| anyhow::anyhow!("{name}: at `{path}`: {reason}"))?;
+                let texts = terms
+                    .texts
+                    .iter()
+                    .map(|t| portal_core::domain::TermsText {
+                        language: t.language.clone(),
+                        title: t.title.trim().to_string(),
+                        text: t.text.trim().to_string(),
+                    })
+                    .collect();
+                Some(crate::tenant::TermsConfig {
+                    terms: portal_core::domain::TermsOfUse { version: terms.version.trim().to_string(), texts },
+                    groups: terms.groups.map(|g| g.iter().map(|id| id.to_ascii_lowercase()).collect()),
+                })
+            }
+        };
+        Ok(InstallGroupFile { by_app, terms })
+    }
+
+    /// The organisation file's terms of use, if it has any.
+    pub fn terms(&self) -> Option<&crate::tenant::TermsConfig> {
+        self.terms.as_ref()
     }
 
     /// The groups of `app_id`, if the file names any.

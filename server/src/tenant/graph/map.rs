@@ -149,6 +149,10 @@ pub fn managed_device(raw: &model::ManagedDevice, primary_user: Option<String>) 
         jail_broken,
         user_id: primary_user,
         device_action_results: results,
+        device_category_display_name: raw
+            .device_category_display_name
+            .clone()
+            .filter(|c| !c.trim().is_empty() && !c.eq_ignore_ascii_case("unknown")),
     })
 }
 
@@ -294,6 +298,8 @@ pub fn catalog_app(raw: &model::MobileApp) -> Result<CatalogApp, LeftOut> {
         fails_install: false,
         // The organisation file's install groups decide (see `installs`).
         self_service: false,
+        requestable: false,
+        approvers: Vec::new(),
         app_identifiers: identifiers,
     })
 }
@@ -485,6 +491,7 @@ pub fn settings(raw: &model::IntuneBrand) -> OrganisationSettings {
             .unwrap_or_default(),
         blocked_actions: raw.company_portal_blocked_actions.iter().flat_map(blocked_action).collect(),
         device_rename: DeviceRename::DeviceName,
+        disable_device_category_selection: raw.disable_device_category_selection.unwrap_or(false),
     }
 }
 

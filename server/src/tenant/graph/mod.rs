@@ -16,6 +16,7 @@ mod cache;
 mod changes;
 mod client;
 pub mod config;
+mod features;
 mod follow;
 mod icons;
 pub mod installs;
@@ -31,17 +32,18 @@ use self::client::{BatchRequest, GraphClient, Version, BATCH_MAX};
 use self::config::GraphSettings;
 use super::{
     ActionQueued, Answer, AppCatalog, AppProtection, DeviceView, Image, InstallRecord, Organisation, Person, Tenant,
-    TenantError, UserDevices,
+    TenantError, TermsConfig, UserDevices,
 };
 use anyhow::Context;
 use async_trait::async_trait;
 use futures::future::FutureExt;
-use portal_core::api::InstallOperation;
+use portal_core::api::{InstallOperation, RecoveryKey};
 use portal_core::branding::Branding;
 use portal_core::domain::{
-    AppProtectionPolicy, DeviceRename, ManagedAppRegistration, ManagedDevice, OrganisationSettings, RemoteAction,
-    UnenrolledDevice,
+    AppProtectionPolicy, DeviceCategory, DeviceRename, ManagedAppRegistration, ManagedDevice, OrganisationSettings,
+    RemoteAction, UnenrolledDevice,
 };
+use portal_core::rules::recovery::Escrow;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -92,7 +94,13 @@ pub struct IntuneTenant {
     organisation: Arc<Cell<OrganisationFacts>>,
     catalog: Arc<Cell<AppCatalog>>,
     policies: Arc<Cell<Vec<AppProtectionPolicy>>>,
+    categories: Arc<Cell<Vec<DeviceCategory>>>,
     icons: icons::Icons,
+    /// The application permissions the app's token carries (read at start-up): some
+    /// features need one the portal's least-privilege set does not include.
+    roles: std::sync::OnceLock<Vec<String>>,
+    /// The organisation file's terms of use.
+    terms: Option<Arc<TermsConfig>>,
 }
 
 impl IntuneTenant {
@@ -116,8 +124,12 @@ impl IntuneTenant {
             Some(path) => installs::InstallGroupFile::load(path)?,
             None => installs::InstallGroupFile::default(),
         };
+        let terms = install_groups.terms().cloned().map(Arc::new);
         let tenant = Arc::new(IntuneTenant {
             icons: icons::Icons::new(graph.clone()),
+            categories: Arc::default(),
+            roles: std::sync::OnceLock::new(),
+            terms,
             graph,
             store,
             events,
@@ -151,6 +163,16 @@ impl IntuneTenant {
         let token = self.graph.tokens().token().await.map_err(|e| anyhow::anyhow!("{e}"))?;
         let needed = permissions::needed(self.settings.beta);
         if let Some(granted) = token::granted_roles(&token) {
+            let optional = |permissions: &[&str]| permissions.iter().any(|p| granted.iter().any(|g| g == p));
+            tracing::info!(
+                "Microsoft Graph: device categories {} ({}); FileVault recovery keys {} ({}); BitLocker keys are read \
+                 by their owners at My Account (Graph allows no app-only read)",
+                if optional(&[features::CATEGORY_WRITE]) { "are set from the portal" } else { "are not asked for" },
+                features::CATEGORY_WRITE,
+                if optional(&[features::FILEVAULT_READ]) { "can be shown" } else { "cannot be shown" },
+                features::FILEVAULT_READ,
+            );
+            let _ = self.roles.set(granted.clone());
             let writes = permissions::writes(!self.install_groups.is_empty(), self.install_groups.has_device_members());
             let missing: Vec<&str> = needed
                 .iter()
@@ -200,7 +222,12 @@ impl IntuneTenant {
         tokio::spawn(async move {
             loop {
                 let Some(tenant) = tenant.upgrade() else { return };
-                let _ = tokio::join!(tenant.catalog(), tenant.policies(), tenant.organisation_facts());
+                let _ = tokio::join!(
+                    tenant.catalog(),
+                    tenant.policies(),
+                    tenant.organisation_facts(),
+                    tenant.device_categories()
+                );
                 drop(tenant);
                 tokio::time::sleep(every).await;
             }
@@ -289,6 +316,10 @@ impl IntuneTenant {
 
 #[async_trait]
 impl Tenant for IntuneTenant {
+    fn audit_name(&self) -> &'static str {
+        "intune"
+    }
+
     fn describe(&self) -> String {
         format!(
             "Microsoft Intune (tenant {}, Graph {}{})",
@@ -429,6 +460,40 @@ impl Tenant for IntuneTenant {
         device_tag: &str,
     ) -> Result<Option<Vec<String>>, TenantError> {
         self.selective_wipe_now(person, device_tag).await
+    }
+
+    async fn device_categories(&self) -> Result<Answer<Arc<Vec<DeviceCategory>>>, TenantError> {
+        let graph = self.graph.clone();
+        self.categories.get(self.organisation_policy(), move || features::read_categories(graph).boxed()).await
+    }
+
+    fn can_set_device_category(&self) -> bool {
+        self.has_role(&[features::CATEGORY_WRITE])
+    }
+
+    async fn set_device_category(
+        &self,
+        person: &Person,
+        device_id: &str,
+        category: &DeviceCategory,
+    ) -> Result<Option<ManagedDevice>, TenantError> {
+        self.set_category_now(person, device_id, category).await
+    }
+
+    async fn recovery_escrow(&self, _person: &Person, device: &ManagedDevice) -> Result<Escrow, TenantError> {
+        self.escrow_of(device).await
+    }
+
+    async fn recovery_keys(&self, person: &Person, device_id: &str) -> Result<Option<Vec<RecoveryKey>>, TenantError> {
+        self.keys_now(person, device_id).await
+    }
+
+    async fn terms(&self) -> Result<Answer<Option<Arc<TermsConfig>>>, TenantError> {
+        Ok(Answer::fresh(self.terms.clone()))
+    }
+
+    async fn request_approved(&self, requester_id: &str, app_id: &str) -> Result<(), TenantError> {
+        self.approve_now(requester_id, app_id).await
     }
 }
 
@@ -691,6 +756,8 @@ async fn read_catalog(
         // portal, and may uninstall it again, so their assignments are not the rules' input.
         if let Some(groups) = install_groups.for_app(&app.app.id) {
             app.self_service = true;
+            app.requestable = groups.requestable;
+            app.approvers = groups.approvers.clone();
             let mechanism = |id: &str| {
                 id.eq_ignore_ascii_case(groups.install.id())
                     || groups.uninstall.as_ref().is_some_and(|g| id.eq_ignore_ascii_case(g.id()))

@@ -59,6 +59,8 @@ pub struct ManagedDevice {
     pub device_action_results: Vec<Value>,
     /// Beta only: e.g. `androidForWork` for an Android Enterprise work profile.
     pub device_type: Option<String>,
+    /// The category's name; Intune reports `Unknown` for a device without one.
+    pub device_category_display_name: Option<String>,
 }
 
 /// The `$select` of a user's managed devices: what [`ManagedDevice`] reads, nothing more
@@ -66,7 +68,8 @@ pub struct ManagedDevice {
 pub fn managed_device_select(beta: bool) -> String {
     let v1 = "id,userId,deviceName,operatingSystem,osVersion,model,manufacturer,serialNumber,managedDeviceOwnerType,\
               deviceEnrollmentType,enrolledDateTime,lastSyncDateTime,complianceState,\
-              complianceGracePeriodExpirationDateTime,isEncrypted,jailBroken,azureADDeviceId,deviceActionResults";
+              complianceGracePeriodExpirationDateTime,isEncrypted,jailBroken,azureADDeviceId,deviceActionResults,\
+              deviceCategoryDisplayName";
     let v1: String = v1.split_whitespace().collect();
     if beta {
         format!("{v1},deviceType")
@@ -243,6 +246,8 @@ pub struct IntuneBrand {
     pub is_remove_device_disabled: Option<bool>,
     pub is_factory_reset_disabled: Option<bool>,
     pub enrollment_availability: Option<String>,
+    /// Beta profiles: don't ask people for a device category.
+    pub disable_device_category_selection: Option<bool>,
     pub company_portal_blocked_actions: Vec<BlockedAction>,
     pub assignments: Vec<PolicyAssignment>,
 }

@@ -252,6 +252,8 @@ pub fn route(call: &mut Call<'_>, org: &mut Org) -> Result<Reply, GraphError> {
                 expand(org, &registration, name).and_then(|v| v.as_array().cloned()).unwrap_or_default(),
             )
         }
+        // ---------------------------------------------------------------- device categories
+        "/deviceManagement/deviceCategories" => collection(call, org, org.device_categories.clone()),
         // ---------------------------------------------------------------- branding
         "/deviceManagement" => entity(call, org, &org.device_management),
         _ => Err(not_served(call)),

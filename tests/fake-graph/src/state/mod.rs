@@ -31,6 +31,8 @@ pub struct Org {
     pub managed: Vec<Value>,
     pub apps: Vec<Value>,
     pub categories: Vec<Value>,
+    /// The organisation's device categories (`/deviceManagement/deviceCategories`).
+    pub device_categories: Vec<Value>,
     pub policies: Vec<Value>,
     pub registrations: Vec<Value>,
     pub device_management: Value,
@@ -75,6 +77,7 @@ impl Org {
             managed: fixtures.get("managedDevices.json").to_vec(),
             apps: fixtures.get("mobileApps.json").to_vec(),
             categories: fixtures.get("mobileAppCategories.json").to_vec(),
+            device_categories: fixtures.get("deviceCategories.json").to_vec(),
             policies,
             registrations: fixtures.get("managedAppRegistrations.json").to_vec(),
             device_management: fixtures.get("deviceManagement.json").first().cloned().unwrap_or_else(|| json!({})),

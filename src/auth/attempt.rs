@@ -1,7 +1,7 @@
 //! The sign-in attempt in flight, and the one place the SPA writes to Web Storage.
 //!
 //! Storage policy: tokens are never written anywhere but memory. Two `sessionStorage` keys
-//! exist, both scoped to this tab:
+//! exist, both scoped to this tab, and one `localStorage` key:
 //! - [`ATTEMPT_KEY`] holds `state`, `nonce`, the PKCE verifier and the return path only
 //!   between the top-level redirect to the provider and the callback; the redirect unloads
 //!   the page, so memory cannot carry them. The callback takes (reads and deletes) it before
@@ -9,11 +9,17 @@
 //!   callback finds nothing. The verifier is useless without a fresh code for it.
 //! - [`REDIRECTED_AT_KEY`] holds the time of the last automatic redirect (not a secret), so
 //!   that automatic redirects cannot loop.
+//! - [`SIGNED_IN_HERE_KEY`] (`localStorage`, value `1`) says that someone completed a sign-in
+//!   in this browser and has not signed out since (not a secret: no name, no token). Only
+//!   with it does a visit to the landing page try the provider's session silently; a first
+//!   visit shows the landing page at once instead of leaving for the provider and coming back
+//!   (two page loads). A silent attempt that comes back "needs the user" removes it.
 
 use oauth2::url::form_urlencoded;
 
 pub const ATTEMPT_KEY: &str = "portal.auth.attempt";
 pub const REDIRECTED_AT_KEY: &str = "portal.auth.redirectedAt";
+pub const SIGNED_IN_HERE_KEY: &str = "portal.auth.signedInHere";
 /// At most one automatic redirect to the provider in this many milliseconds.
 pub const REDIRECT_WINDOW_MS: u64 = 30_000;
 
@@ -31,6 +37,22 @@ pub struct Attempt {
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.session_storage().ok()?
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// Whether someone signed in in this browser and has not signed out since (see the module docs).
+pub fn signed_in_here() -> bool {
+    local_storage().and_then(|s| s.get_item(SIGNED_IN_HERE_KEY).ok().flatten()).is_some_and(|v| v == "1")
+}
+
+/// Remembers (`true`) or forgets (`false`) that someone signed in in this browser.
+pub fn note_signed_in_here(signed_in: bool) {
+    if let Some(s) = local_storage() {
+        let _ = if signed_in { s.set_item(SIGNED_IN_HERE_KEY, "1") } else { s.remove_item(SIGNED_IN_HERE_KEY) };
+    }
 }
 
 impl Attempt {

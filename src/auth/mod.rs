@@ -6,10 +6,12 @@
 //! - on the callback path it takes the attempt from storage, removes the callback URL from
 //!   history, checks the response (`state`, RFC 9207 `iss`, provider error), redeems the code
 //!   with the PKCE verifier and checks the ID token (`iss`, `aud`, `exp`/`nbf`, `nonce`);
-//! - anywhere else, with nothing in memory (a first visit or a reload), it redirects the whole
+//! - anywhere else, with nothing in memory (a deep link or a reload), it redirects the whole
 //!   page to the provider with `prompt=none`; the provider's session makes that silent and the
 //!   user lands back on the same page. "Needs the user" then just means signed out, and the
-//!   branded landing page offers "Sign in".
+//!   branded landing page offers "Sign in". The landing page itself (`/`) tries this only when
+//!   someone has signed in in this browser before ([`attempt::signed_in_here`]): a first visit
+//!   is then one page load, not two.
 //!
 //! Tokens live in this module's signal only (see [`attempt`] for the storage policy). The
 //! access token is refreshed shortly before it expires; a new refresh token replaces the old.
@@ -92,6 +94,11 @@ fn location() -> Option<web_sys::Location> {
 }
 
 /// Path, query and fragment of the current page.
+/// Whether this page load is the landing page (`/`, with or without a query).
+fn on_landing() -> bool {
+    location().and_then(|l| l.pathname().ok()).is_some_and(|p| p == "/")
+}
+
 pub fn current_path() -> String {
     location()
         .map(|l| {
@@ -172,8 +179,8 @@ impl Auth {
             .is_some_and(|p| p == self.settings.with_value(|s| s.redirect_path.clone()));
         if on_callback {
             self.complete_callback().await;
-        } else if attempt::may_redirect_automatically(now_ms() as u64) {
-            // A reload or a first visit: try the provider's session, silently.
+        } else if attempt::may_redirect_automatically(now_ms() as u64) && (attempt::signed_in_here() || !on_landing()) {
+            // A reload or a deep link: try the provider's session, silently.
             if self.redirect(&current_path(), true, true).await.is_err() {
                 self.status.set(Status::SignedOut);
             }
@@ -234,8 +241,13 @@ impl Auth {
         }
         .await;
         match result {
-            Ok(issued) => self.set_session(session_from(issued, None)),
+            Ok(issued) => {
+                attempt::note_signed_in_here(true);
+                self.set_session(session_from(issued, None))
+            }
             Err(e) if attempt.as_ref().is_some_and(|a| a.silent) && e.needs_interaction() => {
+                // The provider's session is gone: the landing page stops trying it.
+                attempt::note_signed_in_here(false);
                 self.status.set(Status::SignedOut)
             }
             Err(e) => self.status.set(Status::Failed(e)),
@@ -333,8 +345,10 @@ impl Auth {
             _ => None,
         });
         self.status.set(Status::SignedOut);
-        // The landing page after the provider's logout must not bounce back to it at once.
+        // The landing page after the provider's logout must not bounce back to it at once,
+        // nor on a later visit.
         attempt::note_redirect(now_ms() as u64);
+        attempt::note_signed_in_here(false);
         let target = self.provider.get_value().and_then(|p| p.end_session_endpoint).and_then(|endpoint| {
             let mut url = oauth2::url::Url::parse(&endpoint).ok()?;
             self.settings.with_value(|s| {

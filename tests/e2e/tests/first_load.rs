@@ -1,7 +1,7 @@
 //! What a browser really downloads (issue 14), from Chromium's network log with
 //! `portal-server --dist` serving the release build (precompressed brotli): the signed-out
-//! landing page of a first visit (including the silent sign-in attempt's round trip to the
-//! provider and back), and a signed-in cold open of `/apps` (a provider session, but an empty
+//! landing page of a first visit (one page load: the landing page tries the provider's session
+//! only in a browser someone has signed in in), and a signed-in cold open of `/apps` (a provider session, but an empty
 //! HTTP cache and no service worker). Bytes are what came over the network (headers and
 //! compressed bodies). The numbers go to `target/e2e-artifacts/first-load.json`; the test
 //! fails above the budgets (README "Performance → First load"), or when a build file comes
@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 /// The build files a visit needs (every `/wasm/` file and the CSS it asked for, each once, at
 /// the size of its brotli copy in `dist/`): the same on every run of one build, so these
-/// budgets are tight — the measured 198,131 B and 420,917 B (2026-12-01) rounded up to the next KiB.
+/// budgets are tight — the measured 198,394 B and 420,368 B (2026-12-01) rounded up to the next KiB.
 const LANDING_BUILD_BUDGET: u64 = 194 * 1024;
 const APPS_COLD_BUILD_BUDGET: u64 = 412 * 1024;
 /// Everything else the visit transferred, headers included (index.html, config.json, the
@@ -22,8 +22,9 @@ const APPS_COLD_BUILD_BUDGET: u64 = 412 * 1024;
 /// count because Chromium logs some of them as fetched (headers counted) and others as read
 /// from a cache it filled itself (body only), differently from run to run — up to 20 KB on one
 /// build. What is left varies by about 0.6 KB (an icon fetched once or twice): measured
-/// 14,686–15,284 B for the landing page and 22,720–23,019 B for a cold /apps.
-const LANDING_OTHER_BUDGET: u64 = 17 * 1024;
+/// 7,674 B for the landing page (14,686–15,284 B when a first visit still went to the provider
+/// and back) and 22,720–23,019 B for a cold /apps.
+const LANDING_OTHER_BUDGET: u64 = 9 * 1024;
 const APPS_COLD_OTHER_BUDGET: u64 = 25 * 1024;
 
 struct Visit {
@@ -100,16 +101,17 @@ async fn the_landing_page_and_a_cold_apps_page_download_what_they_need_once() ->
     // asked for it.)
     block_service_worker(&browser).await?;
 
-    // A first visit, signed out: the app, a silent sign-in attempt (login_required), the
-    // landing page.
+    // A first visit, signed out: the app and the landing page, without a round trip to the
+    // provider (no one has signed in in this browser).
     browser.client.goto(&portal.url).await?;
     browser.wait_until("the landing page", "document.querySelector('main .landing') !== null").await?;
     let landing = visit(&portal, &browser.network_log_when_idle().await?);
     let landing_json = report("landing page, signed out", &landing);
-    // A first visit is two page loads (the silent attempt leaves and comes back): no build
-    // file comes over the network twice (the second load takes them from the HTTP cache: they
-    // are immutable). config.json, the branding and the discovery document are read by each
-    // page load (README "Performance → First load" says why).
+    // One page load: the page did not leave for the provider, and no build file came twice.
+    assert!(
+        !landing.by_path.contains_key("/oidc/authorize") && !landing.by_path.contains_key("/auth/callback"),
+        "a first visit to the landing page went to the provider and back"
+    );
     for (path, (_, _, fetched)) in &landing.by_path {
         if path.starts_with("/wasm/") || path.ends_with(".css") {
             assert!(*fetched <= 1, "{path} came over the network {fetched} times");

@@ -42,7 +42,9 @@ async fn sign_in_lands_on_the_deep_link_survives_a_reload_and_signs_out() -> any
     // No token anywhere but memory: the only thing stored is the (non-secret) time of the
     // last automatic redirect; the callback's attempt is gone; no IndexedDB, no cookie.
     let stored = browser.eval(STORAGE).await?;
-    assert_eq!(stored["local"], serde_json::json!([]), "localStorage: {stored}");
+    // localStorage: only that someone signed in here (no name, no token), which lets a later
+    // visit to the landing page try the provider's session.
+    assert_eq!(stored["local"], serde_json::json!([["portal.auth.signedInHere", "1"]]), "localStorage: {stored}");
     assert_eq!(stored["indexedDb"], serde_json::json!([]), "IndexedDB: {stored}");
     assert_eq!(stored["cookie"], "", "document.cookie: {stored}");
     let session = stored["session"].as_array().cloned().unwrap_or_default();
@@ -66,6 +68,8 @@ async fn sign_in_lands_on_the_deep_link_survives_a_reload_and_signs_out() -> any
     browser.wait_for_text("main h1", "Welcome to Contoso Pharmaceuticals").await?;
     browser.wait_for_text("main button.sign-in", "Sign in").await?;
     assert_eq!(browser.eval("document.querySelectorAll('.user-name').length").await?, 0);
+    let hint = browser.eval("localStorage.getItem('portal.auth.signedInHere')").await?;
+    assert_eq!(hint, serde_json::Value::Null, "signing out forgets that someone signed in here");
 
     // The back button does not bring the personal page back.
     browser.client.back().await?;

@@ -41,6 +41,7 @@ fn item(id: &str, name: &str, publisher: &str, description: &str, category: &str
         },
         install: None,
         self_service: true,
+        request: None,
     }
 }
 

@@ -8,7 +8,8 @@
 use leptos::prelude::*;
 use portal_core::api::TermsStatus;
 
-#[derive(Debug, Clone, PartialEq)]
+// No derives: only `with` reads it, so none of TermsStatus's Clone or PartialEq code is in
+// the first load.
 pub enum TermsState {
     /// Signed out, or the answer is not in yet.
     Checking,

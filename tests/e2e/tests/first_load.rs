@@ -13,9 +13,14 @@ use std::collections::BTreeMap;
 
 /// The build files a visit needs (every `/wasm/` file and the CSS it asked for, each once, at
 /// the size of its brotli copy in `dist/`): the same on every run of one build, so these
-/// budgets are tight — the measured 198,394 B and 420,368 B (2026-12-01) rounded up to the next KiB.
-const LANDING_BUILD_BUDGET: u64 = 194 * 1024;
-const APPS_COLD_BUILD_BUDGET: u64 = 412 * 1024;
+/// budgets are tight — the measured 201,806 B and 448,529 B (2026-12-01, with issue 16's
+/// recovery keys, enrollment, device categories and terms of use) rounded up to the next KiB.
+/// Before issue 16: 198,394 B and 420,368 B. What grew: the default language's texts and the
+/// terms gate in the first load (+3.4 KB); the `signed_in` chunk (terms page and check, the
+/// problem decoder's new refusal reasons, new live events: +9.7 KB), shared chunks (+13.8 KB)
+/// and `apps` (+1.3 KB) for a cold /apps.
+const LANDING_BUILD_BUDGET: u64 = 198 * 1024;
+const APPS_COLD_BUILD_BUDGET: u64 = 439 * 1024;
 /// Everything else the visit transferred, headers included (index.html, config.json, the
 /// branding, the icons, the discovery document, the provider's redirects, the API's answers):
 /// the security headers add about 1 KB to every answer. Build files are left out of this

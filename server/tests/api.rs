@@ -452,6 +452,11 @@ async fn bad_input_is_a_4xx_problem_never_a_500() {
     }
     // The server is still healthy after all of it.
     assert_eq!(server.get("/api/v1/health").await.status(), 200);
+    // Liveness needs no token and says the same.
+    let live = server.get("/api/v1/live").await;
+    assert_eq!(live.status(), 200);
+    let live: Value = live.json().await.expect("json");
+    assert_eq!(live["status"], "ok");
 }
 
 /// With the simulator at zero delay, an install goes pending → installed on the event

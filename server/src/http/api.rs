@@ -16,6 +16,7 @@ pub const BODY_LIMIT_BYTES: usize = 16 * 1024;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/health", get(health))
+        .route("/live", get(live))
         .route("/branding", get(branding))
         .route("/branding/logo", get(logo))
         .route("/icons/{app_id}", get(app_icon))
@@ -57,10 +58,28 @@ struct Health {
     version: &'static str,
 }
 
-/// Liveness and readiness in one: answers only when the database answers.
+/// How long the readiness check waits for the database before it says the instance is not
+/// ready: a load balancer's check has its own time-out, and a hung database must answer 503,
+/// not nothing.
+const READY_WITHIN: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Readiness: 200 only when the instance's database answers (within [`READY_WITHIN`]), so a
+/// load balancer sends people only to an instance that can serve them.
 async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
-    state.store.ping().await?;
+    match tokio::time::timeout(READY_WITHIN, state.store.ping()).await {
+        Ok(answer) => answer?,
+        Err(_) => {
+            return Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "The database did not answer within 2 seconds"))
+        }
+    }
     Ok(Json(Health { status: "ok", version: env!("CARGO_PKG_VERSION") }))
+}
+
+/// Liveness: the process is up and serving HTTP. It does not touch the database, so an
+/// orchestrator that restarts unhealthy instances does not restart all of them when the
+/// shared database is briefly away (they become unready instead, `/health`).
+async fn live() -> Json<Health> {
+    Json(Health { status: "ok", version: env!("CARGO_PKG_VERSION") })
 }
 
 /// Public: shown on the sign-in landing page before anyone signs in. Every page load asks

@@ -151,7 +151,7 @@ impl Store {
         }
     }
 
-    /// Whether the database answers (`/api/v1/ready`, `/api/v1/health`).
+    /// Whether the database answers (`/api/v1/health`, the readiness check).
     pub async fn ping(&self) -> anyhow::Result<()> {
         self.run(|db| db.query_one::<(i64,)>("SELECT 1", sql::params![]).map(|_| ())).await
     }

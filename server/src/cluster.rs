@@ -39,7 +39,8 @@ enum Wire {
     Event {
         from: String,
         user: String,
-        event: Event,
+        // Boxed: an event is far larger than the other notifications (serde is unaffected).
+        event: Box<Event>,
     },
     Tenant {
         from: String,
@@ -88,7 +89,7 @@ fn encode(instance: &str, announcement: Announcement) -> String {
     let from = instance.to_string();
     let wire = match announcement {
         Announcement::Event(UserEvent { user_id, event }) => {
-            Wire::Event { from, user: user_id.to_string(), event: Event::clone(&event) }
+            Wire::Event { from, user: user_id.to_string(), event: Box::new(Event::clone(&event)) }
         }
         Announcement::TenantChanged => Wire::Tenant { from },
         Announcement::PersonChanged(user) => Wire::Person { from, user: user.to_string() },
@@ -208,7 +209,7 @@ fn receive(instance: &str, bus: &EventBus, reactions: &dyn Reactions, payload: &
     match wire {
         Wire::Event { from, .. } | Wire::Tenant { from } | Wire::Person { from, .. } | Wire::Resync { from, .. }
             if from == instance => {}
-        Wire::Event { user, event, .. } => bus.deliver(UserEvent { user_id: user.into(), event: Arc::new(event) }),
+        Wire::Event { user, event, .. } => bus.deliver(UserEvent { user_id: user.into(), event: Arc::new(*event) }),
         Wire::Tenant { .. } => {
             reactions.tenant_changed();
             bus.resync(None);

@@ -448,3 +448,29 @@ async fn kill_9_while_changes_are_pending_loses_nothing_and_sends_nothing_twice(
     let _ = JONAS;
     intune.assert_no_violations();
 }
+
+/// Graph carried out a change, and the portal died before it heard so (its answer was
+/// slow): the instance that resumes the request asks Graph first and does not send it again.
+#[tokio::test]
+async fn a_change_graph_took_while_the_portal_died_is_not_sent_twice() {
+    let intune = Intune::start(Setup { beta: true, ..manual() }).await;
+    // The lock is carried out at once; its answer comes a minute later.
+    intune.graph.inject(Fault::slow_answer("/v1.0/deviceManagement/managedDevices/", 60_000).method("POST"));
+    let lock = intune
+        .call(Method::POST, &format!("/api/v1/me/devices/{}/actions", device(1)), AMARA)
+        .json(&json!({ "action": "remoteLock" }));
+    let waiting = tokio::spawn(lock.send());
+    intune.eventually("Graph has the lock", || async { !accepted_writes(&intune, "/remoteLock").is_empty() }).await;
+    waiting.abort();
+
+    let intune = intune.kill_and_restart().await;
+    intune
+        .eventually("the lock done", || async {
+            intune.graph.advance(None, None, Outcome::Succeed);
+            state_of(&intune, AMARA, &device(1), RemoteAction::RemoteLock).await == Some(ActionState::Done)
+        })
+        .await;
+    let locks = intune.graph.writes().into_iter().filter(|w| w.path.ends_with("/remoteLock")).count();
+    assert_eq!(locks, 1, "the lock Graph took is not sent again");
+    intune.assert_no_violations();
+}

@@ -1,5 +1,6 @@
 //! Fault injection: the next N Graph requests that match a method and a path prefix are
-//! answered with a fault instead (a 429 with or without `Retry-After`, a 503), or delayed.
+//! answered with a fault instead (a 429 with or without `Retry-After`, a 503), delayed, or
+//! carried out with their answer delayed.
 //! A rule can be limited to requests inside a `$batch` (Graph answers the batch 200 with
 //! inner 429s).
 
@@ -20,6 +21,10 @@ pub enum FaultKind {
     },
     /// The request is answered normally, `ms` later (a slow Graph, a timeout).
     Delay { ms: u64 },
+    /// The request is carried out at once but its answer comes `ms` later: a caller that
+    /// gives up or dies before then does not know Graph took it (the case a portal must
+    /// not send twice).
+    SlowAnswer { ms: u64 },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -75,6 +80,10 @@ impl Fault {
             in_batch: false,
             kind: FaultKind::Delay { ms },
         }
+    }
+
+    pub fn slow_answer(path_prefix: &str, ms: u64) -> Fault {
+        Fault { kind: FaultKind::SlowAnswer { ms }, ..Fault::delay(path_prefix, ms) }
     }
 
     pub fn times(mut self, count: u32) -> Fault {

@@ -344,13 +344,20 @@ impl IntuneTenant {
     }
 
     /// Sends a recorded change and records how that went. A request sent before and not
-    /// known to have arrived is first checked against Graph (`arrived`), so nothing that
-    /// Graph already has is sent twice. The pending note for the page, when there is one.
+    /// known to have arrived — including one whose sender died mid-send — is first checked
+    /// against Graph (`arrived`), so nothing that Graph already has is sent twice. The pending note for the page, when there is one.
     pub(super) async fn send(&self, request: &IntuneRequest) -> Result<Option<PendingNote>, TenantError> {
         let (what, target) = (audit_what(request), audit_target(request));
-        if request.checks > 0 && self.arrived(request).await.unwrap_or(false) {
-            self.mark_sent(request, None).await?;
-            return Ok(None);
+        if request.checks > 0 {
+            if self.arrived(request).await.unwrap_or(false) {
+                self.mark_sent(request, None).await?;
+                return Ok(None);
+            }
+        } else {
+            // Counted as a check before the first send: if this process dies before it hears
+            // how the send went (Graph may have taken it), whoever resumes the request asks
+            // Graph first instead of sending it again.
+            self.store.update_intune_request(request.id, RequestUpdate { checked: true, ..Default::default() }).await?;
         }
         let sent = match request.kind {
             RequestKind::Action => self.send_action(request).await,

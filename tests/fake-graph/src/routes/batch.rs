@@ -10,7 +10,7 @@ use base64::Engine;
 use serde_json::{json, Map, Value};
 
 use super::odata::GraphError;
-use super::{dispatch, log_body, take_fault, Body, GraphRequest, GraphResponse};
+use super::{dispatch, log_body, take_fault, Body, Faulted, GraphRequest, GraphResponse};
 use crate::Shared;
 
 pub const MAX_REQUESTS: usize = 20;
@@ -153,8 +153,14 @@ pub async fn run(shared: &Shared, request: &GraphRequest, roles: &[String], oute
             GraphResponse::error(&GraphError::new(424, "FailedDependency", "A request this one depends on failed."))
         } else {
             match take_fault(shared, &inner_request, true).await {
-                Some(fault) => fault,
-                None => dispatch(shared, &inner_request, roles, seq),
+                Faulted::Answer(fault) => fault,
+                Faulted::Proceed { answer_after } => {
+                    let response = dispatch(shared, &inner_request, roles, seq);
+                    if let Some(wait) = answer_after {
+                        tokio::time::sleep(wait).await;
+                    }
+                    response
+                }
             }
         };
         shared.lock_log().finish(seq, response.status);

@@ -180,22 +180,28 @@ pub async fn graph(
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
-    let response = match take_fault(&shared, &request, false).await {
-        Some(response) => response,
-        None => match crate::auth::check_bearer(&shared, &headers) {
-            Err(error) => GraphResponse::error(&error),
-            Ok(roles) => {
-                if request.path.eq_ignore_ascii_case("/v1.0/$batch")
-                    || request.path.eq_ignore_ascii_case("/beta/$batch")
-                {
-                    batch::run(&shared, &request, &roles, seq).await
-                } else {
-                    dispatch(&shared, &request, &roles, seq)
+    let (response, answer_after) = match take_fault(&shared, &request, false).await {
+        Faulted::Answer(response) => (response, None),
+        Faulted::Proceed { answer_after } => (
+            match crate::auth::check_bearer(&shared, &headers) {
+                Err(error) => GraphResponse::error(&error),
+                Ok(roles) => {
+                    if request.path.eq_ignore_ascii_case("/v1.0/$batch")
+                        || request.path.eq_ignore_ascii_case("/beta/$batch")
+                    {
+                        batch::run(&shared, &request, &roles, seq).await
+                    } else {
+                        dispatch(&shared, &request, &roles, seq)
+                    }
                 }
-            }
-        },
+            },
+            answer_after,
+        ),
     };
     shared.lock_log().finish(seq, response.status);
+    if let Some(wait) = answer_after {
+        tokio::time::sleep(wait).await;
+    }
     response.into_axum()
 }
 
@@ -207,19 +213,28 @@ pub fn log_body(body: &[u8]) -> Option<Value> {
     Some(serde_json::from_slice(body).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(body).into_owned())))
 }
 
+/// What a fault does to a request.
+pub enum Faulted {
+    /// Answered with this instead.
+    Answer(GraphResponse),
+    /// Carried out; its answer waits this long first, if at all.
+    Proceed { answer_after: Option<std::time::Duration> },
+}
+
 /// A fault for this request, if one is due (a delay fault sleeps and lets it through).
-pub async fn take_fault(shared: &Shared, request: &GraphRequest, in_batch: bool) -> Option<GraphResponse> {
-    let fault =
-        shared.faults.lock().unwrap_or_else(|e| e.into_inner()).take(&request.method, &request.path, in_batch)?;
+pub async fn take_fault(shared: &Shared, request: &GraphRequest, in_batch: bool) -> Faulted {
+    let fault = shared.faults.lock().unwrap_or_else(|e| e.into_inner()).take(&request.method, &request.path, in_batch);
+    let Some(fault) = fault else { return Faulted::Proceed { answer_after: None } };
     match fault {
         FaultKind::Delay { ms } => {
             tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
-            None
+            Faulted::Proceed { answer_after: None }
         }
+        FaultKind::SlowAnswer { ms } => Faulted::Proceed { answer_after: Some(std::time::Duration::from_millis(ms)) },
         FaultKind::Throttle { retry_after } => {
             let mut error = GraphError::new(429, "TooManyRequests", "Too many requests.");
             error.retry_after = retry_after;
-            Some(GraphResponse::error(&error))
+            Faulted::Answer(GraphResponse::error(&error))
         }
         FaultKind::Unavailable { retry_after } => {
             let mut error = GraphError::new(
@@ -228,7 +243,7 @@ pub async fn take_fault(shared: &Shared, request: &GraphRequest, in_batch: bool)
                 "The service is temporarily unavailable. Please retry later.",
             );
             error.retry_after = retry_after;
-            Some(GraphResponse::error(&error))
+            Faulted::Answer(GraphResponse::error(&error))
         }
     }
 }

@@ -165,15 +165,16 @@ pub struct DeviceDetails {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RenameDevice {
-    /// The new display name: 1 to 64 characters, no control characters or line or
-    /// paragraph separators (`validate_device_name`; spaces at the ends are trimmed off).
+    /// The new display name: 1 to 64 characters once whitespace at the ends is trimmed off,
+    /// no control characters or line or paragraph separators (`validate_device_name`). The
+    /// pattern says exactly that (whitespace at the ends is what Rust's `str::trim` removes),
+    /// so the document accepts what the server accepts and refuses what it refuses.
     #[cfg_attr(
         feature = "openapi",
         schema(
             min_length = 1,
-            max_length = 64,
             example = "Work laptop",
-            pattern = "^[^\\s\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029]([^\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029]*[^\\s\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029])?$"
+            pattern = "^[\\t\\n\\x0b\\x0c\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*[^\\s\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029]([^\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029]{0,62}[^\\s\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029])?[\\t\\n\\x0b\\x0c\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*$"
         )
     )]
     pub device_name: String,

@@ -61,3 +61,42 @@ static DOCUMENT: LazyLock<String> = LazyLock::new(|| {
 pub async fn document() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "application/json")], DOCUMENT.as_str())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::DOCUMENT;
+    use portal_core::rules::actions::validate_device_name;
+    use proptest::prelude::*;
+
+    /// The document's pattern for a new device name, compiled.
+    static DEVICE_NAME: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        let doc: serde_json::Value = serde_json::from_str(&DOCUMENT).expect("the document is JSON");
+        let pattern = doc["components"]["schemas"]["RenameDevice"]["properties"]["deviceName"]["pattern"]
+            .as_str()
+            .expect("RenameDevice.deviceName has a pattern");
+        regex::Regex::new(pattern).expect("the pattern compiles")
+    });
+
+    /// Names made of what the rule cares about: letters, spaces and other whitespace at
+    /// either end or inside, control characters, line and paragraph separators, and lengths
+    /// around the limit.
+    fn names() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            4 => "[a-zé李📱]{1,3}",
+            2 => Just(" ".to_string()),
+            1 => prop::sample::select(vec!["\t", "\n", "\r", "\u{a0}", "\u{3000}", "\u{2003}", "\u{85}"]).prop_map(String::from),
+            1 => prop::sample::select(vec!["\u{0}", "\u{1c}", "\u{7f}", "\u{9f}", "\u{2028}", "\u{2029}"]).prop_map(String::from),
+            1 => "a{60,66}",
+        ];
+        proptest::collection::vec(piece, 0..8).prop_map(|pieces| pieces.concat())
+    }
+
+    proptest! {
+        /// The OpenAPI document accepts exactly the names the server accepts, so a client
+        /// (and Schemathesis) can trust it both ways.
+        #[test]
+        fn the_documented_device_name_pattern_is_the_rule(name in names()) {
+            prop_assert_eq!(DEVICE_NAME.is_match(&name), validate_device_name(&name).is_ok(), "{:?}", name);
+        }
+    }
+}

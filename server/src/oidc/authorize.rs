@@ -172,21 +172,6 @@ fn error_redirect(
     redirect_with(redirect_uri, &pairs)
 }
 
-/// Origins the login form may redirect to after posting (for CSP `form-action`).
-fn form_targets(provider: &Provider) -> Vec<String> {
-    let mut out: Vec<String> = provider
-        .client
-        .redirect_uris
-        .iter()
-        .filter_map(|u| url::Url::parse(u).ok())
-        .map(|u| u.origin().ascii_serialization())
-        .filter(|o| o != "null")
-        .collect();
-    out.sort();
-    out.dedup();
-    out
-}
-
 pub(super) async fn organisation(state: &AppState) -> String {
     match oidc_store::organisation_name(&state.store).await {
         Ok(Some(name)) => name,
@@ -269,7 +254,7 @@ pub async fn authorize(
     let username = req.login_hint.as_deref().unwrap_or("");
     let html =
         page::login(texts, &LoginForm { organisation: &org, request: &query, csrf: &csrf, username, error: None });
-    (jar, page::respond(StatusCode::OK, html, &form_targets(provider))).into_response()
+    (jar, page::respond(StatusCode::OK, html, &page::origins_of(&provider.client.redirect_uris))).into_response()
 }
 
 /// The session behind the request's cookie, if it is live and its user still exists.
@@ -358,7 +343,7 @@ pub async fn login(
             texts,
             &LoginForm { organisation: &org, request: &query, csrf: &csrf, username: &username, error: Some(error) },
         );
-        (jar, page::respond(status, html, &form_targets(provider)))
+        (jar, page::respond(status, html, &page::origins_of(&provider.client.redirect_uris)))
     };
     let show_form = |jar: CookieJar, error: &str| form_page(jar, StatusCode::OK, error).into_response();
     if !csrf_ok {

@@ -62,7 +62,11 @@ pub async fn logout(
                 state: target.as_ref().and_then(|t| t.state.as_deref()),
             };
             let html = page::confirm_logout(texts, &form);
-            return (jar, page::respond(StatusCode::OK, html, &return_origins(provider))).into_response();
+            return (
+                jar,
+                page::respond(StatusCode::OK, html, &page::origins_of(&provider.client.post_logout_redirect_uris)),
+            )
+                .into_response();
         }
         if let Err(e) = oidc_store::end_session(&state.store, raw).await {
             tracing::error!("ending a provider session: {e:#}");
@@ -108,21 +112,6 @@ fn return_target(provider: &Provider, p: &Params, hint: Option<&Hint>) -> Option
         tracing::info!("logout: not returning to unregistered or unverified post_logout_redirect_uri {uri:?}");
         None
     }
-}
-
-/// The origins the confirmation form's answer may redirect to (CSP `form-action`).
-fn return_origins(provider: &Provider) -> Vec<String> {
-    let mut out: Vec<String> = provider
-        .client
-        .post_logout_redirect_uris
-        .iter()
-        .filter_map(|u| url::Url::parse(u).ok())
-        .map(|u| u.origin().ascii_serialization())
-        .filter(|o| o != "null")
-        .collect();
-    out.sort();
-    out.dedup();
-    out
 }
 
 /// What an `id_token_hint` this provider signed says.

@@ -185,8 +185,22 @@ pub fn signed_out(texts: &Texts, organisation: &str) -> String {
     document(texts, texts.signed_out_title, organisation, &body)
 }
 
+/// The origins of registered addresses, sorted and without repeats: where a form's answer
+/// may redirect to (CSP `form-action` governs redirects after a post too).
+pub fn origins_of(uris: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = uris
+        .iter()
+        .filter_map(|u| url::Url::parse(u).ok())
+        .map(|u| u.origin().ascii_serialization())
+        .filter(|o| o != "null")
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// An HTML response that is never cached or framed. `form_targets` are the origins the
-/// login form may end up redirecting to (CSP `form-action` also governs redirects).
+/// page's form may end up redirecting to ([`origins_of`]).
 pub fn respond(status: StatusCode, html: String, form_targets: &[String]) -> Response {
     let csp = format!(
         "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' {}; frame-ancestors 'none'; base-uri 'none'",

@@ -5,6 +5,7 @@
 //! visitor's deep link shows the landing page and fetches nothing more). Pages under one
 //! section share a chunk.
 
+pub mod approvals;
 pub mod apps;
 pub mod devices;
 pub mod enroll;
@@ -29,6 +30,10 @@ split!(home, preload_home => pub fn home_page() -> AnyView { view! { <home::Home
 split!(apps, preload_apps => pub fn apps_page() -> AnyView { view! { <apps::Apps /> }.into_any() });
 split!(apps, preload_app_details => pub fn app_details_page(id: String) -> AnyView {
     view! { <apps::AppDetails id /> }.into_any()
+});
+// Approvals: its own chunk, fetched only by the few who approve apps.
+split!(approvals, preload_approvals => pub fn approvals_page() -> AnyView {
+    view! { <approvals::Approvals /> }.into_any()
 });
 split!(devices, preload_devices => pub fn devices_page() -> AnyView { view! { <devices::Devices /> }.into_any() });
 split!(devices, preload_device_details => pub fn device_details_page(id: String) -> AnyView {

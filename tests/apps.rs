@@ -377,8 +377,11 @@ mod requests {
                 let text = fill(lookup(*locale, k), &[("when", "21/11/2026 07:00")]);
                 assert!(text.contains("21/11/2026 07:00") && !text.contains("{{"), "{locale:?}: {text}");
             }
-            let count = fill(lookup(*locale, key!(requests.count)), &[("used", "12"), ("max", "500")]);
-            assert!(count.contains("12") && count.contains("500"), "{locale:?}: {count}");
+            for n in [0.0, 1.0, 2.0, 3.0, 12.0, 100.0, 500.0] {
+                let max = portal::i18n::number(*locale, 500.0);
+                let count = portal::i18n::plural(*locale, key!(requests.count), n, &[("max", &max)]);
+                assert!(count.contains(&max) && !count.contains("{{"), "{locale:?} {n}: {count}");
+            }
             // The notifications about requests, in words (the server's English is only a fallback).
             for k in [
                 key!(notifications.portal.app_requested.title),
@@ -523,9 +526,11 @@ mod requests {
             let label = root.query_selector("label[for=request-reason]").expect("selector").expect("a label");
             assert!(label.text_content().unwrap_or_default().contains("Contoso Data Lab"), "{locale:?}");
             let count = || root.query_selector("#request-count").ok().flatten().and_then(|c| c.text_content());
-            let zero = fill(
-                lookup(*locale, key!(requests.count)),
-                &[("used", &portal::i18n::number(*locale, 0.0)), ("max", &portal::i18n::number(*locale, 500.0))],
+            let zero = portal::i18n::plural(
+                *locale,
+                key!(requests.count),
+                0.0,
+                &[("max", &portal::i18n::number(*locale, 500.0))],
             );
             assert_eq!(count(), Some(zero), "{locale:?}");
 

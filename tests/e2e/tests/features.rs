@@ -253,11 +253,11 @@ async fn ask_for_an_app(kenji: &Browser, portal: &Portal, axe: &str, problems: &
     kenji.click(&format!("{DATA_LAB} button[data-request]")).await?;
     kenji.wait_until("the Request dialog", "document.querySelector('dialog.request-dialog')?.open === true").await?;
     kenji.wait_until("focus in the reason", "document.activeElement?.id === 'request-reason'").await?;
-    kenji.wait_for_contains("#request-count", "0 of 500 characters").await?;
+    kenji.wait_for_contains("#request-count", "0 characters of 500").await?;
     kenji.click("button[data-send-request]").await?;
     kenji.wait_for_contains("#request-invalid", "Say briefly why you need the app.").await?;
     kenji.fill("#request-reason", "Quarterly forecasts").await?;
-    kenji.wait_for_contains("#request-count", "19 of 500 characters").await?;
+    kenji.wait_for_contains("#request-count", "19 characters of 500").await?;
     axe_both(kenji, axe, "request dialog", problems).await?;
     kenji.press(&char::from(fantoccini::key::Key::Escape).to_string()).await?;
     kenji.wait_until("the dialog to close", "document.querySelector('dialog.request-dialog') === null").await?;
@@ -266,10 +266,13 @@ async fn ask_for_an_app(kenji: &Browser, portal: &Portal, axe: &str, problems: &
     // Asked, then withdrawn (after a confirmation): Hannah sees it come and go, live.
     kenji.click(&format!("{DATA_LAB} button[data-request]")).await?;
     send_request(kenji, "Quarterly forecasts for the board").await?;
+    // Request is gone: focus is on Withdraw, which took its place.
+    kenji.wait_until("focus on Withdraw", "document.activeElement?.hasAttribute('data-withdraw') === true").await?;
     hannah.wait_for_contains(".approval-list", "Kenji Sato asks for it.").await?;
     hannah.wait_for_contains(".approval-list", "Quarterly forecasts for the board").await?;
     kenji.click(&format!("{DATA_LAB} button[data-withdraw]")).await?;
     kenji.click("button[data-confirm-withdraw]").await?;
+    kenji.wait_until("focus on Request again", "document.activeElement?.hasAttribute('data-request') === true").await?;
     kenji
         .wait_until(
             "Request again after withdrawing",

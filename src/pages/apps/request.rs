@@ -76,26 +76,6 @@ pub fn RequestControl(item: Signal<Option<CatalogItem>>, on_request: Callback<Ap
             })
         })
     });
-    // The button that was pressed goes away with the state it changed (Request becomes
-    // Withdraw and back): focus moves to the one that takes its place, not to the page.
-    let withdraw_button = NodeRef::<html::Button>::new();
-    let ask_button_ref = NodeRef::<html::Button>::new();
-    // After the DOM has followed the new state (a timer runs after Leptos's updates), focus
-    // whichever of the two buttons is now in the page.
-    let changed = Callback::new(move |request: AppRequest| {
-        on_request.run(request);
-        set_timeout(
-            move || {
-                let shown = |b: Option<web_sys::HtmlButtonElement>| b.filter(|b| b.is_connected());
-                if let Some(button) =
-                    shown(withdraw_button.get_untracked()).or_else(|| shown(ask_button_ref.get_untracked()))
-                {
-                    let _ = button.focus();
-                }
-            },
-            std::time::Duration::ZERO,
-        );
-    });
     let withdraw = move || {
         let (Some(config), Some(id)) = (config.get_value(), latest.get_untracked().map(|l| l.id)) else { return };
         if busy.get_untracked() {
@@ -105,7 +85,7 @@ pub fn RequestControl(item: Signal<Option<CatalogItem>>, on_request: Callback<Ap
         error.set(None);
         leptos::task::spawn_local(async move {
             match api::requests::withdraw(auth, &config, &id).await {
-                Ok(request) => changed.run(request),
+                Ok(request) => on_request.run(request),
                 Err(e) => error.set(Some(e)),
             }
             busy.set(false);
@@ -117,7 +97,7 @@ pub fn RequestControl(item: Signal<Option<CatalogItem>>, on_request: Callback<Ap
         match latest.as_ref().map(|l| l.state) {
             Some(AppRequestState::Pending) => view! {
                 <p class="request-state pending" data-request-state="pending">{tr!(requests.pending)}</p>
-                <button class="button" data-withdraw="" node_ref=withdraw_button disabled=move || busy.get()
+                <button class="button" data-withdraw="" disabled=move || busy.get()
                     aria-label=move || label(key!(requests.withdraw_label))
                     on:click=move |_| withdrawing.set(true)>{tr!(requests.withdraw)}</button>
             }
@@ -146,7 +126,7 @@ pub fn RequestControl(item: Signal<Option<CatalogItem>>, on_request: Callback<Ap
             let again = latest.with(|l| l.as_ref().is_some_and(|l| l.state == AppRequestState::Declined));
             let text = if again { key!(requests.ask_again) } else { key!(requests.request) };
             view! {
-                <button class="button primary" data-request="" node_ref=ask_button_ref disabled=move || busy.get()
+                <button class="button primary" data-request="" disabled=move || busy.get()
                     aria-label=move || label(key!(requests.request_label))
                     on:click=move |_| asking.set(true)>{move || i18n.text(text)}</button>
             }
@@ -159,7 +139,7 @@ pub fn RequestControl(item: Signal<Option<CatalogItem>>, on_request: Callback<Ap
             {move || error.get().map(|error| view! { <p class="error" role="alert"><RequestError error /></p> })}
             {move || asking.get().then(|| view! {
                 <RequestDialog app_id=item.with_untracked(|i| i.as_ref().map(|i| i.app.id.clone()).unwrap_or_default())
-                    app=name() on_sent=changed on_close=Callback::new(move |_| asking.set(false)) />
+                    app=name() on_sent=on_request on_close=Callback::new(move |_| asking.set(false)) />
             })}
             {move || withdrawing.get().then(|| view! {
                 <ConfirmWithdraw app=name() on_confirm=Callback::new(move |_| withdraw())

@@ -162,10 +162,10 @@ pub fn CatalogView(context: String, devices: UserDevices) -> impl IntoView {
             return;
         }
         match event {
-            Some(Event::Install { device_id, app_id, install }) => {
-                if target.get_untracked().as_deref() == Some(device_id.as_str()) {
-                    apply(app_id, install);
-                }
+            Some(Event::Install { device_id, app_id, install })
+                if target.get_untracked().as_deref() == Some(device_id.as_str()) =>
+            {
+                apply(app_id, install);
             }
             // Approvers hear of others' requests too: only the person's own change their list.
             Some(Event::AppRequest { request }) => {

@@ -263,3 +263,306 @@ fn unlisted_device_contexts_round_trip() {
     assert_eq!(unenrolled_platform("unenrolled:tv"), None);
     assert_eq!(unenrolled_platform("dev-1"), None);
 }
+
+// ---- Asking for an app (issue 16): every text in every language, and the controls as a
+// person sees them.
+
+mod requests {
+    use super::item;
+    use leptos::prelude::*;
+    use portal::i18n::{fill, lookup, use_i18n, I18nProvider, Locale};
+    use portal::pages::approvals::outcome_key;
+    use portal::pages::apps::request::{refusal_key, RequestControl, RequestDialog};
+    use portal_core::api::CatalogItem;
+    use portal_core::domain::AppRequestState;
+    use portal_core::rules::requests::{RequestOffer, RequestRefusal as R, RequestStatus};
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_test::*;
+
+    /// One of each refusal. The match makes a new variant a compile error here.
+    fn every_refusal() -> Vec<R> {
+        let all = vec![
+            R::NotRequestable,
+            R::RequestNotOffered,
+            R::AlreadyRequested,
+            R::AlreadyApproved,
+            R::ReasonRequired,
+            R::ReasonTooLong,
+            R::CommentTooLong,
+            R::OwnRequest,
+            R::RequestNotPending,
+        ];
+        for r in &all {
+            match r {
+                R::NotRequestable
+                | R::RequestNotOffered
+                | R::AlreadyRequested
+                | R::AlreadyApproved
+                | R::ReasonRequired
+                | R::ReasonTooLong
+                | R::CommentTooLong
+                | R::OwnRequest
+                | R::RequestNotPending => {}
+            }
+        }
+        all
+    }
+
+    #[wasm_bindgen_test]
+    fn every_request_text_reads_in_every_language() {
+        use portal::key;
+        for locale in Locale::ALL {
+            for reason in every_refusal() {
+                let text = lookup(*locale, refusal_key(reason));
+                assert!(text.len() > 15 && !text.contains("{{"), "{locale:?} {reason:?}: {text:?}");
+            }
+            for state in [
+                AppRequestState::Pending,
+                AppRequestState::Approved,
+                AppRequestState::Declined,
+                AppRequestState::Withdrawn,
+            ] {
+                assert!(!lookup(*locale, outcome_key(state)).is_empty(), "{locale:?} {state:?}");
+            }
+            for k in [
+                key!(nav.approvals),
+                key!(requests.request),
+                key!(requests.ask_again),
+                key!(requests.pending),
+                key!(requests.withdraw),
+                key!(requests.declined),
+                key!(requests.approver_comment),
+                key!(requests.approved),
+                key!(requests.dialog.intro),
+                key!(requests.dialog.cancel),
+                key!(requests.dialog.send),
+                key!(requests.withdraw_dialog.body),
+                key!(requests.withdraw_dialog.cancel),
+                key!(requests.withdraw_dialog.confirm),
+                key!(approvals.title),
+                key!(approvals.intro),
+                key!(approvals.loading),
+                key!(approvals.waiting),
+                key!(approvals.none_waiting),
+                key!(approvals.decided),
+                key!(approvals.none_decided),
+                key!(approvals.reason),
+                key!(approvals.own_request),
+                key!(approvals.approve),
+                key!(approvals.decline),
+                key!(approvals.comment_was),
+            ] {
+                let text = lookup(*locale, k);
+                assert!(!text.is_empty() && !text.contains("{{"), "{locale:?}: {text:?}");
+            }
+            for k in [
+                key!(requests.request_label),
+                key!(requests.withdraw_label),
+                key!(requests.dialog.title),
+                key!(requests.dialog.reason),
+                key!(requests.withdraw_dialog.title),
+            ] {
+                let text = fill(lookup(*locale, k), &[("app", "Contoso Data Lab")]);
+                assert!(text.contains("Contoso Data Lab") && !text.contains("{{"), "{locale:?}: {text}");
+            }
+            for k in [key!(approvals.approve_label), key!(approvals.decline_label)] {
+                let text = fill(lookup(*locale, k), &[("app", "Contoso Data Lab"), ("person", "Kenji Sato")]);
+                assert!(text.contains("Contoso Data Lab") && text.contains("Kenji Sato"), "{locale:?}: {text}");
+            }
+            for k in [key!(approvals.asks), key!(approvals.comment), key!(approvals.decided_by)] {
+                let text = fill(lookup(*locale, k), &[("person", "Kenji Sato")]);
+                assert!(text.contains("Kenji Sato") && !text.contains("{{"), "{locale:?}: {text}");
+            }
+            for k in [key!(approvals.asked_at), key!(approvals.decided_at), key!(approvals.withdrawn_at)] {
+                let text = fill(lookup(*locale, k), &[("when", "21/11/2026 07:00")]);
+                assert!(text.contains("21/11/2026 07:00") && !text.contains("{{"), "{locale:?}: {text}");
+            }
+            for n in [0.0, 1.0, 2.0, 3.0, 12.0, 100.0, 500.0] {
+                let max = portal::i18n::number(*locale, 500.0);
+                let count = portal::i18n::plural(*locale, key!(requests.count), n, &[("max", &max)]);
+                assert!(count.contains(&max) && !count.contains("{{"), "{locale:?} {n}: {count}");
+            }
+            // The notifications about requests, in words (the server's English is only a fallback).
+            for k in [
+                key!(notifications.portal.app_requested.title),
+                key!(notifications.portal.app_requested.body),
+                key!(notifications.portal.app_request_approved.title),
+                key!(notifications.portal.app_request_approved.body),
+                key!(notifications.portal.app_request_declined.title),
+                key!(notifications.portal.app_request_declined.body),
+                key!(notifications.portal.app_request_withdrawn.title),
+                key!(notifications.portal.app_request_withdrawn.body),
+            ] {
+                let text = fill(lookup(*locale, k), &[("app", "Contoso Data Lab"), ("person", "Hannah Lindqvist")]);
+                assert!(text.contains("Contoso Data Lab") && !text.contains("{{"), "{locale:?}: {text}");
+            }
+        }
+    }
+
+    fn container() -> web_sys::HtmlElement {
+        let doc = document();
+        let el = doc.create_element("div").expect("div").unchecked_into::<web_sys::HtmlElement>();
+        doc.body().expect("body").append_child(&el).expect("append");
+        el
+    }
+
+    async fn settle() {
+        let promise = js_sys::Promise::new(&mut |resolve, _| {
+            window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20).expect("timer");
+        });
+        wasm_bindgen_futures::JsFuture::from(promise).await.expect("timer");
+    }
+
+    #[component]
+    fn InLocale(locale: Locale, children: Children) -> impl IntoView {
+        use_i18n().set_locale(locale);
+        children()
+    }
+
+    fn requestable(latest: Option<(AppRequestState, Option<&str>)>) -> CatalogItem {
+        let mut item = item("data-lab", "Contoso Data Lab", "Contoso IT", "", "Research", "2026-10-01T09:00:00Z");
+        item.catalog.can_install = false;
+        item.request = Some(RequestOffer {
+            latest: latest.map(|(state, comment)| RequestStatus {
+                id: "req-1".into(),
+                state,
+                comment: comment.map(str::to_string),
+            }),
+        });
+        item
+    }
+
+    fn mount_control(root: &web_sys::HtmlElement, locale: Locale, item: CatalogItem) -> impl Drop {
+        leptos::mount::mount_to(root.clone(), move || {
+            let item = Signal::derive({
+                let item = item.clone();
+                move || Some(item.clone())
+            });
+            view! {
+                <I18nProvider>
+                    <InLocale locale>
+                        <RequestControl item on_request=Callback::new(|_| ()) />
+                    </InLocale>
+                </I18nProvider>
+            }
+        })
+    }
+
+    /// Request, waiting (with Withdraw), declined (the approver's comment, Ask again) and
+    /// approved, as the app's control shows them, in every language; RTL for Arabic.
+    #[wasm_bindgen_test]
+    async fn the_request_control_shows_where_a_request_stands_in_every_language() {
+        use portal::key;
+        for locale in Locale::ALL {
+            let cases = [
+                (None, Some(key!(requests.request)), None),
+                (Some((AppRequestState::Withdrawn, None)), Some(key!(requests.request)), None),
+                (Some((AppRequestState::Pending, None)), Some(key!(requests.withdraw)), Some(key!(requests.pending))),
+                (
+                    Some((AppRequestState::Declined, Some("No licence left"))),
+                    Some(key!(requests.ask_again)),
+                    Some(key!(requests.declined)),
+                ),
+                (Some((AppRequestState::Approved, None)), None, Some(key!(requests.approved))),
+            ];
+            for (latest, button, state) in cases {
+                let root = container();
+                let handle = mount_control(&root, *locale, requestable(latest));
+                settle().await;
+                let text = root.text_content().unwrap_or_default();
+                let buttons: Vec<String> = {
+                    let list = root.query_selector_all("button").expect("selector");
+                    (0..list.length()).filter_map(|i| list.item(i)).filter_map(|n| n.text_content()).collect()
+                };
+                match button {
+                    Some(k) => assert_eq!(buttons, vec![lookup(*locale, k).to_string()], "{locale:?} {latest:?}"),
+                    None => assert!(buttons.is_empty(), "{locale:?} {latest:?}: {buttons:?}"),
+                }
+                if let Some(k) = state {
+                    assert!(text.contains(lookup(*locale, k)), "{locale:?} {latest:?}: {text}");
+                }
+                if latest.is_some_and(|(_, c)| c.is_some()) {
+                    assert!(text.contains("No licence left"), "the approver's comment: {text}");
+                }
+                if let Some(b) = root.query_selector("button").expect("selector") {
+                    let label = b.get_attribute("aria-label").unwrap_or_default();
+                    assert!(label.contains("Contoso Data Lab"), "{locale:?}: the button names the app: {label}");
+                }
+                drop(handle);
+                root.remove();
+            }
+        }
+    }
+
+    /// The dialog: labelled, modal, focus in the reason; the count follows the typing in
+    /// the reader's language, and an empty or too long reason is refused with the server's
+    /// rule before anything is sent.
+    #[wasm_bindgen_test]
+    async fn the_request_dialog_counts_and_checks_the_reason_in_every_language() {
+        use portal::key;
+        for locale in Locale::ALL {
+            let root = container();
+            let closed = RwSignal::new(false);
+            let handle = leptos::mount::mount_to(root.clone(), move || {
+                view! {
+                    <I18nProvider>
+                        <InLocale locale=*locale>
+                            <RequestDialog app_id="data-lab".into() app="Contoso Data Lab".into()
+                                on_sent=Callback::new(|_| ()) on_close=Callback::new(move |_| closed.set(true)) />
+                        </InLocale>
+                    </I18nProvider>
+                }
+            });
+            settle().await;
+            let dialog = root
+                .query_selector("dialog")
+                .expect("selector")
+                .expect("a dialog")
+                .unchecked_into::<web_sys::HtmlDialogElement>();
+            assert!(dialog.open(), "{locale:?}: shown as a modal");
+            let title = root.query_selector("#request-title").expect("selector").expect("title");
+            assert_eq!(dialog.get_attribute("aria-labelledby").as_deref(), Some("request-title"));
+            assert!(title.text_content().unwrap_or_default().contains("Contoso Data Lab"));
+            let label = root.query_selector("label[for=request-reason]").expect("selector").expect("a label");
+            assert!(label.text_content().unwrap_or_default().contains("Contoso Data Lab"), "{locale:?}");
+            let count = || root.query_selector("#request-count").ok().flatten().and_then(|c| c.text_content());
+            let zero = portal::i18n::plural(
+                *locale,
+                key!(requests.count),
+                0.0,
+                &[("max", &portal::i18n::number(*locale, 500.0))],
+            );
+            assert_eq!(count(), Some(zero), "{locale:?}");
+
+            // Empty: refused in words, nothing closes.
+            let send = root.query_selector("button[data-send-request]").expect("selector").expect("send");
+            send.unchecked_ref::<web_sys::HtmlElement>().click();
+            settle().await;
+            let invalid = root.query_selector("#request-invalid").expect("selector").expect("error").text_content();
+            assert_eq!(invalid.as_deref(), Some(lookup(*locale, refusal_key(R::ReasonRequired))), "{locale:?}");
+            assert!(!closed.get_untracked());
+
+            // Typing: counted (characters, not bytes), and too long is refused.
+            let area = root.query_selector("#request-reason").expect("selector").expect("textarea");
+            js_sys::Reflect::set(&area, &"value".into(), &"é".repeat(501).into()).expect("value");
+            area.dispatch_event(&web_sys::Event::new("input").expect("event")).expect("input");
+            settle().await;
+            let used = portal::i18n::number(*locale, 501.0);
+            assert!(count().unwrap_or_default().contains(&used), "{locale:?}: {:?}", count());
+            assert_eq!(area.get_attribute("aria-invalid").as_deref(), Some("true"), "{locale:?}");
+            let invalid = root.query_selector("#request-invalid").expect("selector").expect("error").text_content();
+            assert_eq!(invalid.as_deref(), Some(lookup(*locale, refusal_key(R::ReasonTooLong))), "{locale:?}");
+
+            // Escape (the dialog's cancel) closes it.
+            dialog.dispatch_event(&web_sys::Event::new("cancel").expect("event")).expect("cancel");
+            settle().await;
+            assert!(closed.get_untracked(), "{locale:?}: Escape closes the dialog");
+            assert!(!dialog.open());
+            if *locale == Locale::ar {
+                assert_eq!(document().document_element().and_then(|e| e.get_attribute("dir")).as_deref(), Some("rtl"));
+            }
+            drop(handle);
+            root.remove();
+        }
+    }
+}

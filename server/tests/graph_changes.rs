@@ -474,3 +474,66 @@ async fn a_change_graph_took_while_the_portal_died_is_not_sent_twice() {
     assert_eq!(locks, 1, "the lock Graph took is not sent again");
     intune.assert_no_violations();
 }
+
+/// The Expenses app made requestable, Jonas its approver (the organisation file).
+fn requestable_file() -> String {
+    format!(
+        "[[install_groups]]\napp = \"{}\"\ninstall_group = \"{}\"\nrequestable = true\napprovers = [\"{JONAS}\"]\n",
+        app(0x0b),
+        group(0x15),
+    )
+}
+
+async fn ask(intune: &Intune, oid: &str, app_id: &str) -> Value {
+    let res = intune
+        .call(Method::POST, &format!("/api/v1/me/apps/{app_id}/requests"), oid)
+        .json(&json!({ "reason": "For the travel claims" }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status(), 201);
+    res.json().await.expect("request")
+}
+
+async fn decide(intune: &Intune, oid: &str, id: &str, decision: &str) -> reqwest::StatusCode {
+    intune
+        .call(Method::POST, &format!("/api/v1/me/approvals/{id}"), oid)
+        .json(&json!({ "decision": decision, "comment": "ok" }))
+        .send()
+        .await
+        .expect("decide")
+        .status()
+}
+
+#[tokio::test]
+async fn an_approved_request_adds_the_person_to_the_install_group_once() {
+    let setup = Setup { beta: true, organisation: Some(requestable_file()), fresh_secs: 1, ..Default::default() };
+    let intune = Intune::start(setup).await;
+    let (expenses, iphone) = (app(0x0b), device(2));
+    let joins = || accepted_writes(&intune, &format!("/groups/{}/members/$ref", group(0x15)));
+    let details: AppDetails = intune.get(AMARA, &format!("/api/v1/me/apps/{expenses}?device={iphone}")).await;
+    assert!(details.request.is_some() && !details.catalog.can_install, "Request instead of Install: {details:?}");
+
+    // Declined: nothing is written to Graph.
+    let first = ask(&intune, AMARA, &expenses).await;
+    assert_eq!(decide(&intune, JONAS, first["id"].as_str().expect("id"), "decline").await, 200);
+    assert!(joins().is_empty(), "a declined request changes no group");
+
+    // Approved: Amara joins the app's install group, once, and may install.
+    let second = ask(&intune, AMARA, &expenses).await;
+    let id = second["id"].as_str().expect("id");
+    assert_eq!(decide(&intune, AMARA, id, "approve").await, 404, "she approves nothing");
+    assert!(joins().is_empty());
+    assert_eq!(decide(&intune, JONAS, id, "approve").await, 200);
+    let joined = joins();
+    assert_eq!(joined.len(), 1, "one membership write");
+    assert!(joined[0]
+        .body
+        .as_ref()
+        .is_some_and(|b| b["@odata.id"].as_str().is_some_and(|r| r.ends_with(&format!("/directoryObjects/{AMARA}")))));
+    assert_eq!(decide(&intune, JONAS, id, "approve").await, 409, "decided once");
+    assert_eq!(joins().len(), 1, "and written once");
+    let details: AppDetails = intune.get(AMARA, &format!("/api/v1/me/apps/{expenses}?device={iphone}")).await;
+    assert!(details.catalog.can_install, "installable once approved: {details:?}");
+    intune.assert_no_violations();
+}

@@ -42,18 +42,6 @@ use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
-/// The SSE event names the server sends with a portal-core [`Event`] as data.
-const EVENT_NAMES: [&str; 9] = [
-    "install",
-    "action",
-    "checkIn",
-    "deviceRenamed",
-    "deviceRemoved",
-    "selectiveWipe",
-    "notification",
-    "notificationRead",
-    "deviceCategory",
-];
 const BACKOFF_FIRST_MS: i32 = 1_000;
 const BACKOFF_MAX_MS: i32 = 30_000;
 
@@ -219,7 +207,8 @@ impl Stream {
             let _ = source.add_event_listener_with_callback(name, closure.as_ref().unchecked_ref());
             listeners.push(closure);
         };
-        for name in EVENT_NAMES {
+        // Every name the server sends (portal-core's own list: a new event cannot be missed).
+        for name in Event::NAMES {
             listen(name, Box::new(|stream, event| stream.deliver(event)));
         }
         listen(

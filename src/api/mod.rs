@@ -12,6 +12,7 @@ pub mod events;
 pub mod me;
 pub mod notifications;
 pub mod protected_apps;
+pub mod requests;
 
 use crate::auth::Auth;
 

@@ -41,7 +41,7 @@ pub fn Shell(
     crate::device_context::provide();
     crate::components::notifications::provide_notifications();
     crate::components::terms_gate::provide();
-    provide_context(UserName(RwSignal::new(None)));
+    provide_context(CurrentUser(RwSignal::new(None)));
     start_signed_in_services(auth);
     focus_heading_on_navigation();
     let phase = Memo::new(move |_| match auth.status() {
@@ -81,6 +81,10 @@ pub fn Shell(
                     path=path!("/notifications")
                     view=|| view! { <RequireSignIn><LazyPage load=pages::notifications_page() /></RequireSignIn> }
                 />
+                <Route
+                    path=path!("/approvals")
+                    view=|| view! { <RequireSignIn><LazyPage load=pages::approvals_page() /></RequireSignIn> }
+                />
                 <Route path=path!("/enroll") view=|| view! { <RequireSignIn><LazyPage load=pages::enroll_page() /></RequireSignIn> } />
                 <Route path=path!("/help") view=|| view! { <LazyPage load=pages::help_page() /> } />
                 <Route path=path!("/settings") view=|| view! { <LazyPage load=pages::settings_page() /> } />
@@ -100,9 +104,16 @@ pub fn Shell(
     }
 }
 
-/// The signed-in user's display name (from `/api/v1/me`), for the header.
+/// The signed-in user's profile (from `/api/v1/me`): the name in the header, whether the
+/// navigation offers Approvals, and who "me" is for pages that must tell (an approver's own
+/// request). `None` signed out and until it is read.
 #[derive(Clone, Copy)]
-struct UserName(RwSignal<Option<String>>);
+pub struct CurrentUser(pub RwSignal<Option<portal_core::api::Profile>>);
+
+/// The [`CurrentUser`] signal; a lone one (never filled) outside the shell.
+pub fn use_current_user() -> RwSignal<Option<portal_core::api::Profile>> {
+    use_context::<CurrentUser>().map(|u| u.0).unwrap_or_else(|| RwSignal::new(None))
+}
 
 /// At the first sign-in, fetches the `signed_in` chunk and starts what only a signed-in user
 /// needs: the live event stream, the notification list and the user's name. Each follows
@@ -134,7 +145,7 @@ split!(signed_in, preload_signed_in => fn signed_in_services(owner: Owner) -> ()
     owner.with(|| {
         crate::api::events::stream_while_signed_in();
         crate::components::notifications::load_while_signed_in();
-        fetch_user_name_while_signed_in();
+        fetch_profile_while_signed_in();
         check_terms_while_signed_in();
     })
 });
@@ -163,20 +174,20 @@ fn check_terms_while_signed_in() {
     });
 }
 
-fn fetch_user_name_while_signed_in() {
+fn fetch_profile_while_signed_in() {
     let auth = use_auth();
-    let Some(UserName(name)) = use_context::<UserName>() else { return };
+    let Some(CurrentUser(profile)) = use_context::<CurrentUser>() else { return };
     let config = use_context::<PortalConfig>();
     let signed_in = Memo::new(move |_| auth.is_signed_in());
     Effect::new(move |_| {
         if !signed_in.get() {
-            name.set(None);
+            profile.set(None);
             return;
         }
         let Some(config) = config.clone() else { return };
         leptos::task::spawn_local(async move {
-            if let Ok(profile) = crate::api::me::fetch(auth, &config).await {
-                name.set(Some(profile.display_name));
+            if let Ok(me) = crate::api::me::fetch(auth, &config).await {
+                profile.set(Some(me));
             }
         });
     });
@@ -294,14 +305,15 @@ fn Header(branding: Branding) -> impl IntoView {
 fn Account() -> impl IntoView {
     let auth = use_auth();
     let signed_in = Memo::new(move |_| auth.is_signed_in());
-    let name = use_context::<UserName>().map(|n| n.0).unwrap_or_else(|| RwSignal::new(None));
+    let profile = use_current_user();
+    let name = move || profile.with(|p| p.as_ref().map(|p| p.display_name.clone()));
     move || {
         if signed_in.get() {
             view! {
                 <div class="account">
                     <crate::components::notifications::NotificationsLink />
                     // Shortened with an ellipsis on a phone; the title gives it whole.
-                    <span class="user-name" title=move || name.get()>{move || name.get()}</span>
+                    <span class="user-name" title=name>{name}</span>
                     <button class="button on-brand sign-out" on:click=move |_| auth.sign_out()>
                         {tr!(auth.sign_out)}
                     </button>
@@ -326,10 +338,15 @@ fn Account() -> impl IntoView {
 
 #[component]
 fn Navigation() -> impl IntoView {
+    // Approvals only for approvers of at least one app (the server says so in `/me`; it
+    // answers `/me/approvals` with nothing for anyone else).
+    let profile = use_current_user();
+    let approver = Memo::new(move |_| profile.with(|p| p.as_ref().is_some_and(|p| p.is_approver)));
     view! {
         <nav class="site-nav" aria-label=crate::text::attr(key!(nav.label))>
             <ul>
                 {NAV.iter().map(|(href, label)| view! { <li><NavLink href=*href label=*label /></li> }).collect_view()}
+                {move || approver.get().then(|| view! { <li><NavLink href="/approvals" label=key!(nav.approvals) /></li> })}
             </ul>
         </nav>
     }

@@ -5,6 +5,7 @@
 //! visitor's deep link shows the landing page and fetches nothing more). Pages under one
 //! section share a chunk.
 
+pub mod approvals;
 pub mod apps;
 pub mod devices;
 pub mod enroll;
@@ -29,6 +30,12 @@ split!(home, preload_home => pub fn home_page() -> AnyView { view! { <home::Home
 split!(apps, preload_apps => pub fn apps_page() -> AnyView { view! { <apps::Apps /> }.into_any() });
 split!(apps, preload_app_details => pub fn app_details_page(id: String) -> AnyView {
     view! { <apps::AppDetails id /> }.into_any()
+});
+// Approvals (only approvers open it) is in `settings`, another page few people open: in a
+// split group of its own it multiplied the shared chunks (88 files instead of 69; measured
+// +1.7 KB brotli of loader in the first load and +31 KB on a cold /apps).
+split!(settings, preload_approvals => pub fn approvals_page() -> AnyView {
+    view! { <approvals::Approvals /> }.into_any()
 });
 split!(devices, preload_devices => pub fn devices_page() -> AnyView { view! { <devices::Devices /> }.into_any() });
 split!(devices, preload_device_details => pub fn device_details_page(id: String) -> AnyView {

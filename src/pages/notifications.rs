@@ -50,12 +50,23 @@ fn message_keys(code: MessageCode) -> Option<(Key, Key)> {
         MessageCode::DeviceCategoryNeeded => {
             (key!(notifications.portal.category_needed.title), key!(notifications.portal.category_needed.body))
         }
-        // Not in this page's catalog yet: the server's English text.
-        MessageCode::AppRequested
-        | MessageCode::AppRequestApproved
-        | MessageCode::AppRequestDeclined
-        | MessageCode::AppRequestWithdrawn
-        | MessageCode::Other => return None,
+        MessageCode::AppRequested => {
+            (key!(notifications.portal.app_requested.title), key!(notifications.portal.app_requested.body))
+        }
+        MessageCode::AppRequestApproved => (
+            key!(notifications.portal.app_request_approved.title),
+            key!(notifications.portal.app_request_approved.body),
+        ),
+        MessageCode::AppRequestDeclined => (
+            key!(notifications.portal.app_request_declined.title),
+            key!(notifications.portal.app_request_declined.body),
+        ),
+        MessageCode::AppRequestWithdrawn => (
+            key!(notifications.portal.app_request_withdrawn.title),
+            key!(notifications.portal.app_request_withdrawn.body),
+        ),
+        // A newer server's code: its English text.
+        MessageCode::Other => return None,
     })
 }
 
@@ -66,8 +77,11 @@ pub fn words(n: &Notification) -> impl Fn() -> (String, String) + Send + Sync + 
     let n = n.clone();
     move || match n.message.as_ref().and_then(|m| message_keys(m.code).map(|keys| (m, keys))) {
         Some((m, (title, body))) => {
-            let values =
-                [("app", m.app.as_deref().unwrap_or_default()), ("device", m.device.as_deref().unwrap_or_default())];
+            let values = [
+                ("app", m.app.as_deref().unwrap_or_default()),
+                ("device", m.device.as_deref().unwrap_or_default()),
+                ("person", m.person.as_deref().unwrap_or_default()),
+            ];
             (i18n.format(title, &values), i18n.format(body, &values))
         }
         None => (n.title.clone(), n.body.clone()),

@@ -50,6 +50,18 @@ fn query(db: &Db<'_>, condition: &str, args: &[&dyn Param]) -> anyhow::Result<Ve
     rows.into_iter().map(request).collect()
 }
 
+/// A new request id that sorts after every earlier one: the store's dates are to the second,
+/// and a person may ask, be declined and ask again within one, so "their latest request"
+/// (what the catalog shows) is decided by the id when the dates are equal. Milliseconds since
+/// 1970 in 13 hex digits, then 12 random bits (a clash is retried).
+fn request_id() -> String {
+    let millis = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or_default();
+    format!("r-{millis:013x}{:03x}", fastrand::u16(..0x1000))
+}
+
 fn by_id(db: &Db<'_>, id: &str) -> anyhow::Result<Option<AppRequest>> {
     Ok(query(db, "id = ?1", params![id])?.into_iter().next())
 }
@@ -61,7 +73,7 @@ impl Store {
         self.run(move |db| {
             let now = crate::dates::now();
             for _ in 0..8 {
-                let id = format!("r-{:016x}", fastrand::u64(..));
+                let id = request_id();
                 let inserted = db.execute(
                     "INSERT INTO app_requests (id, app_id, app_name, requester_id, requester_name, requester_upn,
                         reason, state, created_at)
@@ -107,7 +119,7 @@ impl Store {
     /// `user_id`'s requests, newest first.
     pub async fn app_requests_of_user(&self, user_id: &str) -> anyhow::Result<Vec<AppRequest>> {
         let user_id = user_id.to_string();
-        self.run(move |db| query(db, "requester_id = ?1 ORDER BY created_at DESC, id", params![user_id])).await
+        self.run(move |db| query(db, "requester_id = ?1 ORDER BY created_at DESC, id DESC", params![user_id])).await
     }
 
     /// `user_id`'s latest request for each app they asked for (the catalog shows it).
@@ -139,7 +151,7 @@ impl Store {
                     tx,
                     &format!(
                         "app_id IN ({list}) AND state != 'pending'
-                         ORDER BY COALESCE(decided_at, created_at) DESC, id LIMIT ?{}",
+                         ORDER BY COALESCE(decided_at, created_at) DESC, id DESC LIMIT ?{}",
                         n + 1
                     ),
                     &with_limit,

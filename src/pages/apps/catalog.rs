@@ -10,6 +10,7 @@
 use portal_core::api::{CatalogItem, InstallOperation, InstallStatus};
 use portal_core::domain::ResultantAppState;
 use portal_core::rules::catalog::{ShownReason, Visibility};
+use portal_core::rules::requests::{RequestOffer, RequestStatus};
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
@@ -228,6 +229,29 @@ impl Catalog {
         match self.by_id.get(app_id) {
             Some(&i) => {
                 self.entries[i].item.install = Some(install);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The person's latest request for `app_id` (a requestable app) is now `request`.
+    pub fn set_request(&mut self, app_id: &str, request: RequestStatus) -> bool {
+        match self.by_id.get(app_id) {
+            Some(&i) => {
+                self.entries[i].item.request = Some(RequestOffer { latest: Some(request) });
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The app as the server now answers for it (same app, new verdict: e.g. installable
+    /// once a request was approved). Its texts are unchanged, so the orders stay valid.
+    pub fn replace(&mut self, item: CatalogItem) -> bool {
+        match self.by_id.get(&item.app.id) {
+            Some(&i) => {
+                self.entries[i].item = item;
                 true
             }
             None => false,

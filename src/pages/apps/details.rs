@@ -15,7 +15,9 @@ use crate::i18n::{use_i18n, Key};
 use crate::pages::devices::loader;
 use leptos::prelude::*;
 use portal_core::api::{AppDetails as Details, ContextRef, Event, InstallStatus};
+use portal_core::domain::{AppRequest, AppRequestState};
 use portal_core::rules::catalog::{HiddenReason, ShownReason, Visibility};
+use portal_core::rules::requests::{RequestOffer, RequestStatus};
 
 fn hidden_key(reason: HiddenReason) -> Key {
     match reason {
@@ -34,10 +36,12 @@ pub fn AppDetails(id: String) -> impl IntoView {
     let live = use_live_events();
     let id = StoredValue::new(id);
     let context = Memo::new(move |_| this.get().unwrap_or_else(|| "none".into()));
+    // Bumped to read the app again (an approved request changes the server's verdict).
+    let reread = RwSignal::new(0u64);
     let details = loader(
         move || {
             context.track();
-            live.resync()
+            reread.get() + live.resync()
         },
         move |auth, config| {
             let context = context.get_untracked();
@@ -54,19 +58,46 @@ pub fn AppDetails(id: String) -> impl IntoView {
             }
         });
     };
+    // The person's request moved on: shown as it is, or (approved) the app is read again.
+    let on_request = Callback::new(move |request: AppRequest| {
+        if request.state == AppRequestState::Approved {
+            reread.update(|n| *n += 1);
+            return;
+        }
+        details.update(|d| {
+            if let Some(Ok(d)) = d {
+                if d.app.id == request.app_id {
+                    d.request = Some(RequestOffer { latest: Some(RequestStatus::of(&request)) });
+                }
+            }
+        });
+    });
+    let me = crate::components::shell::use_current_user();
     Effect::new(move |first: Option<()>| {
         let event = live.latest();
         if first.is_none() {
             return;
         }
-        if let Some(Event::Install { device_id, app_id, install }) = event {
-            let ours = details.with_untracked(|d| match d {
-                Some(Ok(Details { context: ContextRef::Enrolled { device_id: mine, .. }, .. })) => *mine == device_id,
-                _ => false,
-            });
-            if ours {
-                apply(app_id, install);
+        match event {
+            Some(Event::Install { device_id, app_id, install }) => {
+                let ours = details.with_untracked(|d| match d {
+                    Some(Ok(Details { context: ContextRef::Enrolled { device_id: mine, .. }, .. })) => {
+                        *mine == device_id
+                    }
+                    _ => false,
+                });
+                if ours {
+                    apply(app_id, install);
+                }
             }
+            // Approvers hear of others' requests too: only the person's own, for this app.
+            Some(Event::AppRequest { request }) => {
+                let mine = me.with_untracked(|p| p.as_ref().is_some_and(|p| p.id == request.requester_id));
+                if mine && id.with_value(|id| *id == request.app_id) {
+                    on_request.run(request);
+                }
+            }
+            _ => {}
         }
     });
     let on_status = Callback::new(move |(app_id, install): (String, InstallStatus)| apply(app_id, install));
@@ -83,7 +114,7 @@ pub fn AppDetails(id: String) -> impl IntoView {
                 <h1 tabindex="-1">{tr!(apps.title)}</h1>
                 <p class="error" role="alert"><ErrorText error /></p>
             }.into_any(),
-            Some(Ok(d)) => view! { <App details=d details_signal=details devices on_status /> }.into_any(),
+            Some(Ok(d)) => view! { <App details=d details_signal=details devices on_status on_request /> }.into_any(),
         }}
         <ThisDeviceBar devices />
     }
@@ -95,6 +126,7 @@ fn App(
     details_signal: RwSignal<Option<Result<Details, ApiError>>>,
     devices: UserDevices,
     on_status: Callback<(String, InstallStatus)>,
+    on_request: Callback<AppRequest>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let app = details.app.clone();
@@ -158,7 +190,7 @@ fn App(
                     <span class="badge">{crate::text::text(assignment_key(Assignment::of(&item_now)))}</span>
                     " " {why.map(crate::text::text)}
                 </p>
-                <InstallControl item target on_status detailed=true />
+                <InstallControl item target on_status detailed=true on_request />
                 {needs_enrollment.then(|| view! { <crate::pages::enroll::EnrollLink /> })}
             }.into_any()
         } else {

@@ -14,6 +14,7 @@ use crate::i18n::{use_i18n, Key};
 use leptos::html;
 use leptos::prelude::*;
 use portal_core::api::{CatalogItem, InstallFailure, InstallStatus};
+use portal_core::domain::AppRequest;
 use portal_core::rules::catalog::{ShownReason, Visibility};
 
 /// The device installs go to: only an enrolled device (the portal cannot push to others).
@@ -79,6 +80,10 @@ pub fn InstallControl(
     /// Longer texts (failure reasons, the store hint) on the details page; the list is terse.
     #[prop(optional)]
     detailed: bool,
+    /// Each new state of the person's request for a requestable app (`super::request`);
+    /// without it such an app only says that the organisation approves who gets it.
+    #[prop(optional)]
+    on_request: Option<Callback<AppRequest>>,
 ) -> impl IntoView {
     let auth = use_auth();
     let config = StoredValue::new(use_context::<PortalConfig>());
@@ -88,6 +93,10 @@ pub fn InstallControl(
     let confirming = RwSignal::new(false);
     let target = StoredValue::new(target);
     let state = Memo::new(move |_| item.with(|i| InstallState::of(i.as_ref().and_then(|i| i.install.as_ref()))));
+    // Requestable and not (yet) installable: the request control takes the button's place.
+    // A memo, so that the control (and an open dialog) stays while the item changes around it.
+    let needs_approval =
+        Memo::new(move |_| item.with(|i| i.as_ref().is_some_and(|i| i.request.is_some() && !i.catalog.can_install)));
 
     let send = move |uninstall: bool| {
         let (Some(config), Some(target), Some(app_id)) =
@@ -120,22 +129,19 @@ pub fn InstallControl(
     let name = move || item.with(|i| i.as_ref().map(|i| i.app.name.clone()).unwrap_or_default());
     let label = move |key: Key| i18n.format(key, &[("app", &name())]);
     let button = move || {
-        let Some((can_install, can_uninstall, web, self_service, needs_approval)) = item.with(|i| {
-            i.as_ref().map(|i| {
-                (
-                    i.catalog.can_install,
-                    i.catalog.can_uninstall,
-                    i.app.is_web_link(),
-                    i.self_service,
-                    i.request.is_some() && !i.catalog.can_install,
-                )
-            })
+        let Some((can_install, can_uninstall, web, self_service)) = item.with(|i| {
+            i.as_ref().map(|i| (i.catalog.can_install, i.catalog.can_uninstall, i.app.is_web_link(), i.self_service))
         }) else {
             return ().into_any();
         };
-        // The organisation approves who gets it (`requestable`): until then, say how to ask.
-        if needs_approval && detailed {
-            return view! { <p class="muted">{tr!(apps.approval_required)}</p> }.into_any();
+        // The organisation approves who gets it (`requestable`): the request control below,
+        // or (where there is none) how to ask.
+        if needs_approval.get() {
+            return if on_request.is_none() && detailed {
+                view! { <p class="muted">{tr!(apps.approval_required)}</p> }.into_any()
+            } else {
+                ().into_any()
+            };
         }
         let has_target = target.with_value(|t| t.is_some());
         if web {
@@ -219,6 +225,9 @@ pub fn InstallControl(
                 {move || i18n.text(state_key(state.get()))}
             </span>
             {button}
+            {move || needs_approval.get().then(|| on_request.map(|on_request| view! {
+                <super::request::RequestControl item on_request />
+            }))}
             {failure}
             {move || error.get().map(|error| view! { <p class="error" role="alert"><ErrorText error /></p> })}
             {move || confirming.get().then(|| view! {

@@ -15,6 +15,8 @@ use crate::config::PortalConfig;
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
 use portal_core::api::{AppList, ContextRef, Event, InstallStatus, APP_PAGE_MAX};
+use portal_core::domain::{AppRequest, AppRequestState};
+use portal_core::rules::requests::RequestStatus;
 
 /// Rows rendered at once: a few phone screens.
 pub const PAGE_SIZE: usize = 30;
@@ -132,15 +134,47 @@ pub fn CatalogView(context: String, devices: UserDevices) -> impl IntoView {
         }
     };
     let on_status = Callback::new(move |(app_id, install): (String, InstallStatus)| apply(app_id, install));
+
+    // The person's request for an app moved on (their own answer, or live). Waiting,
+    // declined or withdrawn: shown as it is. Approved: the server's verdict changes (the app
+    // becomes installable), so the app is read again for this context.
+    let me = crate::components::shell::use_current_user();
+    let on_request = Callback::new(move |request: AppRequest| {
+        if request.state != AppRequestState::Approved {
+            catalog.update(|c| {
+                c.set_request(&request.app_id, RequestStatus::of(&request));
+            });
+            return;
+        }
+        let Some(config) = config.get_value() else { return };
+        let context = context.get_value();
+        leptos::task::spawn_local(async move {
+            if let Ok(details) = api::apps::details(auth, &config, &request.app_id, &context).await {
+                catalog.update(|c| {
+                    c.replace(details.item());
+                });
+            }
+        });
+    });
     Effect::new(move |first: Option<()>| {
         let event = live.latest();
         if first.is_none() {
             return;
         }
-        if let Some(Event::Install { device_id, app_id, install }) = event {
-            if target.get_untracked().as_deref() == Some(device_id.as_str()) {
+        match event {
+            Some(Event::Install { device_id, app_id, install })
+                if target.get_untracked().as_deref() == Some(device_id.as_str()) =>
+            {
                 apply(app_id, install);
             }
+            // Approvers hear of others' requests too: only the person's own change their list.
+            Some(Event::AppRequest { request }) => {
+                let mine = me.with_untracked(|p| p.as_ref().map(|p| p.id == request.requester_id));
+                if mine == Some(true) {
+                    on_request.run(request);
+                }
+            }
+            _ => {}
         }
     });
 
@@ -166,7 +200,7 @@ pub fn CatalogView(context: String, devices: UserDevices) -> impl IntoView {
         {move || (!catalog.with(Catalog::is_empty)).then(|| view! {
             <Toolbar filters catalog />
             <Featured filters catalog />
-            <Results filters catalog matches page target devices on_status />
+            <Results filters catalog matches page target devices on_status on_request />
         })}
         {move || (load_state.get() == Load::Done && catalog.with(Catalog::is_empty)).then(|| view! {
             <p class="empty">{tr!(apps.empty_context)}</p>
@@ -260,6 +294,7 @@ fn Results(
     target: Memo<Option<String>>,
     devices: UserDevices,
     on_status: Callback<(String, InstallStatus)>,
+    on_request: Callback<AppRequest>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let count = move || matches.with(Vec::len);
@@ -323,7 +358,7 @@ fn Results(
                 data-matches=move || count().to_string()>{summary}</p>
             <ul class="app-list">
                 <For each=rows key=|i| *i let:index>
-                    <AppRow index catalog target=target_for_row() on_status />
+                    <AppRow index catalog target=target_for_row() on_status on_request />
                 </For>
             </ul>
             {move || several_pages.get().then(|| view! {
@@ -365,6 +400,7 @@ fn AppRow(
     catalog: RwSignal<Catalog, LocalStorage>,
     target: Option<Target>,
     on_status: Callback<(String, InstallStatus)>,
+    on_request: Callback<AppRequest>,
 ) -> impl IntoView {
     let Some(item) = catalog.with_untracked(|c| c.item(index).cloned()) else { return ().into_any() };
     let app = item.app.clone();
@@ -384,7 +420,7 @@ fn AppRow(
                     " " {why.map(crate::text::text)}
                 </p>
             </div>
-            <InstallControl item=live_item target on_status />
+            <InstallControl item=live_item target on_status on_request />
         </li>
     }
     .into_any()

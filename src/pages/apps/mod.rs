@@ -9,6 +9,7 @@ mod details;
 mod format;
 mod install;
 mod list;
+pub mod request;
 mod toolbar;
 
 pub use details::AppDetails;

@@ -16,6 +16,11 @@
 //! 4. Terms of use: Mateo (field operations) signs in and meets the terms first, on every
 //!    personal page; Decline signs him out; Accept lets him in, once, and Settings shows it.
 //!    Help stays public.
+//! 5. Ask for an app: Kenji (finance) asks for Contoso Data Lab with a reason, withdraws
+//!    (confirmed), asks again; Hannah (its approver, in a second browser) sees each request
+//!    arrive live on Approvals and declines with a comment, which Kenji sees live with "Ask
+//!    again"; he asks again, she approves, and his page offers Install at once; he installs
+//!    it on his MacBook. Both notification centres say so in words. Two real sign-ins.
 
 use anyhow::{ensure, Result};
 use portal_e2e::{axe_source, Browser, Portal, DEMO_PASSWORD};
@@ -212,6 +217,109 @@ async fn terms_of_use(browser: &Browser, portal: &Portal, axe: &str, problems: &
     Ok(())
 }
 
+const DATA_LAB: &str = ".app-row[data-app='data-lab']";
+
+/// Writes `reason` into the open Request dialog and sends it.
+async fn send_request(kenji: &Browser, reason: &str) -> Result<()> {
+    kenji.wait_until("the Request dialog", "document.querySelector('dialog.request-dialog')?.open === true").await?;
+    kenji.fill("#request-reason", reason).await?;
+    kenji.click("button[data-send-request]").await?;
+    kenji.wait_until("the dialog to close", "document.querySelector('dialog.request-dialog') === null").await?;
+    kenji.wait_for_contains(DATA_LAB, "Requested — waiting for approval").await
+}
+
+async fn ask_for_an_app(kenji: &Browser, portal: &Portal, axe: &str, problems: &mut Vec<String>) -> Result<()> {
+    // The approver, in a browser of her own: Approvals is in her navigation.
+    let hannah = Browser::chromium(1440, 900).await?;
+    hannah.sign_in(portal, "hannah.lindqvist@contoso.example", "/").await?;
+    hannah.click(".site-nav a[href='/approvals']").await?;
+    hannah.wait_for_text("main h1", "Approvals").await?;
+    hannah.wait_for_contains("main", "No requests are waiting.").await?;
+
+    kenji.click(".site-header button.sign-out").await?;
+    kenji.wait_for_path("/").await?;
+    kenji.sign_in(portal, "kenji.sato@contoso.example", "/").await?;
+    kenji.visit("/apps?choose-device").await?;
+    kenji.click("#context-dev-kenji-macbook").await?;
+    kenji.click("form.device-picker button[type=submit]").await?;
+    kenji.wait_for_contains(&format!("{DATA_LAB} button[data-request]"), "Request").await?;
+    ensure!(
+        kenji.eval("document.querySelector(\".site-nav a[href='/approvals']\") === null").await? == Value::Bool(true),
+        "Approvals is offered to someone who approves nothing"
+    );
+
+    // The dialog: focus in the reason, the server's limit counted, nothing empty sent,
+    // Escape closes it and focus is back on Request.
+    kenji.click(&format!("{DATA_LAB} button[data-request]")).await?;
+    kenji.wait_until("the Request dialog", "document.querySelector('dialog.request-dialog')?.open === true").await?;
+    kenji.wait_until("focus in the reason", "document.activeElement?.id === 'request-reason'").await?;
+    kenji.wait_for_contains("#request-count", "0 characters of 500").await?;
+    kenji.click("button[data-send-request]").await?;
+    kenji.wait_for_contains("#request-invalid", "Say briefly why you need the app.").await?;
+    kenji.fill("#request-reason", "Quarterly forecasts").await?;
+    kenji.wait_for_contains("#request-count", "19 characters of 500").await?;
+    axe_both(kenji, axe, "request dialog", problems).await?;
+    kenji.press(&char::from(fantoccini::key::Key::Escape).to_string()).await?;
+    kenji.wait_until("the dialog to close", "document.querySelector('dialog.request-dialog') === null").await?;
+    kenji.wait_until("focus back on Request", "document.activeElement?.hasAttribute('data-request') === true").await?;
+
+    // Asked, then withdrawn (after a confirmation): Hannah sees it come and go, live.
+    kenji.click(&format!("{DATA_LAB} button[data-request]")).await?;
+    send_request(kenji, "Quarterly forecasts for the board").await?;
+    hannah.wait_for_contains(".approval-list", "Kenji Sato asks for it.").await?;
+    hannah.wait_for_contains(".approval-list", "Quarterly forecasts for the board").await?;
+    kenji.click(&format!("{DATA_LAB} button[data-withdraw]")).await?;
+    kenji.click("button[data-confirm-withdraw]").await?;
+    kenji
+        .wait_until(
+            "Request again after withdrawing",
+            &format!("!!document.querySelector({:?})", format!("{DATA_LAB} button[data-request]")),
+        )
+        .await?;
+    ensure!(!kenji.text_of(DATA_LAB).await?.contains("waiting for approval"), "still waiting after withdrawing");
+    hannah.wait_for_contains("main", "No requests are waiting.").await?;
+    hannah.wait_for_contains("main", "Withdrawn").await?;
+
+    // Asked again; declined with a comment, which Kenji reads without reloading.
+    kenji.click(&format!("{DATA_LAB} button[data-request]")).await?;
+    send_request(kenji, "Quarterly forecasts for the board").await?;
+    hannah.wait_for_contains(".approval-list", "Kenji Sato asks for it.").await?;
+    axe_both(&hannah, axe, "approvals", problems).await?;
+    hannah.fill(".approval textarea", "No licence left this quarter; ask again in January.").await?;
+    hannah.click("button[data-decline]").await?;
+    hannah.wait_for_contains("main", "No requests are waiting.").await?;
+    hannah.wait_for_contains("main", "Declined").await?;
+    kenji.wait_for_contains(DATA_LAB, "Your request was declined.").await?;
+    kenji.wait_for_contains(DATA_LAB, "No licence left this quarter").await?;
+
+    // Asked again; approved: Install appears live, and installs.
+    kenji.click(&format!("{DATA_LAB} button[data-request]")).await?;
+    send_request(kenji, "A licence came free: Finance swapped one").await?;
+    hannah.wait_for_contains(".approval-list", "A licence came free").await?;
+    hannah.click("button[data-approve]").await?;
+    hannah.wait_for_contains("main", "Approved").await?;
+    kenji.click(&format!("{DATA_LAB} button[aria-label^='Install']")).await?;
+    kenji
+        .wait_until(
+            "Data Lab on its way",
+            &format!(
+            "['Installing', 'Installed'].some(s => (document.querySelector({DATA_LAB:?})?.innerText ?? '').includes(s))"
+        ),
+        )
+        .await?;
+
+    // The news in words, in both notification centres.
+    kenji.visit("/notifications").await?;
+    kenji.wait_for_contains(".notification-list", "Request for Contoso Data Lab approved").await?;
+    kenji
+        .wait_for_contains(".notification-list", "Hannah Lindqvist declined your request for Contoso Data Lab.")
+        .await?;
+    hannah.visit("/notifications").await?;
+    hannah.wait_for_contains(".notification-list", "Kenji Sato asks for Contoso Data Lab").await?;
+    hannah.wait_for_contains(".notification-list", "Request for Contoso Data Lab withdrawn").await?;
+    hannah.close().await
+}
+
 #[tokio::test]
 async fn issue_16_journeys_on_the_demo_tenant() -> Result<()> {
     let portal = Portal::start(None).await?;
@@ -223,6 +331,7 @@ async fn issue_16_journeys_on_the_demo_tenant() -> Result<()> {
     enroll_this_device(&browser, &axe, &mut problems).await?;
     device_categories(&browser, &portal, &axe, &mut problems).await?;
     terms_of_use(&browser, &portal, &axe, &mut problems).await?;
+    ask_for_an_app(&browser, &portal, &axe, &mut problems).await?;
     browser.close().await?;
     ensure!(problems.is_empty(), "accessibility:\n{}", problems.join("\n"));
     Ok(())

@@ -58,43 +58,63 @@ pub fn Approvals() -> impl IntoView {
     let me = crate::components::shell::use_current_user();
     let my_id = Memo::new(move |_| me.with(|p| p.as_ref().map(|p| p.id.clone())));
     let decided = Callback::new(move |_: AppRequest| reload.update(|n| *n += 1));
+    // The page's shape changes only between loading, failed and loaded; the lists inside are
+    // keyed by request id, so a new request arriving live adds a row and leaves the others —
+    // and a comment an approver is typing, with its focus — as they are.
+    let phase = Memo::new(move |_| match list.get() {
+        None => Phase::Loading,
+        Some(Err(error)) => Phase::Failed(error),
+        Some(Ok(_)) => Phase::Loaded,
+    });
+    let of_state = move |open: bool| {
+        Memo::new(move |_| {
+            list.with(|l| match l {
+                Some(Ok(l)) => l.requests.iter().filter(|r| r.state.is_open() == open).cloned().collect::<Vec<_>>(),
+                _ => Vec::new(),
+            })
+        })
+    };
+    let (waiting, done) = (of_state(true), of_state(false));
     view! {
         <h1 tabindex="-1">{tr!(approvals.title)}</h1>
         <p>{tr!(approvals.intro)}</p>
-        {move || match list.get() {
-            None => view! { <p role="status">{tr!(approvals.loading)}</p> }.into_any(),
-            Some(Err(error)) => view! { <p class="error" role="alert"><ErrorText error /></p> }.into_any(),
-            Some(Ok(list)) => {
-                let (waiting, done): (Vec<_>, Vec<_>) = list.requests.into_iter().partition(|r| r.state.is_open());
-                view! {
-                    <section aria-labelledby="approvals-waiting">
-                        <h2 id="approvals-waiting">{tr!(approvals.waiting)}</h2>
-                        {if waiting.is_empty() {
-                            view! { <p class="empty" data-approvals-empty="">{tr!(approvals.none_waiting)}</p> }.into_any()
-                        } else {
-                            view! {
-                                <ul class="approval-list">
-                                    {waiting.into_iter().map(|r| view! { <Waiting request=r my_id decided /> }).collect_view()}
-                                </ul>
-                            }.into_any()
-                        }}
-                    </section>
-                    <section aria-labelledby="approvals-decided">
-                        <h2 id="approvals-decided">{tr!(approvals.decided)}</h2>
-                        {if done.is_empty() {
-                            view! { <p class="empty">{tr!(approvals.none_decided)}</p> }.into_any()
-                        } else {
-                            view! {
-                                <ul class="approval-list">
-                                    {done.into_iter().map(|r| view! { <Decided request=r /> }).collect_view()}
-                                </ul>
-                            }.into_any()
-                        }}
-                    </section>
-                }.into_any()
-            }
+        {move || match phase.get() {
+            Phase::Loading => view! { <p role="status">{tr!(approvals.loading)}</p> }.into_any(),
+            Phase::Failed(error) => view! { <p class="error" role="alert"><ErrorText error /></p> }.into_any(),
+            Phase::Loaded => view! {
+                <section aria-labelledby="approvals-waiting">
+                    <h2 id="approvals-waiting">{tr!(approvals.waiting)}</h2>
+                    <Show when=move || waiting.with(Vec::is_empty)>
+                        <p class="empty" data-approvals-empty="">{tr!(approvals.none_waiting)}</p>
+                    </Show>
+                    <ul class="approval-list" hidden=move || waiting.with(Vec::is_empty)>
+                        <For each=move || waiting.get() key=|r| r.id.clone() let:request>
+                            <Waiting request my_id decided />
+                        </For>
+                    </ul>
+                </section>
+                <section aria-labelledby="approvals-decided">
+                    <h2 id="approvals-decided">{tr!(approvals.decided)}</h2>
+                    <Show when=move || done.with(Vec::is_empty)>
+                        <p class="empty">{tr!(approvals.none_decided)}</p>
+                    </Show>
+                    <ul class="approval-list" hidden=move || done.with(Vec::is_empty)>
+                        <For each=move || done.get() key=|r| (r.id.clone(), r.state) let:request>
+                            <Decided request />
+                        </For>
+                    </ul>
+                </section>
+            }.into_any(),
         }}
     }
+}
+
+/// What the page shows as a whole.
+#[derive(Clone, PartialEq)]
+enum Phase {
+    Loading,
+    Failed(ApiError),
+    Loaded,
 }
 
 /// "Asked 1 Dec 2026, 15:40", in the reader's language.

@@ -213,7 +213,7 @@ fn App(
             <dt>{tr!(apps.details.published)}</dt><dd>{move || crate::dates::date(&published, locale())}</dd>
             {visible.then(|| view! { <dt>{tr!(apps.filter.state)}</dt><dd>{state}</dd> })}
         </dl>
-        {visible.then(|| state_unknown)}
+        {visible.then_some(state_unknown)}
         {(app.information_url.is_some() || app.privacy_url.is_some()).then(|| view! {
             <ul class="app-links">
                 {app.information_url.clone().map(|url| view! { <li><a href=url rel="noopener" target="_blank">{tr!(apps.details.more_information)}</a></li> })}

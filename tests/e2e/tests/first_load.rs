@@ -18,9 +18,12 @@ use std::collections::BTreeMap;
 /// Before issue 16: 198,394 B and 420,368 B. What grew: the default language's texts and the
 /// terms gate in the first load (+3.4 KB); the `signed_in` chunk (terms page and check, the
 /// problem decoder's new refusal reasons, new live events: +9.7 KB), shared chunks (+13.8 KB)
-/// and `apps` (+1.3 KB) for a cold /apps.
-const LANDING_BUILD_BUDGET: u64 = 198 * 1024;
-const APPS_COLD_BUILD_BUDGET: u64 = 439 * 1024;
+/// and `apps` (+1.3 KB) for a cold /apps. Then (issue 14 again) the sign-in redirect, the
+/// callback's checks and Rust's float formatting left the first load: 170,394 B and 456,894 B
+/// (a cold /apps fetches the `authorize` chunk for its silent sign-in, and what moved out of
+/// the main module compresses worse in chunks: +8.4 KB).
+const LANDING_BUILD_BUDGET: u64 = 167 * 1024;
+const APPS_COLD_BUILD_BUDGET: u64 = 447 * 1024;
 /// Everything else the visit transferred, headers included (index.html, config.json, the
 /// branding, the icons, the discovery document, the provider's redirects, the API's answers):
 /// the security headers add about 1 KB to every answer. Build files are left out of this

@@ -187,14 +187,15 @@ pub fn plural_category(locale: Locale, count: f64) -> usize {
 }
 
 /// `n` written for people in `locale` (its digits and grouping: "1,234", "1.234", "1 234"),
-/// by the browser's `Intl.NumberFormat`.
+/// by the browser's `Intl.NumberFormat`. Its fallback is JavaScript's `Number.toString`,
+/// not Rust's `f64` formatting (~4 KB of wasm in the first load).
 pub fn number(locale: Locale, n: f64) -> String {
     let format = js_sys::Intl::NumberFormat::new(&locales(locale), &js_sys::Object::new()).format();
     format
         .call1(&JsValue::NULL, &JsValue::from_f64(n))
         .ok()
         .and_then(|s| s.as_string())
-        .unwrap_or_else(|| n.to_string())
+        .unwrap_or_else(|| js_sys::Number::from(n).to_string_with_radix(10).map(String::from).unwrap_or_default())
 }
 
 /// The plural message `key` in `locale`: the form for `count`'s plural category, with

@@ -101,10 +101,21 @@ pub fn save(attempt: &Attempt) -> bool {
 
 /// Reads and deletes the attempt: whatever happens next, it cannot be used twice.
 pub fn take() -> Option<Attempt> {
+    Attempt::decode(&take_text()?)
+}
+
+/// Reads and deletes the attempt as stored; [`decode`] reads it (the callback does that in
+/// the `signed_in` chunk, with the URL decoding it needs).
+pub fn take_text() -> Option<String> {
     let storage = storage()?;
     let text = storage.get_item(ATTEMPT_KEY).ok().flatten();
     let _ = storage.remove_item(ATTEMPT_KEY);
-    Attempt::decode(&text?)
+    text
+}
+
+/// The attempt in `text`, as [`save`] stored it.
+pub fn decode(text: &str) -> Option<Attempt> {
+    Attempt::decode(text)
 }
 
 /// A same-origin path to return to: `/…`, never `//host` (an open redirect).

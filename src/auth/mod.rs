@@ -116,6 +116,13 @@ fn origin() -> String {
     location().and_then(|l| l.origin().ok()).unwrap_or_default()
 }
 
+/// Puts `path` in the address bar in place of this page's (before the router exists).
+fn replace_address(path: &str) {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path));
+    }
+}
+
 /// Sends the whole page to `url`; `replace` keeps it out of the history (automatic hops).
 fn navigate(url: &str, replace: bool) {
     if let Some(l) = location() {
@@ -209,18 +216,23 @@ impl Auth {
     }
 
     /// Saves a fresh attempt and sends the page to the provider. `automatic` redirects are
-    /// rate-limited; one a person asked for starts a fresh window.
+    /// rate-limited; one a person asked for starts a fresh window. The authorization request
+    /// (oauth2, URLs, PKCE's SHA-256) is the `authorize` chunk, fetched while the discovery
+    /// document is: a signed-out visit to the landing page never needs it until "Sign in".
     async fn redirect(self, return_to: &str, prompt: client::Prompt, automatic: bool) -> Result<(), AuthError> {
         if automatic && !attempt::may_redirect_automatically(now_ms() as u64) {
             return Err(AuthError::TooManyRedirects);
         }
+        leptos::task::spawn_local(async {
+            let _ = preload_authorize().await;
+        });
         let provider = self.provider().await?;
-        let (url, attempt) = self.settings.with_value(|s| {
-            client::authorization_request(&provider, &s.client_id, &s.redirect_uri, &s.scopes, return_to, prompt)
-        })?;
-        if !attempt::save(&attempt) {
-            return Err(AuthError::StorageUnavailable);
-        }
+        let (client_id, redirect_uri, scopes) =
+            self.settings.with_value(|s| (s.client_id.clone(), s.redirect_uri.clone(), s.scopes.clone()));
+        // A chunk that cannot load: the sign-in cannot start, like an unreachable provider.
+        let url = authorization_url(provider, client_id, redirect_uri, scopes, return_to.to_string(), prompt)
+            .await
+            .map_err(|_| AuthError::DiscoveryUnreachable)??;
         if automatic {
             attempt::note_redirect(now_ms() as u64);
         } else {
@@ -231,23 +243,23 @@ impl Auth {
         Ok(())
     }
 
-    /// The callback: see the module docs. The attempt is gone from storage before any check.
+    /// The callback: see the module docs. The attempt is gone from storage before any check,
+    /// and the callback URL from history (until the `signed_in` chunk puts the return path
+    /// there: reading the attempt, checking the response and the token exchange are in it).
     async fn complete_callback(self) {
-        let attempt = attempt::take();
+        let attempt = attempt::take_text();
         let query = location().and_then(|l| l.search().ok()).unwrap_or_default();
-        let return_to = attempt.as_ref().map(|a| a.return_to.clone()).unwrap_or_else(|| "/".into());
-        if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&return_to));
-        }
+        replace_address("/");
+        let mut silent = false;
         let result = async {
             let provider = self.provider().await?;
-            let code = callback::check(&callback::Response::from_query(&query), attempt.as_ref(), &provider)?;
-            let attempt = attempt.clone().ok_or(AuthError::NoAttempt)?;
             let (client_id, redirect_uri) = self.settings.with_value(|s| (s.client_id.clone(), s.redirect_uri.clone()));
-            redeem(provider, client_id, redirect_uri, code, attempt)
+            let (issued, was_silent) = redeem(provider, client_id, redirect_uri, query, attempt)
                 .await
                 .map_err(|_| AuthError::TokenUnreachable)?
-                .await
+                .await;
+            silent = was_silent;
+            issued
         }
         .await;
         match result {
@@ -255,7 +267,7 @@ impl Auth {
                 attempt::note_signed_in_here(true);
                 self.set_session(session_from(issued, None))
             }
-            Err(e) if attempt.as_ref().is_some_and(|a| a.silent) && e.needs_interaction() => {
+            Err(e) if silent && e.needs_interaction() => {
                 // The provider's session is gone: the landing page stops trying it.
                 attempt::note_signed_in_here(false);
                 self.status.set(Status::SignedOut)
@@ -359,20 +371,18 @@ impl Auth {
         // nor on a later visit.
         attempt::note_redirect(now_ms() as u64);
         attempt::note_signed_in_here(false);
-        let target = self.provider.get_value().and_then(|p| p.end_session_endpoint).and_then(|endpoint| {
-            let mut url = oauth2::url::Url::parse(&endpoint).ok()?;
-            self.settings.with_value(|s| {
-                let mut q = url.query_pairs_mut();
-                if let Some(hint) = &id_token {
-                    q.append_pair("id_token_hint", hint);
-                }
-                q.append_pair("post_logout_redirect_uri", &s.post_logout_redirect_uri);
-                q.append_pair("client_id", &s.client_id);
-            });
-            Some(url.to_string())
+        let endpoint = self.provider.get_value().and_then(|p| p.end_session_endpoint);
+        let (post_logout, client_id) =
+            self.settings.with_value(|s| (s.post_logout_redirect_uri.clone(), s.client_id.clone()));
+        leptos::task::spawn_local(async move {
+            // The URL code is in the `signed_in` chunk, which a signed-in page has loaded.
+            let target = match endpoint {
+                Some(endpoint) => end_session_url(endpoint, id_token, post_logout, client_id).await.ok().flatten(),
+                None => None,
+            };
+            // A normal navigation: "back" then returns to a page that no longer has tokens.
+            navigate(&target.unwrap_or_else(|| "/".into()), false);
         });
-        // A normal navigation: "back" then returns to a page that no longer has tokens.
-        navigate(&target.unwrap_or_else(|| "/".into()), false);
     }
 
     /// A signed-out context, for components rendered without the app (tests).
@@ -394,7 +404,6 @@ impl Auth {
     }
 }
 
-/// A session from a token response; a refresh keeps what the response leaves out.
 /// A future whose code is in a chunk (it was made there).
 type Task<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T>>>;
 
@@ -402,26 +411,41 @@ type Task<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T>>>;
 // token (oauth2's token responses, the JWT's claims) — is the `sign_in` chunk: a signed-out
 // visit, whose silent attempt comes back with `login_required`, never needs it. A chunk that
 // cannot load is reported as the token endpoint being unreachable.
-split!(signed_in, preload_sign_in => fn redeem(
-    provider: ProviderMetadata,
-    client_id: String,
-    redirect_uri: String,
-    code: String,
-    attempt: attempt::Attempt,
-) -> Task<Result<client::Issued, AuthError>> {
+split!(signed_in, preload_sign_in =>
+    /// The callback's checks and the code's redemption: the attempt (as stored) is read, its
+    /// return path put in the address, the response checked, the code redeemed with the PKCE
+    /// verifier and the ID token checked. Also says whether the attempt was silent.
+    fn redeem(
+        provider: ProviderMetadata,
+        client_id: String,
+        redirect_uri: String,
+        query: String,
+        attempt: Option<String>,
+    ) -> Task<(Result<client::Issued, AuthError>, bool)> {
     Box::pin(async move {
-        let issued = client::exchange_code(&provider, &client_id, &redirect_uri, code, &attempt).await?;
-        let id_token = issued.id_token.clone().ok_or(AuthError::MissingIdToken)?;
-        id_token::accept(
-            &id_token,
-            &id_token::Expected {
-                issuer: &provider.issuer,
-                client_id: &client_id,
-                nonce: Some(&attempt.nonce),
-                now: (now_ms() / 1000.0) as i64,
-            },
-        )?;
-        Ok(issued)
+        let attempt = attempt.as_deref().and_then(attempt::decode);
+        if let Some(a) = &attempt {
+            replace_address(&a.return_to);
+        }
+        let silent = attempt.as_ref().is_some_and(|a| a.silent);
+        let result = async {
+            let code = callback::check(&callback::Response::from_query(&query), attempt.as_ref(), &provider)?;
+            let attempt = attempt.ok_or(AuthError::NoAttempt)?;
+            let issued = client::exchange_code(&provider, &client_id, &redirect_uri, code, &attempt).await?;
+            let id_token = issued.id_token.clone().ok_or(AuthError::MissingIdToken)?;
+            id_token::accept(
+                &id_token,
+                &id_token::Expected {
+                    issuer: &provider.issuer,
+                    client_id: &client_id,
+                    nonce: Some(&attempt.nonce),
+                    now: (now_ms() / 1000.0) as i64,
+                },
+            )?;
+            Ok(issued)
+        }
+        .await;
+        (result, silent)
     })
 });
 
@@ -443,6 +467,42 @@ split!(signed_in, preload_refresh => fn refresh_tokens(
     })
 });
 
+split!(authorize, preload_authorize => fn authorization_url(
+    provider: ProviderMetadata,
+    client_id: String,
+    redirect_uri: String,
+    scopes: Vec<String>,
+    return_to: String,
+    prompt: client::Prompt,
+) -> Result<String, AuthError> {
+    client::authorization_request(&provider, &client_id, &redirect_uri, &scopes, &return_to, prompt).and_then(
+        |(url, attempt)| if attempt::save(&attempt) { Ok(url) } else { Err(AuthError::StorageUnavailable) },
+    )
+});
+
+split!(signed_in, preload_sign_out =>
+    /// The provider's end-session URL with `id_token_hint`, `post_logout_redirect_uri` and
+    /// `client_id`; `None` when the discovery document's endpoint is not a URL.
+    fn end_session_url(
+    endpoint: String,
+    id_token: Option<String>,
+    post_logout_redirect_uri: String,
+    client_id: String,
+) -> Option<String> {
+    oauth2::url::Url::parse(&endpoint).ok().map(|mut url| {
+        {
+            let mut q = url.query_pairs_mut();
+            if let Some(hint) = &id_token {
+                q.append_pair("id_token_hint", hint);
+            }
+            q.append_pair("post_logout_redirect_uri", &post_logout_redirect_uri);
+            q.append_pair("client_id", &client_id);
+        }
+        url.to_string()
+    })
+});
+
+/// A session from a token response; a refresh keeps what the response leaves out.
 fn session_from(issued: client::Issued, previous: Option<&Session>) -> Session {
     let lifetime = issued.expires_in.unwrap_or(DEFAULT_LIFETIME_S) as f64 * 1000.0;
     Session {

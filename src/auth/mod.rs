@@ -424,7 +424,9 @@ split!(signed_in, preload_sign_in =>
     ) -> Task<(Result<client::Issued, AuthError>, bool)> {
     Box::pin(async move {
         let attempt = attempt.as_deref().and_then(attempt::decode);
-        if let Some(a) = &attempt {
+        // The callback put "/" in the address while this chunk loaded; someone who went
+        // elsewhere meanwhile (back, forward, a link) stays where they went.
+        if let Some(a) = attempt.as_ref().filter(|_| current_path() == "/") {
             replace_address(&a.return_to);
         }
         let silent = attempt.as_ref().is_some_and(|a| a.silent);

@@ -445,7 +445,9 @@ impl Browser {
         self.fill("#password", DEMO_PASSWORD).await?;
         self.click("form button[type=submit]").await?;
         self.wait_for_path(path).await?;
-        Ok(())
+        // Signed in, not only back: the callback shows "/" while the token exchange's chunk
+        // loads, and a visit started before the exchange ends would race it.
+        self.wait_until("signed in", "document.querySelector('.site-header .sign-out') !== null").await
     }
 
     /// Goes to `path` inside the app (the router follows `popstate`), as a link would: a

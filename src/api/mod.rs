@@ -101,6 +101,13 @@ async fn send_signed_in(
     Err(ApiError::SignInRequired)
 }
 
+/// GETs `url` without credentials and returns the body as text (for a document decoded
+/// elsewhere: the discovery document is decoded in the sign-in chunks).
+pub async fn get_text(url: &str) -> Result<String, ApiError> {
+    let response = send(Method::GET, url, None, None).await?;
+    body_text(&response).await
+}
+
 async fn get<T: DeserializeOwned>(url: &str, bearer: Option<&str>) -> Result<T, ApiError> {
     let response = send(Method::GET, url, bearer, None).await?;
     json_body(&response).await

@@ -48,13 +48,21 @@ pub fn check(metadata: &ProviderMetadata, authority: &str) -> Result<(), AuthErr
     Ok(())
 }
 
-/// Fetches and checks the discovery document of `authority` (absolute).
-pub async fn fetch(authority: &str) -> Result<ProviderMetadata, AuthError> {
+/// Fetches the discovery document of `authority` (absolute) as text. Decoding it is left to
+/// [`decode`], called in the chunk that uses it (`authorize`, `signed_in`): the first load
+/// carries no decoder for it, and the fetch still runs while that chunk loads.
+pub async fn fetch_text(authority: &str) -> Result<String, AuthError> {
     let url = format!("{authority}/.well-known/openid-configuration");
-    let metadata: ProviderMetadata = crate::api::get_json(&url).await.map_err(|e| match e {
+    crate::api::get_text(&url).await.map_err(|e| match e {
         crate::api::ApiError::Decode(why) => AuthError::DiscoveryInvalid(why),
         _ => AuthError::DiscoveryUnreachable,
-    })?;
+    })
+}
+
+/// Decodes the discovery document fetched from `authority` and [`check`]s it.
+pub fn decode(text: &str, authority: &str) -> Result<ProviderMetadata, AuthError> {
+    let metadata: ProviderMetadata =
+        serde_json::from_str(text).map_err(|e| AuthError::DiscoveryInvalid(e.to_string()))?;
     check(&metadata, authority)?;
     Ok(metadata)
 }

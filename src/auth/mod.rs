@@ -28,7 +28,6 @@ mod http;
 pub mod id_token;
 
 use crate::config::PortalConfig;
-use discovery::ProviderMetadata;
 pub use error::AuthError;
 use leptos::prelude::*;
 use std::time::Duration;
@@ -81,7 +80,8 @@ struct Settings {
 pub struct Auth {
     status: RwSignal<Status>,
     settings: StoredValue<Settings>,
-    provider: StoredValue<Option<ProviderMetadata>>,
+    /// The discovery document's text, fetched once per page load (decoded in the chunks).
+    discovery: StoredValue<Option<String>>,
     refreshing: StoredValue<bool>,
 }
 
@@ -144,7 +144,7 @@ impl Auth {
         Auth {
             status: RwSignal::new(Status::Checking),
             settings: StoredValue::new(settings),
-            provider: StoredValue::new(None),
+            discovery: StoredValue::new(None),
             refreshing: StoredValue::new(false),
         }
     }
@@ -167,15 +167,16 @@ impl Auth {
         })
     }
 
-    /// The discovery document, fetched once per page load.
-    async fn provider(self) -> Result<ProviderMetadata, AuthError> {
-        if let Some(p) = self.provider.get_value() {
-            return Ok(p);
-        }
+    /// The discovery document's text and the authority it came from, fetched once per page
+    /// load. Each chunk that uses it decodes and checks it (`discovery::decode`).
+    async fn discovery(self) -> Result<(String, String), AuthError> {
         let authority = self.settings.with_value(|s| s.authority.clone());
-        let p = discovery::fetch(&authority).await?;
-        self.provider.set_value(Some(p.clone()));
-        Ok(p)
+        if let Some(text) = self.discovery.get_value() {
+            return Ok((text, authority));
+        }
+        let text = discovery::fetch_text(&authority).await?;
+        self.discovery.set_value(Some(text.clone()));
+        Ok((text, authority))
     }
 
     /// Runs once per page load, before the shell renders (see the module docs).
@@ -226,13 +227,14 @@ impl Auth {
         leptos::task::spawn_local(async {
             let _ = preload_authorize().await;
         });
-        let provider = self.provider().await?;
+        let (discovery, authority) = self.discovery().await?;
         let (client_id, redirect_uri, scopes) =
             self.settings.with_value(|s| (s.client_id.clone(), s.redirect_uri.clone(), s.scopes.clone()));
         // A chunk that cannot load: the sign-in cannot start, like an unreachable provider.
-        let url = authorization_url(provider, client_id, redirect_uri, scopes, return_to.to_string(), prompt)
-            .await
-            .map_err(|_| AuthError::DiscoveryUnreachable)??;
+        let request =
+            AuthorizationRequest { client_id, redirect_uri, scopes, return_to: return_to.to_string(), prompt };
+        let url =
+            authorization_url(discovery, authority, request).await.map_err(|_| AuthError::DiscoveryUnreachable)??;
         if automatic {
             attempt::note_redirect(now_ms() as u64);
         } else {
@@ -252,9 +254,9 @@ impl Auth {
         replace_address("/");
         let mut silent = false;
         let result = async {
-            let provider = self.provider().await?;
+            let (discovery, authority) = self.discovery().await?;
             let (client_id, redirect_uri) = self.settings.with_value(|s| (s.client_id.clone(), s.redirect_uri.clone()));
-            let (issued, was_silent) = redeem(provider, client_id, redirect_uri, query, attempt)
+            let (issued, was_silent) = redeem(discovery, authority, client_id, redirect_uri, query, attempt)
                 .await
                 .map_err(|_| AuthError::TokenUnreachable)?
                 .await;
@@ -316,9 +318,9 @@ impl Auth {
         };
         self.refreshing.set_value(true);
         let result = async {
-            let provider = self.provider().await?;
+            let (discovery, authority) = self.discovery().await?;
             let (client_id, redirect_uri) = self.settings.with_value(|s| (s.client_id.clone(), s.redirect_uri.clone()));
-            let task = refresh_tokens(provider, client_id, redirect_uri, refresh_token.clone());
+            let task = refresh_tokens(discovery, authority, client_id, redirect_uri, refresh_token.clone());
             task.await.map_err(|_| AuthError::TokenUnreachable)?.await
         }
         .await;
@@ -371,13 +373,16 @@ impl Auth {
         // nor on a later visit.
         attempt::note_redirect(now_ms() as u64);
         attempt::note_signed_in_here(false);
-        let endpoint = self.provider.get_value().and_then(|p| p.end_session_endpoint);
-        let (post_logout, client_id) =
-            self.settings.with_value(|s| (s.post_logout_redirect_uri.clone(), s.client_id.clone()));
+        let discovery = self.discovery.get_value();
+        let (authority, post_logout, client_id) = self
+            .settings
+            .with_value(|s| (s.authority.clone(), s.post_logout_redirect_uri.clone(), s.client_id.clone()));
         leptos::task::spawn_local(async move {
             // The URL code is in the `signed_in` chunk, which a signed-in page has loaded.
-            let target = match endpoint {
-                Some(endpoint) => end_session_url(endpoint, id_token, post_logout, client_id).await.ok().flatten(),
+            let target = match discovery {
+                Some(discovery) => {
+                    end_session_url(discovery, authority, id_token, post_logout, client_id).await.ok().flatten()
+                }
                 None => None,
             };
             // A normal navigation: "back" then returns to a page that no longer has tokens.
@@ -398,7 +403,7 @@ impl Auth {
         Auth {
             status: RwSignal::new(Status::SignedOut),
             settings: StoredValue::new(settings),
-            provider: StoredValue::new(None),
+            discovery: StoredValue::new(None),
             refreshing: StoredValue::new(false),
         }
     }
@@ -416,7 +421,8 @@ split!(signed_in, preload_sign_in =>
     /// return path put in the address, the response checked, the code redeemed with the PKCE
     /// verifier and the ID token checked. Also says whether the attempt was silent.
     fn redeem(
-        provider: ProviderMetadata,
+        discovery: String,
+        authority: String,
         client_id: String,
         redirect_uri: String,
         query: String,
@@ -431,6 +437,7 @@ split!(signed_in, preload_sign_in =>
         }
         let silent = attempt.as_ref().is_some_and(|a| a.silent);
         let result = async {
+            let provider = discovery::decode(&discovery, &authority)?;
             let code = callback::check(&callback::Response::from_query(&query), attempt.as_ref(), &provider)?;
             let attempt = attempt.ok_or(AuthError::NoAttempt)?;
             let issued = client::exchange_code(&provider, &client_id, &redirect_uri, code, &attempt).await?;
@@ -452,12 +459,14 @@ split!(signed_in, preload_sign_in =>
 });
 
 split!(signed_in, preload_refresh => fn refresh_tokens(
-    provider: ProviderMetadata,
+    discovery: String,
+    authority: String,
     client_id: String,
     redirect_uri: String,
     refresh_token: String,
 ) -> Task<Result<client::Issued, AuthError>> {
     Box::pin(async move {
+        let provider = discovery::decode(&discovery, &authority)?;
         let issued = client::refresh(&provider, &client_id, &redirect_uri, &refresh_token).await?;
         if let Some(id_token) = &issued.id_token {
             id_token::accept(
@@ -469,29 +478,41 @@ split!(signed_in, preload_refresh => fn refresh_tokens(
     })
 });
 
-split!(authorize, preload_authorize => fn authorization_url(
-    provider: ProviderMetadata,
+/// What an authorization request asks for, besides the provider.
+struct AuthorizationRequest {
     client_id: String,
     redirect_uri: String,
     scopes: Vec<String>,
     return_to: String,
     prompt: client::Prompt,
+}
+
+split!(authorize, preload_authorize => fn authorization_url(
+    discovery: String,
+    authority: String,
+    request: AuthorizationRequest,
 ) -> Result<String, AuthError> {
-    client::authorization_request(&provider, &client_id, &redirect_uri, &scopes, &return_to, prompt).and_then(
+    let AuthorizationRequest { client_id, redirect_uri, scopes, return_to, prompt } = request;
+    discovery::decode(&discovery, &authority).and_then(|provider| {
+        client::authorization_request(&provider, &client_id, &redirect_uri, &scopes, &return_to, prompt)
+    }).and_then(
         |(url, attempt)| if attempt::save(&attempt) { Ok(url) } else { Err(AuthError::StorageUnavailable) },
     )
 });
 
 split!(signed_in, preload_sign_out =>
     /// The provider's end-session URL with `id_token_hint`, `post_logout_redirect_uri` and
-    /// `client_id`; `None` when the discovery document's endpoint is not a URL.
+    /// `client_id`; `None` when the discovery document names no end-session endpoint, or
+    /// not a URL.
     fn end_session_url(
-    endpoint: String,
+    discovery: String,
+    authority: String,
     id_token: Option<String>,
     post_logout_redirect_uri: String,
     client_id: String,
 ) -> Option<String> {
-    oauth2::url::Url::parse(&endpoint).ok().map(|mut url| {
+    let endpoint = discovery::decode(&discovery, &authority).ok().and_then(|p| p.end_session_endpoint);
+    endpoint.and_then(|endpoint| oauth2::url::Url::parse(&endpoint).ok()).map(|mut url| {
         {
             let mut q = url.query_pairs_mut();
             if let Some(hint) = &id_token {

@@ -12,8 +12,11 @@ use portal_e2e::{Browser, NetworkEntry, Portal};
 use std::collections::BTreeMap;
 
 /// The build files a visit needs (every `/wasm/` file and the CSS it asked for, each once, at
-/// the size of its brotli copy in `dist/`): the same on every run of one build, so these
-/// budgets are tight — the measured 201,806 B and 448,529 B (2026-12-01, with issue 16's
+/// the size of its brotli copy in `dist/`): the same on every run of one build, but not on
+/// every machine — CI's build of one commit measured 702 B more for a cold /apps than this
+/// machine's (483,409 against 482,707 B) and failed a budget that was the local measure
+/// rounded up to the next KiB. The budgets are therefore the measure plus about 2 KB
+/// (landing) and 3 KB (/apps). History: the measured 201,806 B and 448,529 B (2026-12-01, with issue 16's
 /// recovery keys, enrollment, device categories and terms of use) rounded up to the next KiB.
 /// Before issue 16: 198,394 B and 420,368 B. What grew: the default language's texts and the
 /// terms gate in the first load (+3.4 KB); the `signed_in` chunk (terms page and check, the
@@ -24,8 +27,10 @@ use std::collections::BTreeMap;
 /// the main module compresses worse in chunks: +8.4 KB). Asking for an app (issue 16's fifth
 /// journey) then measured 173,118 B and 482,707 B: its English texts, the Approvals link and the
 /// loader's longer chunk list in the first load (+2.7 KB); the request control and its dialogs
-/// in `apps` (+25.8 KB; the Approvals page is in `settings`, outside both views).
-const LANDING_BUILD_BUDGET: u64 = 170 * 1024;
+/// in `apps` (+25.8 KB; the Approvals page is in `settings`, outside both views). Then the JS
+/// glue minified, machine-independent source paths and the discovery document decoded in the
+/// sign-in chunks: 169,121 B and 479,846 B (2026-12-01).
+const LANDING_BUILD_BUDGET: u64 = 167 * 1024;
 const APPS_COLD_BUILD_BUDGET: u64 = 472 * 1024;
 /// Everything else the visit transferred, headers included (index.html, config.json, the
 /// branding, the icons, the discovery document, the provider's redirects, the API's answers):

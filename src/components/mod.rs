@@ -1,6 +1,7 @@
 //! Pieces shared by several pages.
 
 pub mod error_text;
+pub mod modal;
 pub mod notifications;
 pub mod protection_summary;
 pub mod shell;

@@ -9,9 +9,9 @@ use super::catalog::{Assignment, InstallState};
 use crate::api::{self, ApiError};
 use crate::auth::use_auth;
 use crate::components::error_text::ErrorText;
+use crate::components::modal::Modal;
 use crate::config::PortalConfig;
 use crate::i18n::{use_i18n, Key};
-use leptos::html;
 use leptos::prelude::*;
 use portal_core::api::{CatalogItem, InstallFailure, InstallStatus};
 use portal_core::domain::AppRequest;
@@ -246,37 +246,17 @@ pub fn InstallControl(
 /// and focus returns to the Uninstall button (the browser does that for `showModal`).
 #[component]
 fn ConfirmUninstall(app: String, device: String, on_confirm: Callback<()>, on_close: Callback<()>) -> impl IntoView {
-    let dialog = NodeRef::<html::Dialog>::new();
-    Effect::new(move |_| {
-        if let Some(d) = dialog.get() {
-            let _ = d.show_modal();
-        }
-    });
-    // The page learns of the closing at once, not from the `close` event: that event comes a
-    // task later, and a quick Escape-then-Enter would reopen the question only for the late
-    // event to close it again.
-    let close = move || {
-        if let Some(d) = dialog.get_untracked() {
-            d.close();
-        }
-        on_close.run(());
-    };
-    // Escape: `cancel` comes first and synchronously; the dialog is closed right there (the
-    // browser restores focus as it closes), the same way as the buttons do.
-    let on_cancel = move |ev: leptos::ev::Event| {
-        ev.prevent_default();
-        close();
-    };
+    let modal = Modal::opened(on_close);
     let title = app.clone();
     view! {
-        <dialog node_ref=dialog class="confirm" aria-labelledby="uninstall-title" on:cancel=on_cancel>
+        <dialog node_ref=modal.node class="confirm" aria-labelledby="uninstall-title" on:cancel=modal.on_cancel()>
             <h2 id="uninstall-title">{tr_with!(apps.confirm_uninstall.title, app = title)}</h2>
             <p>{tr_with!(apps.confirm_uninstall.body, app = app, device = device)}</p>
             <div class="dialog-buttons">
-                <button class="button" autofocus on:click=move |_| close()>{tr!(apps.confirm_uninstall.cancel)}</button>
+                <button class="button" autofocus on:click=move |_| modal.close()>{tr!(apps.confirm_uninstall.cancel)}</button>
                 <button class="button danger" on:click=move |_| {
                     on_confirm.run(());
-                    close();
+                    modal.close();
                 }>{tr!(apps.confirm_uninstall.confirm)}</button>
             </div>
         </dialog>

@@ -8,9 +8,9 @@
 use crate::api::{self, ApiError};
 use crate::auth::use_auth;
 use crate::components::error_text::ErrorText;
+use crate::components::modal::Modal;
 use crate::config::PortalConfig;
 use crate::i18n::{use_i18n, Key};
-use leptos::html;
 use leptos::prelude::*;
 use portal_core::api::{CatalogItem, Refusal};
 use portal_core::domain::{AppRequest, AppRequestState};
@@ -149,18 +149,6 @@ pub fn RequestControl(item: Signal<Option<CatalogItem>>, on_request: Callback<Ap
     }
 }
 
-/// Opens `dialog` as a modal once it is in the page. `showModal` gives the focus trap (the
-/// rest of the page is inert) and, on closing, returns focus to the button that opened it.
-fn open_modal(dialog: NodeRef<html::Dialog>) {
-    Effect::new(move |_| {
-        if let Some(d) = dialog.get() {
-            if !d.open() {
-                let _ = d.show_modal();
-            }
-        }
-    });
-}
-
 /// "Request Contoso Data Lab": why they need it (at most [`REASON_MAX_CHARS`] characters,
 /// counted as they type), checked with the server's rule, then sent.
 #[component]
@@ -172,24 +160,12 @@ pub fn RequestDialog(
 ) -> impl IntoView {
     let auth = use_auth();
     let config = StoredValue::new(use_context::<PortalConfig>());
-    let dialog = NodeRef::<html::Dialog>::new();
+    let modal = Modal::opened(on_close);
     let reason = RwSignal::new(String::new());
     let invalid: RwSignal<Option<RequestRefusal>> = RwSignal::new(None);
     let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
     let sending = RwSignal::new(false);
     let app_id = StoredValue::new(app_id);
-    open_modal(dialog);
-    // Closed at once (not on the later `close` event), as the uninstall question is.
-    let close = move || {
-        if let Some(d) = dialog.get_untracked() {
-            d.close();
-        }
-        on_close.run(());
-    };
-    let on_cancel = move |ev: leptos::ev::Event| {
-        ev.prevent_default();
-        close();
-    };
     let used = move || reason.with(|r| r.trim().chars().count());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -211,7 +187,7 @@ pub fn RequestDialog(
             match api::requests::ask(auth, &config, &app_id.get_value(), text).await {
                 Ok(request) => {
                     on_sent.run(request);
-                    close();
+                    modal.close();
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -220,7 +196,7 @@ pub fn RequestDialog(
     };
     let title = app.clone();
     view! {
-        <dialog node_ref=dialog class="confirm request-dialog" aria-labelledby="request-title" on:cancel=on_cancel>
+        <dialog node_ref=modal.node class="confirm request-dialog" aria-labelledby="request-title" on:cancel=modal.on_cancel()>
             <form on:submit=submit novalidate>
                 <h2 id="request-title">{tr_with!(requests.dialog.title, app = title)}</h2>
                 <p id="request-intro">{tr!(requests.dialog.intro)}</p>
@@ -243,7 +219,7 @@ pub fn RequestDialog(
                 </p>
                 {move || error.get().map(|error| view! { <p class="error" role="alert"><RequestError error /></p> })}
                 <div class="dialog-buttons">
-                    <button type="button" class="button" on:click=move |_| close()>{tr!(requests.dialog.cancel)}</button>
+                    <button type="button" class="button" on:click=move |_| modal.close()>{tr!(requests.dialog.cancel)}</button>
                     <button type="submit" class="button primary" data-send-request="" disabled=move || sending.get()>
                         {tr!(requests.dialog.send)}
                     </button>
@@ -256,27 +232,16 @@ pub fn RequestDialog(
 /// "Withdraw your request for Contoso Data Lab?": Cancel (focused, the safe answer) or Withdraw.
 #[component]
 fn ConfirmWithdraw(app: String, on_confirm: Callback<()>, on_close: Callback<()>) -> impl IntoView {
-    let dialog = NodeRef::<html::Dialog>::new();
-    open_modal(dialog);
-    let close = move || {
-        if let Some(d) = dialog.get_untracked() {
-            d.close();
-        }
-        on_close.run(());
-    };
-    let on_cancel = move |ev: leptos::ev::Event| {
-        ev.prevent_default();
-        close();
-    };
+    let modal = Modal::opened(on_close);
     view! {
-        <dialog node_ref=dialog class="confirm" aria-labelledby="withdraw-title" on:cancel=on_cancel>
+        <dialog node_ref=modal.node class="confirm" aria-labelledby="withdraw-title" on:cancel=modal.on_cancel()>
             <h2 id="withdraw-title">{tr_with!(requests.withdraw_dialog.title, app = app)}</h2>
             <p>{tr!(requests.withdraw_dialog.body)}</p>
             <div class="dialog-buttons">
-                <button class="button" autofocus on:click=move |_| close()>{tr!(requests.withdraw_dialog.cancel)}</button>
+                <button class="button" autofocus on:click=move |_| modal.close()>{tr!(requests.withdraw_dialog.cancel)}</button>
                 <button class="button danger" data-confirm-withdraw="" on:click=move |_| {
                     on_confirm.run(());
-                    close();
+                    modal.close();
                 }>{tr!(requests.withdraw_dialog.confirm)}</button>
             </div>
         </dialog>

@@ -2,7 +2,8 @@
 //! content-addressed folder (`/wasm/<hash>/`), fetched when the page is first shown. A chunk
 //! that cannot load is not a dead app: the page says "This page couldn't load" with Reload
 //! (in the reader's language, as an alert, the button focused), and the rest keeps working.
-//! Proved by serving a copy of the build whose Devices chunk the server refuses (404).
+//! Proved by serving a copy of the build whose Devices chunk the server refuses (404), and
+//! one whose Help chunk is another file (its integrity fails).
 
 use anyhow::{bail, Context, Result};
 use portal_e2e::{Browser, Portal};
@@ -85,6 +86,36 @@ async fn a_chunk_that_fails_to_load_offers_a_reload_and_the_app_lives_on() -> Re
         .await?;
     browser.click(".site-nav a[href='/devices']").await?;
     browser.wait_for_text("main [role=alert] h1", "Diese Seite konnte nicht geladen werden").await?;
+    browser.close().await
+}
+
+/// Subresource Integrity: every chunk is fetched with its digest (`scripts/build-wasm`), so a
+/// file that is not this build's (a tampered file, a deploy that mixed two builds) is
+/// refused by the browser, and the page says so like a missing chunk. Proved by adding a
+/// custom section to Help's chunk: the module means the same and still instantiates, only
+/// its digest differs. Its compressed copies are removed, so the server sends the raw file.
+#[tokio::test]
+async fn a_chunk_that_is_not_the_builds_is_refused_by_its_integrity() -> Result<()> {
+    let dist = portal_e2e::workspace_root().join("dist");
+    let dist = std::env::var_os("PORTAL_DIST").map(Into::into).unwrap_or(dist);
+    let copy = tempfile::tempdir()?;
+    copy_dir(&dist, copy.path())?;
+    let folder = build_folder(copy.path())?;
+    let help = folder.join("split_help.wasm");
+    let mut bytes = std::fs::read(&help).with_context(|| format!("no {}", help.display()))?;
+    // A custom section (id 0): its size, then the name's length and the name, then a payload.
+    bytes.extend_from_slice(&[0, 10, 8]);
+    bytes.extend_from_slice(b"tampered!");
+    std::fs::write(&help, bytes)?;
+    for suffix in [".br", ".gz"] {
+        std::fs::remove_file(folder.join(format!("split_help.wasm{suffix}")))?;
+    }
+    let portal = Portal::start_with(None, Some(copy.path()), &[]).await?;
+    let browser = Browser::chromium(1280, 900).await?;
+    // Help is public: no sign-in needed to fetch its chunk.
+    browser.client.goto(&format!("{}/help", portal.url)).await?;
+    browser.wait_for_text("main [role=alert] h1", "This page couldn't load").await?;
+    assert_eq!(browser.text_of("main [role=alert] button").await?, "Reload");
     browser.close().await
 }
 

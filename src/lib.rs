@@ -26,10 +26,14 @@ pub mod theme;
 
 /// Mounts the app on `<body>`. In the split build (`scripts/build-wasm`) it is the wasm
 /// module's start function; component tests mount their own components instead.
+///
+/// The mount runs in a task of its own: the start function is called in the same task that
+/// finishes compiling and instantiating the module, and under Lighthouse's 4× CPU slowdown
+/// the two together were one long task (~400 ms) that blocked the main thread.
 #[cfg_attr(feature = "split", wasm_bindgen::prelude::wasm_bindgen(start))]
 pub fn start() {
     log_panics();
-    leptos::mount::mount_to_body(app::App);
+    leptos::prelude::set_timeout(|| leptos::mount::mount_to_body(app::App), std::time::Duration::ZERO);
 }
 
 /// Sends a panic's message to the browser console (wasm would otherwise only report

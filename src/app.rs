@@ -33,17 +33,6 @@ async fn boot() -> Result<Boot, ApiError> {
     Ok(Boot { config, branding })
 }
 
-/// Lets the browser run other tasks (input, painting) before the rest of the caller: a
-/// long task split in two blocks the main thread for less time.
-async fn yield_to_browser() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
-
 #[component]
 pub fn App() -> impl IntoView {
     view! {
@@ -67,7 +56,7 @@ fn Booted() -> impl IntoView {
                     // Before the router exists: a callback rewrites the address first.
                     auth.start().await;
                     // Reading the answers and rendering the shell are two tasks, not one long one.
-                    yield_to_browser().await;
+                    crate::auth::sleep_ms(0).await;
                     Ok(Started { boot, auth })
                 }
                 Err(e) => Err(e),

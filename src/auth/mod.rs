@@ -541,7 +541,9 @@ pub fn use_auth() -> Auth {
     use_context::<Auth>().unwrap_or_else(Auth::detached)
 }
 
-async fn sleep_ms(ms: i32) {
+/// Waits `ms` milliseconds; `0` lets the browser run other tasks (input, painting) first,
+/// so a long task split by it blocks the main thread for less time.
+pub(crate) async fn sleep_ms(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         if let Some(w) = web_sys::window() {
             let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);

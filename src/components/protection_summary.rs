@@ -44,7 +44,7 @@ pub fn ProtectionSummary() -> impl IntoView {
     });
 
     let body = move || match counts.get() {
-        None => view! { <p>{tr!(protected_apps.loading)}</p> }.into_any(),
+        None => view! { <p class="waiting">{tr!(protected_apps.loading)}</p> }.into_any(),
         Some(Err(error)) => view! { <p><ErrorText error /></p> }.into_any(),
         Some(Ok(c)) => {
             let total =

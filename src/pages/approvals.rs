@@ -79,7 +79,7 @@ pub fn Approvals() -> impl IntoView {
         <h1 tabindex="-1">{tr!(approvals.title)}</h1>
         <p>{tr!(approvals.intro)}</p>
         {move || match phase.get() {
-            Phase::Loading => view! { <p role="status">{tr!(approvals.loading)}</p> }.into_any(),
+            Phase::Loading => view! { <p class="waiting" role="status">{tr!(approvals.loading)}</p> }.into_any(),
             Phase::Failed(error) => view! { <p class="error" role="alert"><ErrorText error /></p> }.into_any(),
             Phase::Loaded => view! {
                 <section aria-labelledby="approvals-waiting">

@@ -82,7 +82,7 @@ pub fn Devices() -> impl IntoView {
         <h1>{tr!(devices.title)}</h1>
         <p>{tr!(devices.intro)}</p>
         {move || match list.get() {
-            None => view! { <p role="status">{tr!(devices.loading)}</p> }.into_any(),
+            None => view! { <p class="waiting" role="status">{tr!(devices.loading)}</p> }.into_any(),
             Some(Err(error)) => view! {
                 <p class="error" role="alert"><ErrorText error /></p>
                 <button class="button" on:click=move |_| reload.update(|n| *n += 1)>{tr!(devices.retry)}</button>

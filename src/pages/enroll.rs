@@ -137,7 +137,7 @@ pub fn Enroll() -> impl IntoView {
     view! {
         <h1>{tr!(enroll.title)}</h1>
         {move || match availability.get() {
-            None => view! { <p role="status">{tr!(enroll.loading)}</p> }.into_any(),
+            None => view! { <p class="waiting" role="status">{tr!(enroll.loading)}</p> }.into_any(),
             Some(EnrollmentAvailability::Unavailable) => view! { <p class="warning">{tr!(enroll.unavailable)}</p> }.into_any(),
             Some(_) => view! { <Guide platform chosen /> }.into_any(),
         }}

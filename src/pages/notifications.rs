@@ -94,7 +94,7 @@ pub fn NotificationsPage() -> impl IntoView {
     view! {
         <h1>{tr!(notifications.title)}</h1>
         {move || match state.list.get() {
-            None => view! { <p role="status">{tr!(notifications.loading)}</p> }.into_any(),
+            None => view! { <p class="waiting" role="status">{tr!(notifications.loading)}</p> }.into_any(),
             Some(list) if list.notifications.is_empty() => view! { <p>{tr!(notifications.none)}</p> }.into_any(),
             Some(list) => view! {
                 <ul class="notification-list">

@@ -105,7 +105,7 @@ pub fn AppDetails(id: String) -> impl IntoView {
     view! {
         <p class="back"><a href="/apps">{tr!(apps.details.back)}</a></p>
         {move || match details.get() {
-            None => view! { <h1 tabindex="-1">{tr!(apps.title)}</h1><p role="status">{tr!(apps.details.loading)}</p> }.into_any(),
+            None => view! { <h1 tabindex="-1">{tr!(apps.title)}</h1><p class="waiting" role="status">{tr!(apps.details.loading)}</p> }.into_any(),
             Some(Err(ApiError::Status { status: 404, .. })) => view! {
                 <h1 tabindex="-1">{tr!(apps.details.not_found_title)}</h1>
                 <p>{tr!(apps.details.not_found)}</p>

@@ -229,7 +229,7 @@ fn Progress(
             };
             let max = total.unwrap_or(0).max(1).to_string();
             view! {
-                <div class="loading" role="status">
+                <div class="loading waiting" role="status">
                     <span class="spinner" aria-hidden="true"></span> {text}
                     {total.map(|_| view! { <progress max=max value=loaded.to_string()></progress> })}
                 </div>

@@ -131,7 +131,7 @@ pub fn DeviceDetails(id: String) -> impl IntoView {
         <p><a href="/devices">{tr!(device.back)}</a></p>
         <p class="live-status" role="status" aria-live="polite">{move || page.status.get()}</p>
         {move || match phase.get() {
-            Phase::Loading => view! { <p>{tr!(device.loading)}</p> }.into_any(),
+            Phase::Loading => view! { <p class="waiting">{tr!(device.loading)}</p> }.into_any(),
             Phase::NotFound => view! {
                 <h1>{tr!(not_found.title)}</h1>
                 <p class="not-found">{tr!(device.not_found)}</p>

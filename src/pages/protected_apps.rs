@@ -166,7 +166,9 @@ pub fn ProtectedApps() -> impl IntoView {
         })
     });
     let list = move || match shape.get() {
-        Shape::Loading => view! { <p class="loading waiting" role="status">{tr!(protected_apps.loading)}</p> }.into_any(),
+        Shape::Loading => {
+            view! { <p class="loading waiting" role="status">{tr!(protected_apps.loading)}</p> }.into_any()
+        }
         Shape::Failed(error) => view! {
             <div role="alert" class="load-failed">
                 <p><ErrorText error /></p>

@@ -11,6 +11,8 @@ use portal_core::domain::{App, AppSource, Platform, ResolvedIntent, ResultantApp
 use portal_core::rules::catalog::{CatalogEntry, ShownReason, Visibility};
 use wasm_bindgen_test::*;
 
+mod support;
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn item(id: &str, name: &str, publisher: &str, description: &str, category: &str, published: &str) -> CatalogItem {
@@ -269,6 +271,7 @@ fn unlisted_device_contexts_round_trip() {
 
 mod requests {
     use super::item;
+    use super::support::{container, settle};
     use leptos::prelude::*;
     use portal::i18n::{fill, lookup, use_i18n, I18nProvider, Locale};
     use portal::pages::approvals::outcome_key;
@@ -397,20 +400,6 @@ mod requests {
                 assert!(text.contains("Contoso Data Lab") && !text.contains("{{"), "{locale:?}: {text}");
             }
         }
-    }
-
-    fn container() -> web_sys::HtmlElement {
-        let doc = document();
-        let el = doc.create_element("div").expect("div").unchecked_into::<web_sys::HtmlElement>();
-        doc.body().expect("body").append_child(&el).expect("append");
-        el
-    }
-
-    async fn settle() {
-        let promise = js_sys::Promise::new(&mut |resolve, _| {
-            window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20).expect("timer");
-        });
-        wasm_bindgen_futures::JsFuture::from(promise).await.expect("timer");
     }
 
     #[component]

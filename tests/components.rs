@@ -13,6 +13,9 @@ use portal_core::branding::{text_on, Branding, SupportContact};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
+mod support;
+use support::{container, settle};
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn branding(name: &str, color: &str) -> Branding {
@@ -31,22 +34,6 @@ fn branding(name: &str, color: &str) -> Branding {
 
 fn config() -> PortalConfig {
     serde_json::from_str(r#"{"authority":"/oidc","clientId":"portal","apiBase":"/api/v1"}"#).expect("config")
-}
-
-/// A fresh element to mount into, so tests don't see each other's output.
-fn container() -> web_sys::HtmlElement {
-    let doc = document();
-    let el = doc.create_element("div").expect("div").unchecked_into::<web_sys::HtmlElement>();
-    doc.body().expect("body").append_child(&el).expect("append");
-    el
-}
-
-/// Lets Leptos run its effects (scheduled as tasks), then returns.
-async fn settle() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20).expect("timer");
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.expect("timer");
 }
 
 fn texts(root: &web_sys::HtmlElement, selector: &str) -> Vec<String> {

@@ -394,9 +394,11 @@ impl Drop for Browser {
 }
 
 /// Errors that mean "the page changed under the command", not "the page is wrong".
+/// A command the page's own navigation or re-render interrupted: worth sending again.
+/// The stale element is matched by its WebDriver status, not its wording: geckodriver says
+/// "The element with the reference … is stale", chromedriver "stale element reference".
 fn is_transient(e: &fantoccini::error::CmdError) -> bool {
-    let text = e.to_string();
-    text.contains("aborted by navigation") || text.contains("stale element")
+    e.is_stale_element_reference() || e.to_string().contains("aborted by navigation")
 }
 
 /// A port nothing listens on right now (for a helper process that needs its URL up front).

@@ -211,11 +211,9 @@ fn generate(catalogs: &[BTreeMap<String, Message>]) -> String {
     }
     // The default language is in the first load; with the `split` feature every other one is
     // a split point of its own (src/chunk.rs), loaded by `crate::i18n::load` when chosen.
-    s.push_str("        }\n    }\n\n    /// The catalog if it is compiled into the main module: the default language always, every\n    /// language without the `split` feature.\n    fn builtin(self) -> Option<Catalog> {\n        match self {\n");
-    for (i, l) in LOCALES.iter().enumerate() {
-        if i > 0 {
-            s.push_str("            #[cfg(not(feature = \"split\"))]\n");
-        }
+    s.push_str("        }\n    }\n\n    /// The catalog of a language other than the default if it is compiled into the main\n    /// module: every one without the `split` feature. (The default language has no table: its\n    /// texts are in the keys, see [`Key`].)\n    fn builtin(self) -> Option<Catalog> {\n        match self {\n");
+    for l in &LOCALES[1..] {
+        s.push_str("            #[cfg(not(feature = \"split\"))]\n");
         let _ = writeln!(
             s,
             "            Locale::{} => Some(Catalog {{ texts: &TEXTS_{u}, plurals: &PLURALS_{u} }}),",
@@ -224,20 +222,26 @@ fn generate(catalogs: &[BTreeMap<String, Message>]) -> String {
         );
     }
     s.push_str("            #[allow(unreachable_patterns)]\n            _ => None,\n        }\n    }\n}\n\n");
-    let _ = writeln!(s, "/// The default language's catalog.\nconst DEFAULT_CATALOG: Catalog = Catalog {{ texts: &TEXTS_{u}, plurals: &PLURALS_{u} }};\n", u = LOCALES[0].to_uppercase());
     let _ = writeln!(s, "/// How many languages are shipped.\nconst LOCALE_COUNT: usize = {};\n", LOCALES.len());
     for l in &LOCALES[1..] {
         let _ = writeln!(s, "split!(catalog_{v}, preload_catalog_{v} => #[allow(dead_code)] fn catalog_{v}() -> Catalog {{\n    Catalog {{ texts: &TEXTS_{u}, plurals: &PLURALS_{u} }}\n}});\n", v = variant(l), u = l.to_uppercase());
     }
-    s.push_str("/// Fetches the chunk with `locale`'s catalog.\n#[allow(dead_code)]\nasync fn load_chunk(locale: Locale) -> Result<Catalog, crate::chunk::ChunkError> {\n    match locale {\n");
-    let _ = writeln!(s, "        Locale::{} => Ok(DEFAULT_CATALOG),", variant(LOCALES[0]));
+    s.push_str("/// Fetches the chunk with `locale`'s catalog (none for the default language: its texts are\n/// in the keys).\n#[allow(dead_code)]\nasync fn load_chunk(locale: Locale) -> Result<Option<Catalog>, crate::chunk::ChunkError> {\n    match locale {\n");
+    let _ = writeln!(s, "        Locale::{} => Ok(None),", variant(LOCALES[0]));
     for l in &LOCALES[1..] {
-        let _ = writeln!(s, "        Locale::{v} => catalog_{v}().await,", v = variant(l));
+        let _ = writeln!(s, "        Locale::{v} => catalog_{v}().await.map(Some),", v = variant(l));
     }
     s.push_str("    }\n}\n\n");
 
-    s.push_str("/// A key of the catalog; see [`keys`].\n#[derive(Clone, Copy, Debug, PartialEq, Eq)]\npub struct Key(u16);\n\n");
-    s.push_str("/// A key of the catalog whose message has plural forms; see [`keys`].\n#[derive(Clone, Copy, Debug, PartialEq, Eq)]\npub struct PluralKey(u16);\n\n");
+    // A key is a reference to a static holding its place in the other languages' tables and its
+    // text in the default language. A text is then referenced only by the code that shows it,
+    // so wasm-split puts the English texts of a page into that page's chunk, and the first
+    // load carries only the texts of the shell and the landing page (−8 KB brotli; a table of
+    // every English text in the main module kept them all there).
+    s.push_str("/// A key of the catalog; see [`keys`].\n#[derive(Clone, Copy, Debug, PartialEq, Eq)]\npub struct Key(&'static KeyText);\n\n");
+    s.push_str("/// A text key's place in each language's table, and its text in the default language.\n#[derive(Debug, PartialEq, Eq)]\npub struct KeyText {\n    index: u16,\n    default: &'static str,\n}\n\n");
+    s.push_str("/// A key of the catalog whose message has plural forms; see [`keys`].\n#[derive(Clone, Copy, Debug, PartialEq, Eq)]\npub struct PluralKey(&'static PluralText);\n\n");
+    s.push_str("/// A plural key's place in each language's table, and its forms in the default language.\n#[derive(Debug, PartialEq, Eq)]\npub struct PluralText {\n    index: u16,\n    default: [&'static str; 6],\n}\n\n");
 
     // Nested modules mirror the JSON objects: `keys::nav::home`.
     s.push_str("/// One constant per catalog key, nested like the JSON files.\n#[allow(non_upper_case_globals, unused_imports)]\npub mod keys {\n    use super::{Key, PluralKey};\n");
@@ -257,10 +261,10 @@ fn generate(catalogs: &[BTreeMap<String, Message>]) -> String {
         }
         let indent = "    ".repeat(open.len() + 1);
         if is_plural(key) {
-            let _ = writeln!(s, "{indent}pub const {}: PluralKey = PluralKey({plurals});", name[0]);
+            let _ = writeln!(s, "{indent}pub const {}: PluralKey = PluralKey(&crate::i18n::DEFAULT_PLURAL_{plurals});", name[0]);
             plurals += 1;
         } else {
-            let _ = writeln!(s, "{indent}pub const {}: Key = Key({texts});", name[0]);
+            let _ = writeln!(s, "{indent}pub const {}: Key = Key(&crate::i18n::DEFAULT_TEXT_{texts});", name[0]);
             texts += 1;
         }
     }
@@ -270,7 +274,20 @@ fn generate(catalogs: &[BTreeMap<String, Message>]) -> String {
     }
     s.push_str("}\n\n");
 
-    for (l, catalog) in LOCALES.iter().zip(catalogs) {
+    // The default language: one static per key (see `Key`).
+    let forms = |message: &Message| -> Vec<String> {
+        let Message::Plural(forms) = message else { unreachable!("checked: same kind in every language") };
+        CATEGORIES.iter().map(|c| forms.get(*c).unwrap_or(&forms["other"]).clone()).collect()
+    };
+    for (index, key) in keys.iter().enumerate() {
+        let Message::Text(text) = &catalogs[0][*key] else { unreachable!("only texts") };
+        let _ = writeln!(s, "static DEFAULT_TEXT_{index}: KeyText = KeyText {{ index: {index}, default: {text:?} }};");
+    }
+    for (index, key) in plural_keys.iter().enumerate() {
+        let _ = writeln!(s, "static DEFAULT_PLURAL_{index}: PluralText = PluralText {{ index: {index}, default: {:?} }};", forms(&catalogs[0][*key]));
+    }
+    s.push('\n');
+    for (l, catalog) in LOCALES.iter().zip(catalogs).skip(1) {
         let _ = writeln!(s, "static TEXTS_{}: [&str; {}] = [", l.to_uppercase(), keys.len());
         for key in &keys {
             let Message::Text(text) = &catalog[*key] else { unreachable!("checked: same kind in every language") };

@@ -9,6 +9,7 @@ pub mod apps;
 pub mod branding;
 pub mod devices;
 pub mod events;
+pub mod json_object;
 pub mod me;
 pub mod notifications;
 pub mod protected_apps;
@@ -31,11 +32,6 @@ pub enum ApiError {
     Decode(String),
     /// No valid token even after a refresh: the page is on its way to sign-in.
     SignInRequired,
-}
-
-/// GETs `url` and decodes its JSON body.
-pub async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
-    get(url, None).await
 }
 
 /// GETs `url` as the signed-in user. A 401 refreshes the tokens once and retries; a second
@@ -106,11 +102,6 @@ async fn send_signed_in(
 pub async fn get_text(url: &str) -> Result<String, ApiError> {
     let response = send(Method::GET, url, None, None).await?;
     body_text(&response).await
-}
-
-async fn get<T: DeserializeOwned>(url: &str, bearer: Option<&str>) -> Result<T, ApiError> {
-    let response = send(Method::GET, url, bearer, None).await?;
-    json_body(&response).await
 }
 
 /// Sends one request within [`REQUEST_TIMEOUT_SECONDS`]; a non-2xx answer becomes

@@ -33,6 +33,18 @@ impl Notifications {
         });
     }
 
+    /// Reads the list again. The notifications centre does when it opens: a notification
+    /// made before the live stream was connected (a sign-in's first device read creates one)
+    /// reaches no event, and the list read at sign-in predates it.
+    pub fn reload(self) {
+        let (Some(auth), Some(config)) = (self.auth, self.config.get_value()) else { return };
+        leptos::task::spawn_local(async move {
+            if let Ok(list) = api::notifications::list(auth, &config).await {
+                self.list.set(Some(list));
+            }
+        });
+    }
+
     fn set_read(self, id: &str) {
         self.list.update(|l| {
             if let Some(l) = l {

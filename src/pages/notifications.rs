@@ -91,6 +91,7 @@ pub fn words(n: &Notification) -> impl Fn() -> (String, String) + Send + Sync + 
 #[component]
 pub fn NotificationsPage() -> impl IntoView {
     let state = use_notifications();
+    state.reload();
     view! {
         <h1>{tr!(notifications.title)}</h1>
         {move || match state.list.get() {

@@ -261,7 +261,11 @@ fn generate(catalogs: &[BTreeMap<String, Message>]) -> String {
         }
         let indent = "    ".repeat(open.len() + 1);
         if is_plural(key) {
-            let _ = writeln!(s, "{indent}pub const {}: PluralKey = PluralKey(&crate::i18n::DEFAULT_PLURAL_{plurals});", name[0]);
+            let _ = writeln!(
+                s,
+                "{indent}pub const {}: PluralKey = PluralKey(&crate::i18n::DEFAULT_PLURAL_{plurals});",
+                name[0]
+            );
             plurals += 1;
         } else {
             let _ = writeln!(s, "{indent}pub const {}: Key = Key(&crate::i18n::DEFAULT_TEXT_{texts});", name[0]);
@@ -284,7 +288,11 @@ fn generate(catalogs: &[BTreeMap<String, Message>]) -> String {
         let _ = writeln!(s, "static DEFAULT_TEXT_{index}: KeyText = KeyText {{ index: {index}, default: {text:?} }};");
     }
     for (index, key) in plural_keys.iter().enumerate() {
-        let _ = writeln!(s, "static DEFAULT_PLURAL_{index}: PluralText = PluralText {{ index: {index}, default: {:?} }};", forms(&catalogs[0][*key]));
+        let _ = writeln!(
+            s,
+            "static DEFAULT_PLURAL_{index}: PluralText = PluralText {{ index: {index}, default: {:?} }};",
+            forms(&catalogs[0][*key])
+        );
     }
     s.push('\n');
     for (l, catalog) in LOCALES.iter().zip(catalogs).skip(1) {

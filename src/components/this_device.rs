@@ -136,7 +136,7 @@ pub fn ThisDeviceBar(
                     </p>
                 }.into_any(),
                 _ => match devices.get() {
-                    None => view! { <p id="this-device-label" role="status">{tr!(this_device.loading)}</p> }.into_any(),
+                    None => view! { <p id="this-device-label" class="waiting" role="status">{tr!(this_device.loading)}</p> }.into_any(),
                     Some(Err(error)) => view! {
                         <p id="this-device-label" class="error" role="alert"><ErrorText error /></p>
                         <button class="button" on:click=move |_| load()>{tr!(this_device.retry)}</button>

@@ -82,6 +82,11 @@ impl UserDevices {
         leptos::task::spawn_local(async move { list.set(Some(api::devices::list(auth, &config).await)) });
     }
 
+    /// Whether the read has answered, with the list or an error (tracked).
+    pub fn is_read(self) -> bool {
+        self.list.with(Option::is_some)
+    }
+
     /// `context` named with the list (tracked); `None` until it is read, or for a device
     /// that is no longer the user's.
     pub fn context_name(self, context: &str) -> Option<ContextName> {
